@@ -1,0 +1,53 @@
+// Composition root: builds the services and the HTTP app from a validated Config. Wiring only.
+import type { Logger } from "pino";
+import type { Config } from "./config.ts";
+import { createEventBus, type Services } from "./core/context.ts";
+import { prepareDataDir, loadSecrets } from "./db/data-dir.ts";
+import { openStore, type Store } from "./db/store.ts";
+import { createHttpApp, type HttpApp } from "./http/app.ts";
+import { WEB_ASSETS } from "./http/web-assets.generated.ts";
+import { systemClock, type Clock } from "./lib/time.ts";
+
+export interface App {
+  readonly services: Services;
+  readonly http: HttpApp;
+  readonly store: Store;
+  /** Migrations applied by this start (empty when the database was current). */
+  readonly migrationsApplied: readonly string[];
+  close(): void;
+}
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+/** Opens the data dir and database and builds the services (what every command needs). */
+export function createServices({ config, logger, clock = systemClock }: AppOptions): { services: Services; migrationsApplied: string[] } {
+  prepareDataDir(config.dataDir);
+  const secrets = loadSecrets(config.dataDir);
+  const { store, migrationsApplied } = openStore(config.dataDir);
+  const services: Services = Object.freeze({
+    store,
+    clock,
+    logger,
+    auditKey: secrets.auditKey,
+    sessionKey: secrets.sessionKey,
+    scan: () => [],
+    bus: createEventBus(),
+    options: Object.freeze({
+      checkpointExpiryMs: config.checkpointExpiryMinutes * 60_000,
+      keyRateLimitPerMinute: config.keyRateLimit,
+    }),
+  });
+  return { services, migrationsApplied };
+}
+
+/** Opens the data dir and database, builds every service and the HTTP surface. */
+export function createApp(options: AppOptions): App {
+  const { services, migrationsApplied } = createServices(options);
+  const http = createHttpApp({ services, config: options.config, web: WEB_ASSETS });
+  const store = services.store;
+  return { services, http, store, migrationsApplied, close: () => store.close() };
+}

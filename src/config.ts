@@ -1,0 +1,169 @@
+import { isAbsolute, resolve } from "node:path";
+
+/**
+ * The only reader of command-line flags and RAILYARD_* environment variables.
+ * Flags override environment variables, which override defaults. Invalid values fail with one
+ * line naming the setting, before anything is opened or written.
+ */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** The URL people and agents use to reach this server; its host joins the Host/Origin allow-list. */
+  readonly publicUrl: string | null;
+  readonly tlsCert: string | null;
+  readonly tlsKey: string | null;
+  readonly logLevel: LogLevel;
+  readonly metrics: boolean;
+  /** Requests per minute a single plugin key may make on /mcp. */
+  readonly keyRateLimit: number;
+  /** Largest accepted request body, in bytes. */
+  readonly maxBodyBytes: number;
+  /** How long pending checkpoints wait for a decision before they expire. */
+  readonly checkpointExpiryMinutes: number;
+  /** How long shutdown waits for in-flight requests. */
+  readonly shutdownGraceMs: number;
+  /** Hosts accepted in Host and Origin headers (lower case, without port). */
+  readonly allowedHosts: readonly string[];
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {}
+
+type Kind = "string" | "port" | "int" | "bool" | "url" | "path" | "loglevel";
+interface Setting {
+  flag: string;
+  kind: Kind;
+  default: string | null;
+  min?: number;
+  max?: number;
+  help: string;
+}
+
+/** Every setting, its flag (also its env name: RAILYARD_ + upper snake case) and default. */
+export const SETTINGS = {
+  host: { flag: "host", kind: "string", default: "127.0.0.1", help: "address to listen on" },
+  port: { flag: "port", kind: "port", default: "7433", help: "port to listen on" },
+  dataDir: { flag: "data-dir", kind: "path", default: "./railyard-data", help: "directory holding the database and secrets" },
+  publicUrl: { flag: "public-url", kind: "url", default: null, help: "URL people and agents use (required with a non-loopback --host)" },
+  tlsCert: { flag: "tls-cert", kind: "path", default: null, help: "PEM certificate file (enables TLS, with --tls-key)" },
+  tlsKey: { flag: "tls-key", kind: "path", default: null, help: "PEM private key file" },
+  logLevel: { flag: "log-level", kind: "loglevel", default: "info", help: LOG_LEVELS.join(" | ") },
+  metrics: { flag: "metrics", kind: "bool", default: "false", help: "serve Prometheus metrics on /metrics" },
+  keyRateLimit: { flag: "key-rate-limit", kind: "int", default: "600", min: 1, max: 1_000_000, help: "requests per minute per plugin key" },
+  maxBodyBytes: { flag: "max-body-bytes", kind: "int", default: "1048576", min: 1024, max: 64 * 1048576, help: "largest request body" },
+  checkpointExpiryMinutes: { flag: "checkpoint-expiry-minutes", kind: "int", default: "1440", min: 1, max: 525_600, help: "pending checkpoints expire after this" },
+  shutdownGraceMs: { flag: "shutdown-grace-ms", kind: "int", default: "10000", min: 0, max: 600_000, help: "time in-flight requests get at shutdown" },
+} as const satisfies Record<string, Setting>;
+
+type SettingName = keyof typeof SETTINGS;
+
+export function envName(flag: string): string {
+  return `RAILYARD_${flag.toUpperCase().replaceAll("-", "_")}`;
+}
+
+/** Splits `argv` into known `--flag value` / `--flag=value` settings and the remaining arguments. */
+export function extractFlags(argv: readonly string[]): { flags: Map<string, string>; rest: string[] } {
+  const known = new Map<string, Kind>(Object.values(SETTINGS).map((s) => [s.flag, s.kind]));
+  const flags = new Map<string, string>();
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
+    const kind = match ? known.get(match[1]!) : undefined;
+    if (!match || !kind) {
+      rest.push(arg);
+      continue;
+    }
+    const name = match[1]!;
+    if (match[2] !== undefined) flags.set(name, match[2]);
+    else if (kind === "bool" && (argv[i + 1] === undefined || argv[i + 1]!.startsWith("--"))) flags.set(name, "true");
+    else if (argv[i + 1] === undefined) throw new ConfigError(`--${name} needs a value`);
+    else flags.set(name, argv[++i]!);
+  }
+  return { flags, rest };
+}
+
+function parseValue(name: SettingName, raw: string, source: string, cwd: string): unknown {
+  const s: Setting = SETTINGS[name];
+  const fail = (why: string): never => {
+    throw new ConfigError(`invalid ${source}: ${why}`);
+  };
+  switch (s.kind) {
+    case "string":
+      if (raw.trim() === "" || raw.length > 255) fail(`expected a non-empty value`);
+      return raw.trim();
+    case "port": {
+      const n = Number(raw);
+      if (!/^\d+$/.test(raw) || n < 1 || n > 65535) fail(`"${raw}" is not a port number (1-65535)`);
+      return n;
+    }
+    case "int": {
+      const n = Number(raw);
+      if (!/^\d+$/.test(raw) || n < (s.min ?? 0) || n > (s.max ?? Number.MAX_SAFE_INTEGER)) {
+        fail(`"${raw}" is not a whole number from ${s.min ?? 0} to ${s.max}`);
+      }
+      return n;
+    }
+    case "bool":
+      if (["true", "1", "yes", "on"].includes(raw.toLowerCase())) return true;
+      if (["false", "0", "no", "off"].includes(raw.toLowerCase())) return false;
+      return fail(`"${raw}" is not true or false`);
+    case "url": {
+      let url: URL | null = null;
+      try {
+        url = new URL(raw);
+      } catch {
+        fail(`"${raw}" is not a URL (for example https://railyard.example.internal)`);
+      }
+      if (url!.protocol !== "http:" && url!.protocol !== "https:") fail(`the URL must start with http:// or https://`);
+      if (url!.username || url!.password) fail(`the URL must not contain credentials`);
+      return url!.origin;
+    }
+    case "path":
+      if (raw.trim() === "" || raw.includes("\0")) fail(`expected a file system path`);
+      return isAbsolute(raw) ? raw : resolve(cwd, raw);
+    case "loglevel":
+      if (!(LOG_LEVELS as readonly string[]).includes(raw)) fail(`"${raw}" is not one of ${LOG_LEVELS.join(", ")}`);
+      return raw;
+  }
+}
+
+const LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"];
+
+/** Builds the frozen configuration from flags, the environment and defaults. */
+export function loadConfig(flags: Map<string, string>, env: Record<string, string | undefined>, cwd: string): Config {
+  const values: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(SETTINGS) as [SettingName, Setting][]) {
+    const fromFlag = flags.get(setting.flag);
+    const fromEnv = env[envName(setting.flag)];
+    if (fromFlag !== undefined) values[name] = parseValue(name, fromFlag, `--${setting.flag}`, cwd);
+    else if (fromEnv !== undefined && fromEnv !== "") values[name] = parseValue(name, fromEnv, envName(setting.flag), cwd);
+    else values[name] = setting.default === null ? null : parseValue(name, setting.default, `default ${setting.flag}`, cwd);
+  }
+  if ((values.tlsCert === null) !== (values.tlsKey === null)) {
+    throw new ConfigError("invalid --tls-cert/--tls-key: give both files to enable TLS, or neither");
+  }
+  const host = values.host as string;
+  const publicUrl = values.publicUrl as string | null;
+  if (!LOOPBACK_HOSTS.includes(host) && publicUrl === null) {
+    throw new ConfigError(`invalid --host: serving ${host} needs --public-url too (the address people and agents will use)`);
+  }
+  const allowed = new Set(LOOPBACK_HOSTS.filter((h) => !h.startsWith("::")));
+  if (publicUrl) allowed.add(new URL(publicUrl).hostname.toLowerCase());
+  if (!LOOPBACK_HOSTS.includes(host) && host !== "0.0.0.0" && host !== "::") allowed.add(host.toLowerCase());
+  return Object.freeze({ ...values, allowedHosts: Object.freeze([...allowed]) }) as Config;
+}
+
+/** The settings as help text lines. */
+export function settingsHelp(): string {
+  return Object.values(SETTINGS)
+    .map((s) => `  --${s.flag.padEnd(28)} ${s.help}${s.default !== null ? ` (default ${s.default})` : ""}  [${envName(s.flag)}]`)
+    .join("\n");
+}

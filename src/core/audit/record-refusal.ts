@@ -1,0 +1,12 @@
+import type { Ctx } from "../context.ts";
+import { transact } from "../transact.ts";
+import type { EventMeta } from "./append-event.ts";
+
+type RefusalType = "origin.rejected" | "rate.limited" | "input.rejected" | "key.rejected" | "scanner.blocked";
+
+/** Records a refused request as an audit event of its own (kinds and ids only, never content). */
+export function recordRefusal(ctx: Ctx, type: RefusalType, meta: EventMeta, refs: { runId?: string | null; subject?: string | null } = {}): void {
+  transact(ctx, (_tx, record) => {
+    record({ type, meta, runId: refs.runId ?? null, subject: refs.subject ?? null });
+  });
+}

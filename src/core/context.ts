@@ -1,0 +1,80 @@
+import type { Logger } from "pino";
+import type { Store } from "../db/store.ts";
+import type { Clock } from "../lib/time.ts";
+import type { Role } from "./roles.ts";
+
+/** Who is acting: a person (session), an agent (plugin key, acting for its user), or the system. */
+export type Actor =
+  | { readonly kind: "human"; readonly userId: string; readonly role: Role }
+  | { readonly kind: "agent"; readonly keyId: string; readonly userId: string; readonly role: Role }
+  | { readonly kind: "system"; readonly clientAddress?: string };
+
+export const SYSTEM: Actor = Object.freeze({ kind: "system" });
+
+/** A finding from the PII/secret scanner as the core sees it (kind and position, never the value). */
+export interface ScanFinding {
+  readonly kind: string;
+  readonly category: "pii" | "secret";
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Process-wide services, built once by the composition root and shared by every request. */
+export interface Services {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Keys the audit chain and fingerprints; from the data dir, never the database. */
+  readonly auditKey: Uint8Array;
+  /** Signs session tokens. */
+  readonly sessionKey: Uint8Array;
+  readonly scan: (text: string) => readonly ScanFinding[];
+  readonly bus: EventBus;
+  readonly options: {
+    readonly checkpointExpiryMs: number;
+    readonly keyRateLimitPerMinute: number;
+  };
+}
+
+/** The context every core verb receives explicitly: the services plus the acting party. */
+export interface Ctx extends Services {
+  readonly actor: Actor;
+}
+
+export function withActor(services: Services, actor: Actor): Ctx {
+  return { ...services, actor };
+}
+
+/** In-process publish/subscribe of committed audit events (live updates in the web app, long polls). */
+export interface EventBus {
+  publish(event: PublishedEvent): void;
+  subscribe(listener: (event: PublishedEvent) => void): () => void;
+}
+
+export interface PublishedEvent {
+  readonly seq: number;
+  readonly at: number;
+  readonly type: string;
+  readonly runId: string | null;
+  readonly projectId: string | null;
+  readonly subject: string | null;
+}
+
+export function createEventBus(): EventBus {
+  const listeners = new Set<(event: PublishedEvent) => void>();
+  return {
+    publish(event) {
+      for (const listener of listeners) {
+        try {
+          listener(event);
+        } catch {
+          // A failing listener must not stop the others or the writer.
+        }
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { ROLES } from "../roles.ts";
+
+export const Email = z.string().trim().toLowerCase().max(254).email("enter a valid email address");
+export const DisplayName = z.string().trim().min(1, "enter a name").max(100);
+/** Length only; strength rules live in password.ts so they can explain themselves. */
+export const Password = z.string().max(1024, "passwords are at most 1024 characters");
+export const RoleName = z.enum(ROLES);
+
+export const CreateUserInput = z.strictObject({
+  email: Email,
+  name: DisplayName.optional(),
+  role: RoleName,
+  password: Password,
+});
+export type CreateUserInput = z.infer<typeof CreateUserInput>;
+
+export const SetupInput = z.strictObject({
+  token: z.string().min(1).max(200),
+  email: Email,
+  name: DisplayName,
+  password: Password,
+});
+export type SetupInput = z.infer<typeof SetupInput>;
+
+/** What leaves the core about a person: never the password hash. */
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: (typeof ROLES)[number];
+  disabled: boolean;
+  createdAt: number;
+}

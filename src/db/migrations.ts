@@ -1,0 +1,15 @@
+// The only importer of /migrations. Text imports are embedded into the compiled binary, so `bun test`,
+// `npm start` and the executable apply the very same SQL. A test fails when this list and the
+// folder drift apart: add a line here for every file drizzle-kit generates.
+import m0000 from "../../migrations/0000_initial.sql" with { type: "text" };
+import m0001 from "../../migrations/0001_audit_append_only.sql" with { type: "text" };
+
+export interface Migration {
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  { name: "0000_initial", sql: m0000 },
+  { name: "0001_audit_append_only", sql: m0001 },
+]);

@@ -1,0 +1,115 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { pluginKeys, users } from "./people.ts";
+import { projects } from "./projects.ts";
+
+export const runbooks = sqliteTable("runbooks", {
+  id: text("id").primaryKey(),
+  /** Null for the workspace default runbook. */
+  projectId: text("project_id").references(() => projects.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Immutable published versions; editing a runbook inserts a new row. */
+export const runbookVersions = sqliteTable("runbook_versions", {
+  id: text("id").primaryKey(),
+  runbookId: text("runbook_id").notNull().references(() => runbooks.id, { onDelete: "cascade" }),
+  version: integer("version").notNull(),
+  phases: text("phases", { mode: "json" }).notNull(),
+  createdBy: text("created_by"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [uniqueIndex("runbook_versions_unique").on(t.runbookId, t.version)]);
+
+export const runs = sqliteTable("runs", {
+  id: text("id").primaryKey(),
+  projectId: text("project_id").notNull().references(() => projects.id),
+  runbookVersionId: text("runbook_version_id").notNull().references(() => runbookVersions.id),
+  title: text("title").notNull(),
+  ticket: text("ticket"),
+  ownerUserId: text("owner_user_id").notNull().references(() => users.id),
+  keyId: text("key_id").references(() => pluginKeys.id),
+  status: text("status", { enum: ["active", "awaiting_approval", "blocked", "completed", "failed", "cancelled"] }).notNull(),
+  phase: text("phase").notNull(),
+  phaseEnteredAt: integer("phase_entered_at").notNull(),
+  branch: text("branch"),
+  prUrl: text("pr_url"),
+  commitSha: text("commit_sha"),
+  inputTokens: integer("input_tokens").notNull().default(0),
+  outputTokens: integer("output_tokens").notNull().default(0),
+  cacheTokens: integer("cache_tokens").notNull().default(0),
+  calls: integer("calls").notNull().default(0),
+  summary: text("summary"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  finishedAt: integer("finished_at"),
+}, (t) => [index("runs_status_idx").on(t.status, t.updatedAt), index("runs_owner_idx").on(t.ownerUserId), index("runs_project_idx").on(t.projectId)]);
+
+export const workUnits = sqliteTable("work_units", {
+  id: text("id").primaryKey(),
+  runId: text("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  position: integer("position").notNull(),
+  title: text("title").notNull(),
+  paths: text("paths", { mode: "json" }).$type<string[]>().notNull(),
+  status: text("status", { enum: ["planned", "in_progress", "done", "failed", "skipped", "blocked"] }).notNull(),
+  note: text("note"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+}, (t) => [index("work_units_run_idx").on(t.runId, t.position)]);
+
+export const checkpoints = sqliteTable("checkpoints", {
+  id: text("id").primaryKey(),
+  runId: text("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  kind: text("kind", { enum: ["phase_gate", "approval"] }).notNull(),
+  targetPhase: text("target_phase"),
+  reason: text("reason").notNull(),
+  summary: text("summary"),
+  requiredRole: text("required_role", { enum: ["owner", "admin", "lead", "developer", "auditor"] }).notNull(),
+  status: text("status", { enum: ["pending", "approved", "rejected", "expired"] }).notNull(),
+  requestedAt: integer("requested_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  decidedAt: integer("decided_at"),
+  decidedBy: text("decided_by"),
+  deciderRole: text("decider_role"),
+  decisionReason: text("decision_reason"),
+}, (t) => [index("checkpoints_status_idx").on(t.status, t.requestedAt), index("checkpoints_run_idx").on(t.runId)]);
+
+export const builds = sqliteTable("builds", {
+  id: text("id").primaryKey(),
+  runId: text("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  phase: text("phase").notNull(),
+  kind: text("kind", { enum: ["build", "test", "lint"] }).notNull(),
+  exitCode: integer("exit_code").notNull(),
+  durationMs: integer("duration_ms").notNull(),
+  logTail: text("log_tail"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("builds_run_idx").on(t.runId, t.createdAt)]);
+
+export const usageReports = sqliteTable("usage_reports", {
+  id: text("id").primaryKey(),
+  runId: text("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  model: text("model").notNull(),
+  inputTokens: integer("input_tokens").notNull(),
+  outputTokens: integer("output_tokens").notNull(),
+  cacheTokens: integer("cache_tokens").notNull(),
+  calls: integer("calls").notNull(),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("usage_reports_run_idx").on(t.runId), index("usage_reports_time_idx").on(t.createdAt)]);
+
+export const fileReports = sqliteTable("file_reports", {
+  id: text("id").primaryKey(),
+  runId: text("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  action: text("action", { enum: ["read", "modified", "created", "deleted"] }).notNull(),
+  path: text("path").notNull(),
+  access: text("access", { enum: ["editable", "read_only", "excluded", "unlisted"] }).notNull(),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("file_reports_run_idx").on(t.runId)]);
+
+/** Off-script events: gate skips, phase mismatches, scope violations, repeated failing builds. */
+export const driftSignals = sqliteTable("drift_signals", {
+  id: text("id").primaryKey(),
+  runId: text("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  kind: text("kind", { enum: ["gate_skip", "phase_mismatch", "scope_violation", "repeated_build_failure"] }).notNull(),
+  path: text("path"),
+  detail: text("detail", { mode: "json" }).$type<Record<string, string | number | boolean | null>>().notNull(),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("drift_signals_run_idx").on(t.runId), index("drift_signals_time_idx").on(t.createdAt)]);

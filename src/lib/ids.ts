@@ -1,0 +1,32 @@
+/** Server-side id formats: a short type prefix and 20 base62-ish characters of randomness. */
+const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+export const ID_PREFIXES = [
+  "usr", "ses", "key", "prj", "mod", "rbk", "rbv", "run", "wu", "ck", "bld", "use", "fr", "vio", "dft", "note",
+] as const;
+export type IdPrefix = (typeof ID_PREFIXES)[number];
+
+const ID_BODY_LENGTH = 20;
+
+/** Makes a new random id such as `run_4fQ2…`. */
+export function newId(prefix: IdPrefix): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(ID_BODY_LENGTH));
+  let body = "";
+  // 256 % 62 bias is irrelevant for identifiers (they are unique, not secret).
+  for (const b of bytes) body += ALPHABET[b % 62];
+  return `${prefix}_${body}`;
+}
+
+/** True when `value` has the shape of an id with the given prefix (used to validate inputs). */
+export function isId(prefix: IdPrefix, value: string): boolean {
+  if (value.length !== prefix.length + 1 + ID_BODY_LENGTH || !value.startsWith(`${prefix}_`)) return false;
+  for (let i = prefix.length + 1; i < value.length; i++) {
+    if (!ALPHABET.includes(value[i]!)) return false;
+  }
+  return true;
+}
+
+/** A regular expression source matching ids with the given prefix (for schemas). */
+export function idPattern(prefix: IdPrefix): RegExp {
+  return new RegExp(`^${prefix}_[0-9A-Za-z]{${ID_BODY_LENGTH}}$`);
+}
