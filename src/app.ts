@@ -5,6 +5,7 @@ import { createEventBus, type Services } from "./core/context.ts";
 import { prepareDataDir, loadSecrets } from "./db/data-dir.ts";
 import { openStore, type Store } from "./db/store.ts";
 import { createHttpApp, type HttpApp } from "./http/app.ts";
+import { apiRouters } from "./http/routes/index.ts";
 import { WEB_ASSETS } from "./http/web-assets.generated.ts";
 import { systemClock, type Clock } from "./lib/time.ts";
 
@@ -47,7 +48,12 @@ export function createServices({ config, logger, clock = systemClock }: AppOptio
 /** Opens the data dir and database, builds every service and the HTTP surface. */
 export function createApp(options: AppOptions): App {
   const { services, migrationsApplied } = createServices(options);
-  const http = createHttpApp({ services, config: options.config, web: WEB_ASSETS });
+  const http = createHttpApp({
+    services,
+    config: options.config,
+    web: WEB_ASSETS,
+    routers: apiRouters({ services, config: options.config }),
+  });
   const store = services.store;
   return { services, http, store, migrationsApplied, close: () => store.close() };
 }

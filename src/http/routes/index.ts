@@ -1,0 +1,15 @@
+import type { Config } from "../../config.ts";
+import type { Services } from "../../core/context.ts";
+
+export interface RouteDeps {
+  readonly services: Services;
+  readonly config: Config;
+}
+
+/**
+ * Every /api router, one Elysia instance per resource (http/routes/<resource>.ts). Add a line
+ * here when adding a resource.
+ */
+export function apiRouters(deps: RouteDeps) {
+  return [] as const;
+}
