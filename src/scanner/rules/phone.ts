@@ -17,8 +17,13 @@ const NANP_SHAPES: readonly RegExp[] = [
   /^\(\d{3}\) ?\d{3}[-. ]\d{4}$/,
   /^(?:1([-. ]))?\d{3}([-. ])\d{3}\2\d{4}$/,
 ];
-// International: `+` then groups of digits separated by single spaces, dashes, dots or a (group).
-const INTERNATIONAL_SHAPE = /^\+\d{1,3}(?:[-. ]?\(\d{1,4}\))?(?:[-. ]?\d{1,6}){1,6}$/;
+// International: E.164 (`+14155550132`) or `+CC` then groups separated by single spaces, dashes or
+// dots, optionally with one parenthesised area code. Groups need a separator, so there is one way to
+// split the digits and nothing to backtrack over.
+const INTERNATIONAL_SHAPES: readonly RegExp[] = [
+  /^\+\d{8,15}$/,
+  /^\+\d{1,3}(?:[-. ]?\(\d{1,4}\)[-. ]?\d{1,6})?(?:[-. ]\d{1,6}){1,6}$/,
+];
 
 /** End of a candidate starting at `start` with trailing separators trimmed, or -1 if it runs on. */
 function candidateEnd(text: string, start: number): number {
@@ -39,7 +44,7 @@ function isPhone(candidate: string): boolean {
   for (let i = 0; i < candidate.length; i++) if (isDigit(candidate.charCodeAt(i))) digits++;
   if (digits < 8 || digits > 15) return false;
   const international = candidate.charCodeAt(0) === 43;
-  if (international ? !INTERNATIONAL_SHAPE.test(candidate) : !NANP_SHAPES.some((shape) => shape.test(candidate))) {
+  if (!(international ? INTERNATIONAL_SHAPES : NANP_SHAPES).some((shape) => shape.test(candidate))) {
     return false;
   }
   return parsePhoneNumberFromString(candidate, international ? undefined : "US")?.isValid() === true;

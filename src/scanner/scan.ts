@@ -1,0 +1,46 @@
+import { categoryOf, type Finding, type FindingKind } from "./kinds.ts";
+import { RULES } from "./registry.ts";
+import type { Rule } from "./rule.ts";
+
+// When two findings overlap, the more specific one wins: a provider key, JWT, key block or URL
+// credential over a generic assignment, any secret over PII; then the longer span.
+function priority(f: Finding): number {
+  if (f.kind === "generic_secret") return 2;
+  return f.category === "secret" ? 3 : 1;
+}
+
+function better(a: Finding, b: Finding): boolean {
+  const pa = priority(a);
+  const pb = priority(b);
+  return pa !== pb ? pa > pb : a.end - a.start > b.end - b.start;
+}
+
+/** Sorted, non-overlapping findings: of each overlapping group the most specific survives. */
+function resolveOverlaps(found: Finding[]): Finding[] {
+  if (found.length < 2) return found;
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Finding[] = [];
+  for (const f of found) {
+    const last = kept[kept.length - 1];
+    if (last === undefined || f.start >= last.end) kept.push(f);
+    else if (better(f, last)) kept[kept.length - 1] = f;
+  }
+  return kept;
+}
+
+/** Runs the given rules (after their prefilters) over `text`; exported for per-rule tests and benchmarks. */
+export function scanWith(rules: readonly Rule[], text: string): Finding[] {
+  const found: Finding[] = [];
+  const emit = (kind: FindingKind, start: number, end: number) => {
+    found.push({ kind, category: categoryOf(kind), start, end });
+  };
+  for (const rule of rules) {
+    if (rule.mayMatch(text)) rule.find(text, emit);
+  }
+  return resolveOverlaps(found);
+}
+
+/** Finds PII and secrets in `text`: sorted, non-overlapping findings with UTF-16 offsets. Pure and synchronous. */
+export function scan(text: string): Finding[] {
+  return scanWith(RULES, text);
+}
