@@ -101,7 +101,8 @@ function parseValue(name: SettingName, raw: string, source: string, cwd: string)
       return raw.trim();
     case "port": {
       const n = Number(raw);
-      if (!/^\d+$/.test(raw) || n < 1 || n > 65535) fail(`"${raw}" is not a port number (1-65535)`);
+      // 0 asks the system for a free port (tests, smoke checks); the log line names the real one.
+      if (!/^\d+$/.test(raw) || n > 65535) fail(`"${raw}" is not a port number (1-65535, or 0 for any free port)`);
       return n;
     }
     case "int": {
