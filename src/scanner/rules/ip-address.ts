@@ -14,8 +14,8 @@ const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4 = new RegExp(`(?<![\\w.@\\-])${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}(?![\\w]|\\.\\d|[-+][0-9A-Za-z])`, "g");
 // Candidate runs of hex digits and colons; structure is checked by hand. Each repetition begins
 // with ':', so there is only one way to match and nothing to backtrack over.
-const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:.])/g;
-const VERSION_WORDS = /(?:version|ver|release|build|tag|bump|upgrade|tls|ssl)[\s:=]*$/i;
+const IPV6 = /(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:]|\.\d)/g;
+const VERSION_WORDS = /\b(?:version|ver|release|build|tag|bump|upgrade|tls|ssl)[\s:=]*$/i;
 
 function reportableV4(quad: string): boolean {
   return !quad.startsWith("127.") && quad !== "0.0.0.0" && quad !== "255.255.255.255";

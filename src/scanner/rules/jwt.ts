@@ -43,7 +43,8 @@ export const jwtRule: Rule = {
         }
       }
       from = Math.max(from, end);
-      if (dots.length !== 2 || at(text, end) === 46 || isBase64Url(at(text, end))) continue;
+      // A fourth segment means this is not a JWT; a period followed by a space ends a sentence.
+      if (dots.length !== 2 || isBase64Url(at(text, end)) || (at(text, end) === 46 && isBase64Url(at(text, end + 1)))) continue;
       const payloadLength = dots[1]! - dots[0]! - 1;
       const signatureLength = end - dots[1]! - 1;
       if (payloadLength < 2 || signatureLength < 16) continue;

@@ -22,7 +22,7 @@ const NANP_SHAPES: readonly RegExp[] = [
 // split the digits and nothing to backtrack over.
 const INTERNATIONAL_SHAPES: readonly RegExp[] = [
   /^\+\d{8,15}$/,
-  /^\+\d{1,3}(?:[-. ]?\(\d{1,4}\)[-. ]?\d{1,6})?(?:[-. ]\d{1,6}){1,6}$/,
+  /^\+\d{1,3}(?:[-. ]?\(\d{1,4}\)[-. ]?\d{1,6})?(?:[-. ]\d{1,8}){1,6}$/,
 ];
 
 /** End of a candidate starting at `start` with trailing separators trimmed, or -1 if it runs on. */

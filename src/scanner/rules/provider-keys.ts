@@ -146,7 +146,9 @@ function matchAt(text: string, i: number, candidates: readonly Candidate[]): { e
   for (const { prefix, format } of candidates) {
     if (!text.startsWith(prefix, i)) continue;
     const bodyStart = i + prefix.length;
-    const end = runEnd(text, bodyStart, format.body, format.max);
+    let end = runEnd(text, bodyStart, format.body, format.max);
+    // Bodies that may contain '.' still do not end with one: that is the end of a sentence.
+    while (end > bodyStart && text.charCodeAt(end - 1) === 46) end--;
     const length = end - bodyStart;
     if (length < format.min || length > format.max || isAlnum(text.charCodeAt(end))) continue;
     const body = text.slice(bodyStart, end);
