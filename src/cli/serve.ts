@@ -33,7 +33,39 @@ export const serveCommand: Command = async (argv, io) => {
     record({ type: "system.started", meta: { version: io.env.RAILYARD_VERSION_INTERNAL ?? null } });
   });
 
-  const server = Bun.serve({
+  // Signal handlers go in before the server listens, so a signal at any moment shuts down cleanly.
+  let server: ReturnType<typeof Bun.serve> | null = null;
+  let stopping = false;
+  const stopped = new Promise<number>((resolve) => {
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, "shutting down: no new connections, waiting for in-flight requests");
+      if (server) {
+        const graceful = server.stop(false);
+        let timer: Timer | undefined;
+        const timedOut = await Promise.race([
+          graceful.then(() => false),
+          new Promise<boolean>((r) => {
+            timer = setTimeout(() => r(true), config.shutdownGraceMs);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (timedOut) {
+          logger.warn({ graceMs: config.shutdownGraceMs }, "in-flight requests did not finish in time; closing them");
+          await server.stop(true);
+        }
+      }
+      transact(system, (_tx, record) => record({ type: "system.stopped", meta: { signal } }));
+      app.close();
+      logger.info("stopped");
+      resolve(0);
+    };
+    process.once("SIGINT", () => void stop("SIGINT"));
+    process.once("SIGTERM", () => void stop("SIGTERM"));
+  });
+
+  server = Bun.serve({
     hostname: config.host,
     port: config.port,
     fetch: app.http.fetch,
@@ -51,27 +83,5 @@ export const serveCommand: Command = async (argv, io) => {
     io.stdout(`\nNo owner account yet. Open this link within one hour to create it (works once):\n\n  ${baseUrl}/setup#token=${token}\n\n`);
   }
 
-  return await new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, "shutting down: no new connections, waiting for in-flight requests");
-      const graceful = server.stop(false);
-      const timedOut = await Promise.race([
-        graceful.then(() => false),
-        new Promise<boolean>((r) => setTimeout(() => r(true), config.shutdownGraceMs).unref()),
-      ]);
-      if (timedOut) {
-        logger.warn({ graceMs: config.shutdownGraceMs }, "in-flight requests did not finish in time; closing them");
-        await server.stop(true);
-      }
-      transact(system, (_tx, record) => record({ type: "system.stopped", meta: { signal } }));
-      app.close();
-      logger.info("stopped");
-      resolve(0);
-    };
-    process.once("SIGINT", () => void stop("SIGINT"));
-    process.once("SIGTERM", () => void stop("SIGTERM"));
-  });
+  return await stopped;
 };

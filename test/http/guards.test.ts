@@ -1,0 +1,97 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { createTestApp } from "../support/app.ts";
+
+const app = createTestApp();
+afterAll(() => app.dispose());
+
+describe("every response", () => {
+  test.each(["/healthz", "/readyz", "/", "/runs/run_x", "/api/does-not-exist", "/assets/missing.js"])("%s carries the security headers", async (path) => {
+    const res = await app.request(path);
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+  });
+
+  test("refusals carry the security headers too", async () => {
+    const res = await app.request("http://evil.example/healthz");
+    expect(res.status).toBe(403);
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+  });
+});
+
+describe("health", () => {
+  test("/healthz answers ok and /readyz ready when migrated", async () => {
+    expect(await (await app.request("/healthz")).json()).toEqual({ status: "ok" });
+    const ready = await app.request("/readyz");
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready" });
+  });
+});
+
+describe("Host and Origin allow-list (DNS-rebinding protection)", () => {
+  test.each(["http://127.0.0.1:7433/healthz", "http://localhost:7433/healthz"])("loopback host %s is allowed", async (url) => {
+    expect((await app.request(url)).status).toBe(200);
+  });
+
+  test("an unknown Host is refused with 403 and recorded", async () => {
+    const res = await app.request("/healthz", { headers: { host: "attacker.example:7433" } });
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.code).toBe("forbidden");
+    const events = app.services.store.read.all<{ type: string; meta: string }>(
+      (await import("drizzle-orm")).sql`SELECT type, meta FROM audit_events WHERE type = 'origin.rejected'`,
+    );
+    expect(events.length).toBeGreaterThan(0);
+  });
+
+  test("a foreign Origin is refused even with a good Host", async () => {
+    const res = await app.request("/healthz", { headers: { origin: "https://attacker.example" } });
+    expect(res.status).toBe(403);
+  });
+
+  test("the --public-url host is allowed", async () => {
+    const lan = createTestApp({ host: "0.0.0.0", "public-url": "https://railyard.corp.example" });
+    try {
+      expect((await lan.request("https://railyard.corp.example/healthz")).status).toBe(200);
+      expect((await lan.request("https://other.corp.example/healthz")).status).toBe(403);
+    } finally {
+      lan.dispose();
+    }
+  });
+});
+
+describe("size limits", () => {
+  test("a body over the limit is refused with 413 before it is read", async () => {
+    const res = await app.request("/api/anything", { method: "POST", headers: { "content-length": String(app.config.maxBodyBytes + 1), "content-type": "application/json" }, body: "{}" });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe("too_large");
+  });
+});
+
+describe("the web app", () => {
+  test("/ serves the index with its hashed script, and client-side routes get the index too", async () => {
+    const html = await (await app.request("/")).text();
+    expect(html).toContain('<div id="app">');
+    const script = /src="\/assets\/([^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await app.request(`/assets/${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+    expect(await (await app.request("/approvals")).text()).toBe(html);
+  });
+
+  test("the index loads nothing from another origin and has no inline script", async () => {
+    const html = await (await app.request("/")).text();
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+  });
+
+  test("unknown /api routes answer JSON errors, not the web app", async () => {
+    const res = await app.request("/api/nope");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: "not_found", message: "no such route" } });
+  });
+});
