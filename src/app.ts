@@ -8,6 +8,7 @@ import { createHttpApp, type HttpApp } from "./http/app.ts";
 import { apiRouters } from "./http/routes/index.ts";
 import { WEB_ASSETS } from "./http/web-assets.generated.ts";
 import { systemClock, type Clock } from "./lib/time.ts";
+import { scan } from "./scanner/index.ts";
 
 export interface App {
   readonly services: Services;
@@ -35,7 +36,7 @@ export function createServices({ config, logger, clock = systemClock }: AppOptio
     logger,
     auditKey: secrets.auditKey,
     sessionKey: secrets.sessionKey,
-    scan: () => [],
+    scan,
     bus: createEventBus(),
     options: Object.freeze({
       checkpointExpiryMs: config.checkpointExpiryMinutes * 60_000,
