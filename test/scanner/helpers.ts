@@ -1,0 +1,18 @@
+import { crc32 } from "../../src/lib/crc32.ts";
+import { encodeBase62Uint } from "../../src/lib/base62.ts";
+import { scan } from "../../src/scanner/index.ts";
+
+/** The kinds the scanner reports for `text`, in order. */
+export function kindsIn(text: string): string[] {
+  return scan(text).map((f) => f.kind);
+}
+
+/** The matched substrings for `text`. */
+export function matchesIn(text: string): string[] {
+  return scan(text).map((f) => text.slice(f.start, f.end));
+}
+
+/** A synthetic GitHub/npm-style token: prefix + 30 base62 + base62 CRC-32 checksum. */
+export function crcToken(prefix: string, random = "SyntheticTokenForTests0123456x"): string {
+  return prefix + random + encodeBase62Uint(crc32(random), 6);
+}
