@@ -32,3 +32,22 @@ export interface UserView {
   disabled: boolean;
   createdAt: number;
 }
+
+export const LoginInput = z.strictObject({
+  // Not validated as an email: any malformed value gets the same answer as a wrong password.
+  email: z.string().trim().toLowerCase().max(254),
+  password: Password,
+});
+export type LoginInput = z.infer<typeof LoginInput>;
+
+export const UpdateUserInput = z.strictObject({
+  name: DisplayName.optional(),
+  role: RoleName.optional(),
+  disabled: z.boolean().optional(),
+});
+export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
+
+/** Projects a users row to what may leave the core. */
+export function toUserView(row: { id: string; email: string; name: string; role: (typeof ROLES)[number]; disabled: boolean; createdAt: number }): UserView {
+  return { id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled, createdAt: row.createdAt };
+}

@@ -1,0 +1,94 @@
+// Sessions and CSRF for the /api routers: every router resolves its caller through `authenticate`.
+import type { Config } from "../config.ts";
+import { recordRefusal } from "../core/audit/record-refusal.ts";
+import { withActor, type Ctx } from "../core/context.ts";
+import { AppError } from "../core/errors.ts";
+import { resolveSession, type SessionToken } from "../core/user/session.ts";
+import { hostOf } from "./headers.ts";
+import { clientAddress } from "./request-info.ts";
+import type { RouteDeps } from "./routes/index.ts";
+
+const PLAIN_COOKIE = "railyard_session";
+// The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and Path=/.
+const HOST_COOKIE = "__Host-railyard_session";
+
+/** The session cookie's name: `__Host-railyard_session` with TLS, `railyard_session` without. */
+export function sessionCookieName(config: Config): string {
+  return config.tlsCert !== null ? HOST_COOKIE : PLAIN_COOKIE;
+}
+
+/** The Set-Cookie value carrying a session token (HttpOnly, SameSite=Strict, Path=/, Secure with TLS). */
+export function sessionCookie(config: Config, session: SessionToken, now: number): string {
+  const maxAge = Math.max(0, Math.floor((session.expiresAt - now) / 1000));
+  return `${sessionCookieName(config)}=${session.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${config.tlsCert !== null ? "; Secure" : ""}`;
+}
+
+/** The Set-Cookie value that removes the session cookie. */
+export function clearedSessionCookie(config: Config): string {
+  return `${sessionCookieName(config)}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${config.tlsCert !== null ? "; Secure" : ""}`;
+}
+
+/** The session token from the request's Cookie header, or null. */
+export function sessionTokenFrom(config: Config, request: Request): string | null {
+  const header = request.headers.get("cookie");
+  if (header === null) return null;
+  const name = sessionCookieName(config);
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+/**
+ * Refuses cross-site requests (CSRF): `Sec-Fetch-Site` must be `same-origin` or `none` when the
+ * browser sends it; otherwise an Origin header whose host is in the allow-list is required.
+ * Refusals answer 403 `forbidden` and record `origin.rejected`.
+ */
+export function sameOriginCheck(deps: RouteDeps, request: Request): void {
+  const site = request.headers.get("sec-fetch-site");
+  let why: string | null = null;
+  if (site !== null) {
+    if (site !== "same-origin" && site !== "none") why = "sec_fetch_site";
+  } else {
+    const origin = request.headers.get("origin");
+    if (origin === null || origin === "null") why = "origin_missing";
+    else if (!deps.config.allowedHosts.includes(hostOf(origin, true) ?? "")) why = "origin";
+  }
+  if (why === null) return;
+  try {
+    recordRefusal(withActor(deps.services, { kind: "system", clientAddress: clientAddress(request) }), "origin.rejected", { why, path: new URL(request.url).pathname, method: request.method });
+  } catch {
+    // Refusing does not depend on the audit write succeeding.
+  }
+  throw new AppError("forbidden", "cross-site request refused; send state-changing requests from the Railyard web app (same origin)");
+}
+
+/**
+ * Resolves the signed-in person's Ctx from the session cookie (throws `unauthenticated`), sets a
+ * refreshed cookie on `set.headers["set-cookie"]` when the session slides, and with
+ * `options.write` also enforces the same-origin (CSRF) check first.
+ */
+export async function authenticate(
+  deps: RouteDeps,
+  request: Request,
+  set: { headers: Record<string, string | string[]> | any },
+  options: { write?: boolean } = {},
+): Promise<Ctx> {
+  if (options.write) sameOriginCheck(deps, request);
+  const resolved = await resolveSession(deps.services, sessionTokenFrom(deps.config, request));
+  if (resolved.renewed) set.headers["set-cookie"] = sessionCookie(deps.config, resolved.renewed, deps.services.clock.now());
+  return withSessionId(withActor(deps.services, resolved.actor), resolved.sessionId);
+}
+
+const sessionIds = new WeakMap<Ctx, string>();
+
+function withSessionId(ctx: Ctx, sessionId: string): Ctx {
+  sessionIds.set(ctx, sessionId);
+  return ctx;
+}
+
+/** The session id behind a Ctx built by `authenticate` (for logout). */
+export function sessionIdOf(ctx: Ctx): string | null {
+  return sessionIds.get(ctx) ?? null;
+}
