@@ -128,7 +128,7 @@ describe("provider keys", () => {
   test("covers at least 25 providers, each kind with an example", () => {
     const kinds = new Set(KEY_FORMATS.map((f) => f.kind));
     expect(kinds.size).toBeGreaterThanOrEqual(25);
-    expect([...kinds].sort()).toEqual(Object.keys(examples).sort());
+    expect([...kinds].sort() as string[]).toEqual(Object.keys(examples).sort());
     for (const kind of kinds) expect(SCANNER_KINDS.some((k) => k.kind === kind && k.category === "secret")).toBe(true);
   });
 
