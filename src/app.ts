@@ -1,6 +1,7 @@
 // Composition root: builds the services and the HTTP app from a validated Config. Wiring only.
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
+import { createAnchorWriter } from "./core/audit/anchor.ts";
 import { createEventBus, type Services } from "./core/context.ts";
 import { prepareDataDir, loadSecrets } from "./db/data-dir.ts";
 import { openStore, type Store } from "./db/store.ts";
@@ -9,6 +10,9 @@ import { apiRouters } from "./http/routes/index.ts";
 import { WEB_ASSETS } from "./http/web-assets.generated.ts";
 import { systemClock, type Clock } from "./lib/time.ts";
 import { scan } from "./scanner/index.ts";
+import { createMetrics } from "./lib/metrics.ts";
+import { auditEvents } from "./db/schema/index.ts";
+import { count } from "drizzle-orm";
 
 export interface App {
   readonly services: Services;
@@ -38,11 +42,16 @@ export function createServices({ config, logger, clock = systemClock }: AppOptio
     sessionKey: secrets.sessionKey,
     scan,
     bus: createEventBus(),
+    metrics: createMetrics({
+      auditEvents: () => store.read.select({ n: count() }).from(auditEvents).get()?.n ?? 0,
+      databaseBytes: () => store.sizeBytes(),
+    }),
     options: Object.freeze({
       checkpointExpiryMs: config.checkpointExpiryMinutes * 60_000,
       keyRateLimitPerMinute: config.keyRateLimit,
     }),
   });
+  services.bus.subscribe(createAnchorWriter({ dataDir: config.dataDir, auditKey: secrets.auditKey, db: store.read, logger }));
   return { services, migrationsApplied };
 }
 

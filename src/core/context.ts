@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Store } from "../db/store.ts";
+import type { Metrics } from "../lib/metrics.ts";
 import type { Clock } from "../lib/time.ts";
 import type { Role } from "./roles.ts";
 
@@ -30,6 +31,8 @@ export interface Services {
   readonly sessionKey: Uint8Array;
   readonly scan: (text: string) => readonly ScanFinding[];
   readonly bus: EventBus;
+  /** Counters and latencies for /metrics (recorded by the edges). */
+  readonly metrics: Metrics;
   readonly options: {
     readonly checkpointExpiryMs: number;
     readonly keyRateLimitPerMinute: number;

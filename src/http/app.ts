@@ -50,6 +50,12 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     const mcp = deps.mcp;
     app.all("/mcp", ({ request }) => mcp(request, clientAddress(request)), { parse: "none" });
   }
+  if (config.metrics) {
+    app.get("/metrics", async () => {
+      const { body, contentType } = await services.metrics.render();
+      return new Response(body, { headers: { "content-type": contentType } });
+    });
+  }
   app.use(spaRoutes(deps.web));
 
   const refuseOrigin = (request: Request, why: string): Response => {
@@ -71,11 +77,26 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     return await app.handle(request);
   };
 
+  const measured = async (request: Request): Promise<Response> => {
+    const started = performance.now();
+    const response = await guarded(request);
+    services.metrics.request(routeLabel(new URL(request.url).pathname), request.method, response.status, (performance.now() - started) / 1000);
+    return withSecurityHeaders(response, tls);
+  };
+
   return {
-    handle: async (request) => withSecurityHeaders(await guarded(request), tls),
-    fetch: async (request, server) => {
+    handle: measured,
+    fetch: (request, server) => {
       setClientAddress(request, server.requestIP(request)?.address ?? "unknown");
-      return withSecurityHeaders(await guarded(request), tls);
+      return measured(request);
     },
   };
+}
+
+/** A bounded route label for metrics: the resource, never ids or free text. */
+export function routeLabel(pathname: string): string {
+  const [first, second] = pathname.split("/").filter(Boolean);
+  if (first === "api") return /^[a-z-]{1,32}$/.test(second ?? "") ? `/api/${second}` : "/api/other";
+  if (first === undefined) return "/";
+  return ["mcp", "healthz", "readyz", "metrics", "assets"].includes(first) ? `/${first}` : "/app";
 }

@@ -95,3 +95,28 @@ describe("the web app", () => {
     expect(await res.json()).toEqual({ error: { code: "not_found", message: "no such route" } });
   });
 });
+
+describe("metrics", () => {
+  test("/metrics is off unless enabled", async () => {
+    const res = await app.request("/metrics");
+    expect(res.headers.get("content-type")).toContain("text/html");
+  });
+
+  test("with --metrics, /metrics reports requests by bounded route label, audit events and database size", async () => {
+    const metered = createTestApp({ metrics: "true" });
+    try {
+      await metered.request("/healthz");
+      await metered.request("/api/runs/run_secretish_id");
+      const res = await metered.request("/metrics");
+      expect(res.headers.get("content-type")).toContain("text/plain");
+      const text = await res.text();
+      expect(text).toMatch(/railyard_http_requests_total\{route="\/healthz",method="GET",status="200"\} 1/);
+      expect(text).toContain('route="/api/runs"');
+      expect(text).not.toContain("run_secretish_id");
+      expect(text).toMatch(/railyard_database_bytes \d+/);
+      expect(text).toMatch(/railyard_audit_events \d+/);
+    } finally {
+      metered.dispose();
+    }
+  });
+});
