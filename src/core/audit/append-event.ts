@@ -3,7 +3,8 @@ import { auditEvents } from "../../db/schema/index.ts";
 import type { Tx } from "../../db/store.ts";
 import { hmacHex } from "../../lib/hash.ts";
 import type { Actor, Ctx, PublishedEvent } from "../context.ts";
-import type { EventType } from "./registry.ts";
+import { AppError } from "../errors.ts";
+import { isEventType, type EventType } from "./registry.ts";
 
 /** Metadata values allowed in events: ids, kinds, counts, statuses. Never content. */
 export type EventMetaValue = string | number | boolean | null | readonly string[] | readonly number[];
@@ -55,6 +56,53 @@ function actorColumns(actor: Actor): Pick<StoredEvent, "actorKind" | "actorId" |
   }
 }
 
+/** Bounds of event metadata: enough for ids, kinds, counts and statuses, too small for content. */
+export const META_LIMITS = Object.freeze({ keys: 32, keyLength: 64, stringLength: 200, arrayItems: 50 });
+const META_KEY = /^[A-Za-z][A-Za-z0-9_.]*$/;
+// Content (file bodies, logs, prompts, stack traces) spans lines; ids, kinds and statuses never do.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f\u2028\u2029]/;
+
+function refuseMeta(why: string): never {
+  // A programming error in a verb, never user input: the write is refused so the change rolls back.
+  throw new AppError("internal", `audit event refused: ${why}`);
+}
+
+function checkText(where: string, value: string): void {
+  if (value.length > META_LIMITS.stringLength) refuseMeta(`${where} is longer than ${META_LIMITS.stringLength} characters`);
+  if (CONTROL_CHARS.test(value)) refuseMeta(`${where} contains a line break or control character (looks like content)`);
+}
+
+/**
+ * Refuses metadata that could carry content: at most 32 keys named like identifiers; strings of at
+ * most 200 characters on one line; arrays of at most 50 strings or finite numbers; no nesting.
+ */
+export function checkEventInput(input: EventInput): void {
+  if (!isEventType(input.type)) refuseMeta(`unknown event type ${JSON.stringify(String(input.type).slice(0, 64))}`);
+  for (const [name, value] of [["runId", input.runId], ["projectId", input.projectId], ["subject", input.subject]] as const) {
+    if (value !== undefined && value !== null) checkText(name, value);
+  }
+  const keys = Object.keys(input.meta ?? {});
+  if (keys.length > META_LIMITS.keys) refuseMeta(`meta has more than ${META_LIMITS.keys} keys`);
+  for (const key of keys) {
+    if (key.length > META_LIMITS.keyLength || !META_KEY.test(key)) refuseMeta(`meta key ${JSON.stringify(key.slice(0, 64))} is not an identifier`);
+    const value: unknown = input.meta![key];
+    if (value === null || typeof value === "boolean") continue;
+    if (typeof value === "number") {
+      if (!Number.isFinite(value)) refuseMeta(`meta.${key} is not a finite number`);
+    } else if (typeof value === "string") {
+      checkText(`meta.${key}`, value);
+    } else if (Array.isArray(value)) {
+      if (value.length > META_LIMITS.arrayItems) refuseMeta(`meta.${key} has more than ${META_LIMITS.arrayItems} items`);
+      for (const item of value as unknown[]) {
+        if (typeof item === "string") checkText(`meta.${key}[]`, item);
+        else if (typeof item !== "number" || !Number.isFinite(item)) refuseMeta(`meta.${key} holds something other than strings or numbers`);
+      }
+    } else {
+      refuseMeta(`meta.${key} is not a string, number, boolean, null or flat array`);
+    }
+  }
+}
+
 /** Sorts keys so the stored metadata text (and therefore the hash) does not depend on call order. */
 function canonicalMeta(meta: EventMeta | undefined): string {
   const sorted: Record<string, EventMetaValue> = {};
@@ -67,6 +115,7 @@ function canonicalMeta(meta: EventMeta | undefined): string {
  * it records commit or fail together.
  */
 export function appendEvent(tx: Tx, ctx: Pick<Ctx, "actor" | "clock" | "auditKey">, input: EventInput): StoredEvent {
+  checkEventInput(input);
   const last = tx.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1).get();
   const unhashed: Omit<StoredEvent, "hash"> = {
     seq: (last?.seq ?? 0) + 1,

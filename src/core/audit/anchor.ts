@@ -1,0 +1,94 @@
+import { eq } from "drizzle-orm";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { auditEvents } from "../../db/schema/index.ts";
+import type { Db } from "../../db/store.ts";
+import { hmacHex, safeEqual } from "../../lib/hash.ts";
+import type { PublishedEvent } from "../context.ts";
+
+/**
+ * The chain's HMAC proves every event it holds, but not that nothing was cut off the end: a
+ * truncated chain is still a valid chain. So the head (last seq and hash) is also kept OUTSIDE the
+ * database, in `audit.head` in the data dir, MACed with the audit key. Verification fails when the
+ * database no longer holds the anchored event. It is written after each commit, so it may lag the
+ * database (harmless) but never runs ahead of it.
+ */
+export const ANCHOR_FILE = "audit.head";
+
+export interface AuditAnchor {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+export type AnchorState = { readonly kind: "absent" } | { readonly kind: "forged" } | { readonly kind: "present"; readonly anchor: AuditAnchor };
+
+function anchorMac(key: Uint8Array, seq: number, hash: string): string {
+  return hmacHex(key, `railyard.audit.head|${seq}|${hash}`);
+}
+
+/** Reads the head anchor of `dataDir`; `forged` when its MAC does not match (edited, or another key). */
+export function readAuditAnchor(dataDir: string, key: Uint8Array): AnchorState {
+  const path = join(dataDir, ANCHOR_FILE);
+  if (!existsSync(path)) return { kind: "absent" };
+  try {
+    const parsed = JSON.parse(readFileSync(path, "utf8")) as { seq?: unknown; hash?: unknown; mac?: unknown };
+    const { seq, hash, mac } = parsed;
+    if (typeof seq !== "number" || !Number.isSafeInteger(seq) || typeof hash !== "string" || typeof mac !== "string") return { kind: "forged" };
+    if (!safeEqual(mac, anchorMac(key, seq, hash))) return { kind: "forged" };
+    return { kind: "present", anchor: { seq, hash } };
+  } catch {
+    return { kind: "forged" };
+  }
+}
+
+/** Replaces the anchor atomically (write a temporary file, then rename), 0600. */
+export function writeAuditAnchor(dataDir: string, key: Uint8Array, anchor: AuditAnchor): void {
+  const path = join(dataDir, ANCHOR_FILE);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify({ seq: anchor.seq, hash: anchor.hash, mac: anchorMac(key, anchor.seq, anchor.hash) }) + "\n", { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+/** Whether the database still holds the anchored event (an anchor older than the retained chain cannot be checked and passes). */
+export function anchorHeld(db: Db, anchor: AuditAnchor): boolean {
+  const row = db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, anchor.seq)).get();
+  if (row) return row.hash === anchor.hash;
+  const first = db.select({ seq: auditEvents.seq }).from(auditEvents).orderBy(auditEvents.seq).limit(1).get();
+  return first !== undefined && anchor.seq < first.seq;
+}
+
+/**
+ * A bus listener that moves the anchor forward after each committed event. If the database is
+ * found behind the anchor (at start, or a seq going backwards), the anchor is frozen: it keeps
+ * pointing at the lost head so verification keeps failing until an operator investigates.
+ */
+export function createAnchorWriter(options: { dataDir: string; auditKey: Uint8Array; db: Db; logger: Logger }): (event: PublishedEvent) => void {
+  const { dataDir, auditKey, db, logger } = options;
+  const state = readAuditAnchor(dataDir, auditKey);
+  let frozen = state.kind === "forged" || (state.kind === "present" && !anchorHeld(db, state.anchor));
+  let lastSeq = state.kind === "present" ? state.anchor.seq : 0;
+  if (frozen) logger.error({ anchor: ANCHOR_FILE }, "the audit trail does not match its head anchor; run railyard audit verify");
+  return (event) => {
+    if (frozen) return;
+    if (event.seq <= lastSeq) {
+      // Another process may have moved the anchor past us; only a chain that lost the anchored event is suspicious.
+      const current = readAuditAnchor(dataDir, auditKey);
+      if (current.kind === "present" && anchorHeld(db, current.anchor)) {
+        lastSeq = Math.max(lastSeq, current.anchor.seq);
+        return;
+      }
+      frozen = true;
+      logger.error({ seq: event.seq, anchored: lastSeq }, "audit sequence went backwards; the head anchor is frozen; run railyard audit verify");
+      return;
+    }
+    const row = db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, event.seq)).get();
+    if (!row) return;
+    try {
+      writeAuditAnchor(dataDir, auditKey, { seq: event.seq, hash: row.hash });
+      lastSeq = event.seq;
+    } catch (error) {
+      logger.error({ kind: (error as Error)?.name ?? "error" }, "could not write the audit head anchor");
+    }
+  };
+}

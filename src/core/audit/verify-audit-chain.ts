@@ -1,0 +1,25 @@
+import type { Ctx } from "../context.ts";
+import { forbidden } from "../errors.ts";
+import { can } from "../roles.ts";
+import { transact } from "../transact.ts";
+import { readAuditAnchor } from "./anchor.ts";
+import { verifyAudit, type VerifyResult } from "./verify-audit.ts";
+
+/**
+ * Verifies the whole chain against the head anchor in `dataDir` (needs `audit.verify`) and records
+ * `audit.verified` with the outcome. The anchor is read before the chain, so concurrent appends
+ * can only lengthen what is checked, never fail it.
+ */
+export function verifyAuditChain({ ctx, dataDir }: { ctx: Ctx; dataDir: string }): VerifyResult {
+  const actor = ctx.actor;
+  if (actor.kind === "agent" || (actor.kind === "human" && !can(actor.role, "audit.verify"))) throw forbidden("your role cannot verify the audit trail");
+  const anchor = readAuditAnchor(dataDir, ctx.auditKey);
+  const result = verifyAudit(ctx.store.read, ctx.auditKey, { anchor });
+  transact(ctx, (_tx, record) => {
+    record({
+      type: "audit.verified",
+      meta: result.intact ? { intact: true, count: result.count, lastSeq: result.lastSeq, anchor: result.anchor } : { intact: false, brokenAt: result.brokenAt },
+    });
+  });
+  return result;
+}

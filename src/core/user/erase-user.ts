@@ -1,0 +1,62 @@
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { z } from "zod";
+import { pluginKeys, users } from "../../db/schema/index.ts";
+import { idPattern } from "../../lib/ids.ts";
+import type { Ctx } from "../context.ts";
+import { conflict, forbidden, notFound } from "../errors.ts";
+import { atLeast, can } from "../roles.ts";
+import { transact } from "../transact.ts";
+import { parseInput } from "../validate.ts";
+import { revokeUserSessions } from "./session.ts";
+
+export const EraseUserInput = z.strictObject({ userId: z.string().max(32).regex(idPattern("usr"), "not a user id") });
+
+/** Not a bcrypt hash, so no password can ever match it. */
+export const ERASED_PASSWORD_HASH = "!erased";
+
+export interface EraseResult {
+  readonly id: string;
+  readonly erasedAt: number;
+  readonly sessionsRevoked: number;
+  readonly keysRevoked: number;
+}
+
+/**
+ * Erases a person (GDPR): the profile is replaced (email `erased-<id>@invalid`, name "Erased
+ * user", an unusable password hash), the account disabled, sessions and plugin keys revoked. Audit
+ * events keep the opaque user id. Owner or admin, never above one's own role, never oneself, never
+ * the last owner. Erasing an erased person is refused (nothing left to erase).
+ */
+export function eraseUser({ ctx, input }: { ctx: Ctx; input: unknown }): EraseResult {
+  const actor = ctx.actor;
+  if (actor.kind === "agent") throw forbidden("agents cannot manage people");
+  if (actor.kind === "human" && !can(actor.role, "users.manage")) throw forbidden("your role cannot erase people");
+  const { userId } = parseInput(EraseUserInput, input);
+  if (actor.kind === "human" && actor.userId === userId) throw conflict("you cannot erase your own account; ask another owner or admin");
+  return transact(ctx, (tx, record) => {
+    const user = tx.select().from(users).where(eq(users.id, userId)).get();
+    if (!user) throw notFound("user");
+    if (user.erasedAt !== null) throw conflict("this person is already erased");
+    if (actor.kind === "human" && !atLeast(actor.role, user.role)) throw forbidden(`you cannot erase someone whose role (${user.role}) is above your own`);
+    if (user.role === "owner") {
+      const others = tx.select({ n: sql<number>`count(*)` }).from(users)
+        .where(and(eq(users.role, "owner"), ne(users.id, userId), eq(users.disabled, false), isNull(users.erasedAt))).get()!.n;
+      if (others === 0) throw conflict("this is the last owner; transfer ownership before erasing them");
+    }
+    const now = ctx.clock.now();
+    tx.update(users).set({
+      email: `erased-${userId}@invalid`,
+      name: "Erased user",
+      passwordHash: ERASED_PASSWORD_HASH,
+      disabled: true,
+      erasedAt: now,
+      updatedAt: now,
+    }).where(eq(users.id, userId)).run();
+    const sessionsRevoked = revokeUserSessions(tx, record, now, userId, "erased");
+    const revokedBy = actor.kind === "human" ? actor.userId : null;
+    const keys = tx.update(pluginKeys).set({ revokedAt: now, revokedBy })
+      .where(and(eq(pluginKeys.userId, userId), isNull(pluginKeys.revokedAt))).run() as unknown as { changes: number };
+    record({ type: "user.erased", subject: userId, meta: { role: user.role, sessionsRevoked, keysRevoked: keys.changes } });
+    return { id: userId, erasedAt: now, sessionsRevoked, keysRevoked: keys.changes };
+  });
+}

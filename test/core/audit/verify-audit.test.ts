@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ANCHOR_FILE, readAuditAnchor } from "../../../src/core/audit/anchor.ts";
+import { verifyAudit } from "../../../src/core/audit/verify-audit.ts";
+import { transact } from "../../../src/core/transact.ts";
+import { createTestApp, type TestApp } from "../../support/app.ts";
+import { dropAuditTriggers, rawDatabase } from "../../support/audit.ts";
+
+let app: TestApp;
+afterEach(() => app?.dispose());
+
+function seedEvents(a: TestApp, n: number): void {
+  for (let i = 0; i < n; i++) {
+    transact(a.ctx(), (_tx, record) => record({ type: "system.started", subject: `boot-${i}`, meta: { n: i } }));
+  }
+}
+
+function verify(a: TestApp) {
+  return verifyAudit(a.store.read, a.services.auditKey, { anchor: readAuditAnchor(a.dataDir, a.services.auditKey) });
+}
+
+function tamper(a: TestApp, fn: (db: ReturnType<typeof rawDatabase>) => void): void {
+  const db = rawDatabase(a);
+  dropAuditTriggers(db);
+  fn(db);
+  db.close();
+}
+
+describe("verifyAudit", () => {
+  test("an untouched chain is intact, with its count, last seq and the head anchor checked", () => {
+    app = createTestApp();
+    seedEvents(app, 12);
+    const result = verify(app);
+    expect(result).toEqual({ intact: true, count: 12, firstSeq: 1, lastSeq: 12, anchor: "checked" });
+  });
+
+  test("an empty trail is intact", () => {
+    app = createTestApp();
+    expect(verify(app)).toEqual({ intact: true, count: 0, firstSeq: 0, lastSeq: 0, anchor: "absent" });
+  });
+
+  test("verification reads in batches: a chain longer than one batch verifies", () => {
+    app = createTestApp();
+    // 2,500 events across batch boundaries (the batch is 1,000).
+    transact(app.ctx(), (_tx, record) => {
+      for (let i = 0; i < 2500; i++) record({ type: "scope.served", subject: `s${i}` });
+    });
+    const result = verify(app);
+    expect(result.intact && result.count).toBe(2500);
+  });
+
+  test("a wrong audit key breaks the chain at its first event", () => {
+    app = createTestApp();
+    seedEvents(app, 3);
+    expect(verifyAudit(app.store.read, new Uint8Array(32))).toMatchObject({ intact: false, brokenAt: 1 });
+  });
+
+  const tamperings: [string, (db: ReturnType<typeof rawDatabase>) => void, number][] = [
+    ["an edited field", (db) => db.run("UPDATE audit_events SET subject = 'someone-else' WHERE seq = 4"), 4],
+    ["edited metadata", (db) => db.run(`UPDATE audit_events SET meta = '{"n":99}' WHERE seq = 5`), 5],
+    ["an edited time", (db) => db.run("UPDATE audit_events SET at = at - 1000 WHERE seq = 6"), 6],
+    ["a deleted row in the middle", (db) => db.run("DELETE FROM audit_events WHERE seq = 4"), 4],
+    ["the first rows deleted", (db) => db.run("DELETE FROM audit_events WHERE seq <= 2"), 3],
+    [
+      "two rows' contents swapped",
+      (db) => {
+        const cols = "at, type, actor_kind, actor_id, actor_user_id, run_id, project_id, subject, meta, prev_hash, hash";
+        const a = db.query(`SELECT ${cols} FROM audit_events WHERE seq = 3`).get() as Record<string, unknown>;
+        const b = db.query(`SELECT ${cols} FROM audit_events WHERE seq = 7`).get() as Record<string, unknown>;
+        const set = cols.split(", ").map((c) => `${c} = ?`).join(", ");
+        db.run(`UPDATE audit_events SET ${set} WHERE seq = 3`, Object.values(b) as never[]);
+        db.run(`UPDATE audit_events SET ${set} WHERE seq = 7`, Object.values(a) as never[]);
+      },
+      3,
+    ],
+    [
+      "a row inserted in the middle (later rows renumbered)",
+      (db) => {
+        db.run("UPDATE audit_events SET seq = seq + 100 WHERE seq >= 5");
+        db.run("UPDATE audit_events SET seq = seq - 99 WHERE seq >= 105");
+        db.run("INSERT INTO audit_events SELECT 5, at, type, actor_kind, actor_id, actor_user_id, run_id, project_id, 'forged', meta, prev_hash, hash FROM audit_events WHERE seq = 4");
+      },
+      5,
+    ],
+    ["a forged row appended", (db) => db.run("INSERT INTO audit_events SELECT 11, at, type, actor_kind, actor_id, actor_user_id, run_id, project_id, subject, meta, hash, hash FROM audit_events WHERE seq = 10"), 11],
+    ["the tail truncated", (db) => db.run("DELETE FROM audit_events WHERE seq > 7"), 8],
+    ["the whole trail deleted", (db) => db.run("DELETE FROM audit_events"), 1],
+  ];
+
+  for (const [what, how, brokenAt] of tamperings) {
+    test(`detects ${what} made directly in the database file (broken at seq ${brokenAt})`, () => {
+      app = createTestApp();
+      seedEvents(app, 10);
+      expect(verify(app).intact).toBe(true);
+      tamper(app, how);
+      const result = verify(app);
+      expect(result).toMatchObject({ intact: false, brokenAt });
+      expect((result as { reason: string }).reason.length).toBeGreaterThan(10);
+    });
+  }
+
+  test("a truncated tail with a forged head anchor is reported (the anchor is MACed)", () => {
+    app = createTestApp();
+    seedEvents(app, 5);
+    tamper(app, (db) => db.run("DELETE FROM audit_events WHERE seq > 3"));
+    writeFileSync(join(app.dataDir, ANCHOR_FILE), JSON.stringify({ seq: 3, hash: "0".repeat(64), mac: "0".repeat(64) }));
+    expect(verify(app)).toMatchObject({ intact: false, reason: expect.stringContaining("audit.head") });
+  });
+
+  test("a truncation stays detected after the server appends again: the anchor freezes", () => {
+    app = createTestApp();
+    seedEvents(app, 6);
+    tamper(app, (db) => db.run("DELETE FROM audit_events WHERE seq > 3"));
+    seedEvents(app, 5); // seq 4..8 re-used: the anchor (seq 6) no longer matches
+    expect(verify(app)).toMatchObject({ intact: false, brokenAt: 6 });
+  });
+
+  test("without the anchor file the chain itself still verifies (anchor reported absent)", () => {
+    app = createTestApp();
+    seedEvents(app, 4);
+    unlinkSync(join(app.dataDir, ANCHOR_FILE));
+    expect(verify(app)).toMatchObject({ intact: true, count: 4, anchor: "absent" });
+  });
+});
+
+describe("append-only in the database itself", () => {
+  test("UPDATE on audit_events is refused by a trigger", () => {
+    app = createTestApp();
+    seedEvents(app, 2);
+    const db = rawDatabase(app);
+    expect(() => db.run("UPDATE audit_events SET subject = 'x' WHERE seq = 1")).toThrow("append-only");
+    db.close();
+    expect(verify(app).intact).toBe(true);
+  });
+
+  test("DELETE on audit_events is refused while the purge window is closed", () => {
+    app = createTestApp();
+    seedEvents(app, 2);
+    const db = rawDatabase(app);
+    expect(() => db.run("DELETE FROM audit_events WHERE seq = 1")).toThrow("append-only");
+    expect(() => db.run("DELETE FROM audit_purge_window")).toThrow("cannot be deleted");
+    db.close();
+    expect(verify(app)).toMatchObject({ intact: true, count: 2 });
+  });
+});
