@@ -1,5 +1,6 @@
 import type { Config } from "../../config.ts";
 import type { Services } from "../../core/context.ts";
+import { auditRoutes, userErasureRoutes } from "./audit.ts";
 
 export interface RouteDeps {
   readonly services: Services;
@@ -11,5 +12,8 @@ export interface RouteDeps {
  * here when adding a resource.
  */
 export function apiRouters(deps: RouteDeps) {
-  return [] as const;
+  return [
+    auditRoutes(deps),
+    userErasureRoutes(deps),
+  ] as const;
 }

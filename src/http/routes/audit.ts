@@ -1,0 +1,64 @@
+import { Elysia } from "elysia";
+import { exportAudit } from "../../core/audit/export-audit.ts";
+import { listAuditEvents } from "../../core/audit/list-audit-events.ts";
+import { purgeAudit } from "../../core/audit/purge-audit.ts";
+import { verifyAuditChain } from "../../core/audit/verify-audit-chain.ts";
+import { eraseUser } from "../../core/user/erase-user.ts";
+import { authenticate } from "../auth.ts";
+import type { RouteDeps } from "./index.ts";
+
+/** Empty query parameters (`?type=`) mean "no filter", as a form submitting blank fields sends them. */
+function filledQuery(request: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of new URL(request.url).searchParams) if (value !== "") out[key] = value;
+  return out;
+}
+
+/** The audit trail: query, verify, export (streamed) and the owner's retention purge. */
+export function auditRoutes(deps: RouteDeps) {
+  return new Elysia()
+    .get("/api/audit", async ({ request, set }) => {
+      const ctx = await authenticate(deps, request, set);
+      return listAuditEvents({ ctx, input: filledQuery(request) });
+    })
+    .get("/api/audit/verify", async ({ request, set }) => {
+      const ctx = await authenticate(deps, request, set);
+      return verifyAuditChain({ ctx, dataDir: deps.config.dataDir });
+    })
+    .get("/api/audit/export", async ({ request, set }) => {
+      const ctx = await authenticate(deps, request, set);
+      const exported = exportAudit({ ctx, input: filledQuery(request) });
+      const encoder = new TextEncoder();
+      const body = new ReadableStream<Uint8Array>({
+        // One batch per pull: the consumer's pace decides how much is read from the database.
+        pull(controller) {
+          const next = exported.chunks.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        },
+        cancel() {
+          exported.chunks.return(undefined);
+        },
+      });
+      const stamp = new Date(deps.services.clock.now()).toISOString().slice(0, 10);
+      return new Response(body, {
+        headers: {
+          "content-type": exported.contentType,
+          "content-disposition": `attachment; filename="railyard-audit-${stamp}.${exported.format}"`,
+          "cache-control": "no-store",
+        },
+      });
+    })
+    .post("/api/audit/purge", async ({ request, set }) => {
+      const ctx = await authenticate(deps, request, set, { write: true });
+      return purgeAudit(ctx);
+    });
+}
+
+/** GDPR erasure of a person (kept next to the audit routes: it is defined by what the trail keeps). */
+export function userErasureRoutes(deps: RouteDeps) {
+  return new Elysia().post("/api/users/:id/erase", async ({ request, set, params }) => {
+    const ctx = await authenticate(deps, request, set, { write: true });
+    return eraseUser({ ctx, input: { userId: params.id } });
+  });
+}
