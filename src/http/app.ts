@@ -33,12 +33,33 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   const tls = config.tlsCert !== null;
   const allowed = new Set(config.allowedHosts);
 
+  // Schema refusals are audit events (input.rejected) with field names only, never values.
+  const recordRejectedInput = (request: Request, reason: string, fields: unknown): void => {
+    const names = Array.isArray(fields) ? fields.slice(0, 20).map((f) => (typeof f === "string" && /^[\w.\-[\]]{1,100}$/.test(f) ? f : "?")) : [];
+    try {
+      recordRefusal(withActor(services, { kind: "system", clientAddress: clientAddress(request) }), "input.rejected", {
+        reason, fields: names, method: request.method, path: new URL(request.url).pathname.slice(0, 200),
+      });
+    } catch {
+      // The refusal stands whether or not it could be recorded.
+    }
+  };
+
   const app = new Elysia()
     .onError(({ error, code, request }) => {
-      if (error instanceof AppError) return appErrorResponse(error);
+      if (error instanceof AppError) {
+        if (error.code === "invalid") recordRejectedInput(request, "schema", error.details?.fields);
+        return appErrorResponse(error);
+      }
       if (code === "NOT_FOUND") return errorResponse("not_found", "no such route");
-      if (code === "PARSE") return errorResponse("invalid", "the request body is not valid JSON");
-      if (code === "VALIDATION") return errorResponse("invalid", "the request does not match the expected shape");
+      if (code === "PARSE") {
+        recordRejectedInput(request, "parse", undefined);
+        return errorResponse("invalid", "the request body is not valid JSON");
+      }
+      if (code === "VALIDATION") {
+        recordRejectedInput(request, "shape", undefined);
+        return errorResponse("invalid", "the request does not match the expected shape");
+      }
       // Never leak internal messages or stacks; log the kind and the route only.
       services.logger.error({ kind: (error as Error)?.name ?? code, route: new URL(request.url).pathname }, "internal error");
       return errorResponse("internal", "internal error; the server log has details");
