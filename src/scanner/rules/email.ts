@@ -13,15 +13,16 @@ function domainLength(text: string, start: number, end: number): number {
   while (end > start && (at(text, end - 1) === 46 || at(text, end - 1) === 45)) end--;
   let labels = 0;
   let labelStart = start;
+  let tldStart = start;
   for (let i = start; i <= end; i++) {
     if (i === end || text.charCodeAt(i) === 46) {
       const len = i - labelStart;
       if (len < 1 || len > 63 || at(text, labelStart) === 45 || at(text, i - 1) === 45) return 0;
       labels++;
+      tldStart = labelStart;
       labelStart = i + 1;
     }
   }
-  const tldStart = text.lastIndexOf(".", end - 1) + 1;
   if (labels < 2 || end - tldStart < 2) return 0;
   for (let i = tldStart; i < end; i++) if (!isAlpha(text.charCodeAt(i))) return 0;
   return end - start;
