@@ -1,0 +1,106 @@
+import { eq, inArray } from "drizzle-orm";
+import { moduleAccess, modules, projects } from "../../db/schema/index.ts";
+import type { Db } from "../../db/store.ts";
+import { AppError, notFound } from "../errors.ts";
+import type { Role } from "../roles.ts";
+import { compileGlob, splitPath, type CompiledGlob } from "./glob.ts";
+
+export type AccessLevel = "editable" | "read_only" | "excluded";
+export type PathClass = AccessLevel | "unlisted";
+
+/**
+ * What one role may touch in one project. Excluded modules are masked: they appear only as
+ * `‹module-name›` (in `excluded` and as the module's only glob), never with their real globs.
+ */
+export interface ScopeManifest {
+  readonly projectId: string;
+  readonly editable: string[];
+  readonly readOnly: string[];
+  readonly excluded: string[];
+  readonly modules: { name: string; globs: string[]; access: AccessLevel }[];
+}
+
+interface Compiled {
+  readonly editable: CompiledGlob[];
+  readonly readOnly: CompiledGlob[];
+  /** The real globs of the role's excluded modules (never part of the manifest's data). */
+  readonly excluded: { name: string; globs: CompiledGlob[] }[];
+}
+
+// The real globs of excluded modules travel beside the manifest object, not inside it, so
+// serialising a manifest can never reveal them. A copied manifest has no entry here and is refused.
+const compiledManifests = new WeakMap<ScopeManifest, Compiled>();
+
+/** The text shown in place of anything inside an excluded module. */
+export function maskedName(moduleName: string): string {
+  return `‹${moduleName}›`;
+}
+
+/** The per-role access levels of a project's modules (a missing row means `editable`). */
+export function moduleAccessLevels(db: Db, moduleIds: readonly string[]): Map<string, Partial<Record<Role, AccessLevel>>> {
+  const out = new Map<string, Partial<Record<Role, AccessLevel>>>();
+  if (moduleIds.length === 0) return out;
+  for (const row of db.select().from(moduleAccess).where(inArray(moduleAccess.moduleId, [...moduleIds])).all()) {
+    const levels = out.get(row.moduleId) ?? {};
+    levels[row.role] = row.level;
+    out.set(row.moduleId, levels);
+  }
+  return out;
+}
+
+/**
+ * Computes the scope manifest of `role` in a project: editable and read-only globs from the
+ * modules' access levels, project-protected globs read-only for everyone, excluded modules masked.
+ */
+export function scopeManifest(db: Db, { projectId, role }: { projectId: string; role: Role }): ScopeManifest {
+  const project = db.select({ id: projects.id, protectedGlobs: projects.protectedGlobs }).from(projects).where(eq(projects.id, projectId)).get();
+  if (!project) throw notFound("project");
+  const rows = db.select({ id: modules.id, name: modules.name, globs: modules.globs }).from(modules).where(eq(modules.projectId, projectId)).orderBy(modules.name).all();
+  const levels = moduleAccessLevels(db, rows.map((r) => r.id));
+  const manifest: ScopeManifest = { projectId, editable: [], readOnly: [...project.protectedGlobs], excluded: [], modules: [] };
+  const compiled: Compiled = { editable: [], readOnly: project.protectedGlobs.map(compileGlob), excluded: [] };
+  for (const row of rows) {
+    const access = levels.get(row.id)?.[role] ?? "editable";
+    if (access === "excluded") {
+      manifest.excluded.push(maskedName(row.name));
+      manifest.modules.push({ name: row.name, globs: [maskedName(row.name)], access });
+      compiled.excluded.push({ name: row.name, globs: row.globs.map(compileGlob) });
+    } else {
+      (access === "editable" ? manifest.editable : manifest.readOnly).push(...row.globs);
+      (access === "editable" ? compiled.editable : compiled.readOnly).push(...row.globs.map(compileGlob));
+      manifest.modules.push({ name: row.name, globs: [...row.globs], access });
+    }
+  }
+  compiledManifests.set(manifest, compiled);
+  return manifest;
+}
+
+function compiledOf(manifest: ScopeManifest): Compiled {
+  const compiled = compiledManifests.get(manifest);
+  // Fail closed: without the hidden globs an excluded path would look unlisted.
+  if (!compiled) throw new AppError("internal", "scope manifest was copied; classify against the object scopeManifest returned");
+  return compiled;
+}
+
+function firstExcluded(compiled: Compiled, split: ReturnType<typeof splitPath>): string | null {
+  for (const module of compiled.excluded) {
+    for (const glob of module.globs) if (glob.matchSplit(split)) return module.name;
+  }
+  return null;
+}
+
+/** Classifies a repository-relative path; the most restrictive match wins (excluded > read_only > editable). */
+export function classifyPath(manifest: ScopeManifest, path: string): PathClass {
+  const compiled = compiledOf(manifest);
+  const split = splitPath(path);
+  if (firstExcluded(compiled, split) !== null) return "excluded";
+  if (compiled.readOnly.some((g) => g.matchSplit(split))) return "read_only";
+  if (compiled.editable.some((g) => g.matchSplit(split))) return "editable";
+  return "unlisted";
+}
+
+/** The path as the manifest's role may see it: `‹module-name›` inside an excluded module, unchanged otherwise. */
+export function maskPath(manifest: ScopeManifest, path: string): string {
+  const name = firstExcluded(compiledOf(manifest), splitPath(path));
+  return name === null ? path : maskedName(name);
+}
