@@ -38,6 +38,7 @@ export const EVENT_TYPES = Object.freeze({
   "key.revoked": "A plugin key was revoked.",
   "key.rejected": "A request with a missing, unknown, revoked or expired plugin key was refused.",
   "user.created": "A user account was created.",
+  "user.changed": "A user's display name was changed.",
   "user.role_changed": "A user's role was changed.",
   "user.disabled": "A user was disabled.",
   "user.enabled": "A disabled user was enabled again.",
