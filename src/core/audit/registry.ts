@@ -60,6 +60,7 @@ export const EVENT_TYPES = Object.freeze({
   "audit.verified": "The audit chain was verified.",
   "retention.purged": "Events older than the retention period were purged; this event anchors the chain.",
   "backup.created": "An online backup of the database was written.",
+  "backup.restored": "A backup was restored into an empty data dir (after its chain verified).",
   "system.started": "The appliance started.",
   "system.stopped": "The appliance stopped cleanly.",
   "migration.applied": "A database migration was applied.",
