@@ -13,9 +13,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> |
   keys: { summary: "keys create --email E --name NAME [--expires-days N]", load: () => null },
   scan: { summary: "scan [FILE] | scan --jsonl: find PII and secrets locally", load: async () => (await import("./cli/scan.ts")).scanCommand },
   exec: { summary: "exec --run RUN_ID [--kind build|test|lint] -- CMD ARGS…", load: () => null },
-  audit: { summary: "audit verify | audit export [--since T] [--format jsonl|csv]", load: () => null },
-  backup: { summary: "backup FILE: online consistent backup", load: () => null },
-  restore: { summary: "restore FILE: restore into an empty data dir", load: () => null },
+  audit: { summary: "audit verify | audit export [--since T] [--format jsonl|csv]", load: async () => (await import("./cli/audit.ts")).auditCommand },
+  backup: { summary: "backup FILE: online consistent backup", load: async () => (await import("./cli/backup.ts")).backupCommand },
+  restore: { summary: "restore FILE --audit-key KEYFILE: restore into an empty data dir", load: async () => (await import("./cli/backup.ts")).restoreCommand },
 };
 
 export function helpText(): string {

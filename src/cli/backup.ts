@@ -1,0 +1,183 @@
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { createServices } from "../app.ts";
+import { verifyAudit } from "../core/audit/verify-audit.ts";
+import { SYSTEM, withActor } from "../core/context.ts";
+import { transact } from "../core/transact.ts";
+import { DATABASE_FILE, openDatabase } from "../db/client.ts";
+import { prepareDataDir } from "../db/data-dir.ts";
+import { pendingMigrations } from "../db/migrate.ts";
+import { MIGRATIONS } from "../db/migrations.ts";
+import { createLogger } from "../logger.ts";
+import { parseCommandArgs, UsageError } from "./args.ts";
+import type { Command, Io } from "./io.ts";
+
+const AUDIT_KEY_FILE = "audit.key";
+
+const BACKUP_HELP = `railyard backup FILE [--data-dir DIR]
+
+Writes an online, consistent copy of the database to FILE (which must not exist), mode 0600,
+and records backup.created. The server may keep running.
+
+The backup does NOT contain the audit key (DIR/audit.key): the key that makes the audit trail
+tamper-evident is deliberately kept apart from the database. Keep a copy of it somewhere safe;
+restore needs it.
+`;
+
+const RESTORE_HELP = `railyard restore FILE --audit-key KEYFILE [--data-dir DIR]
+
+Restores a backup into an EMPTY (or not yet existing) data dir. FILE must be a Railyard database
+with every migration of this version applied; KEYFILE is the audit.key of the data dir the backup
+came from. The audit chain is verified with that key before the restore is accepted.
+Sessions do not survive a restore (a new session key is made): people sign in again.
+`;
+
+function parse(argv: string[], io: Io, name: string, spec: Record<string, boolean>, help: string) {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout(help);
+    return 0;
+  }
+  try {
+    const parsed = parseCommandArgs(argv, io, spec);
+    if (parsed.positional.length !== 1) {
+      io.stderr(`railyard ${name}: give exactly one FILE (see railyard ${name} --help)\n`);
+      return 2;
+    }
+    return { ...parsed, file: resolve(io.cwd, parsed.positional[0]!) };
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`railyard ${name}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** `railyard backup FILE`: VACUUM INTO a new file, 0600, then `backup.created` (the file is removed if that cannot be recorded). */
+export const backupCommand: Command = async (argv, io) => {
+  const parsed = parse(argv, io, "backup", {}, BACKUP_HELP);
+  if (typeof parsed === "number") return parsed;
+  const { config, file } = parsed;
+  if (existsSync(file)) {
+    io.stderr(`railyard backup: ${file} already exists; backups never overwrite a file\n`);
+    return 1;
+  }
+  if (!existsSync(dirname(file)) || !statSync(dirname(file)).isDirectory()) {
+    io.stderr(`railyard backup: the folder ${dirname(file)} does not exist\n`);
+    return 1;
+  }
+  if (resolve(dirname(file)) === resolve(config.dataDir)) {
+    io.stderr("railyard backup: write the backup outside the data dir (a backup next to the data protects nothing)\n");
+    return 1;
+  }
+  const { services } = createServices({ config, logger: createLogger("warn") });
+  try {
+    services.store.backupTo(file);
+    chmodSync(file, 0o600);
+    const bytes = statSync(file).size;
+    try {
+      transact(withActor(services, SYSTEM), (_tx, record) => record({ type: "backup.created", subject: basename(file).slice(0, 200), meta: { bytes } }));
+    } catch (error) {
+      rmSync(file, { force: true });
+      throw error;
+    }
+    io.stdout(
+      `backup written: ${file} (${bytes} bytes)\n` +
+        `The audit key is not in the backup. Keep a copy of ${join(config.dataDir, AUDIT_KEY_FILE)} somewhere safe:\n` +
+        `  railyard restore ${file} --audit-key COPY_OF_AUDIT_KEY --data-dir NEW_EMPTY_DIR\n`,
+    );
+    return 0;
+  } finally {
+    services.store.close();
+  }
+};
+
+/** Why `file` is not a restorable Railyard database of this version, or null. */
+function backupProblem(file: string): string | null {
+  let sqlite: ReturnType<typeof openDatabase> | null = null;
+  try {
+    sqlite = openDatabase(file, { readonly: true });
+    const check = sqlite.query<{ quick_check: string }, []>("PRAGMA quick_check").get();
+    if (check?.quick_check !== "ok") return "the file is damaged (SQLite quick_check failed)";
+    const tables = new Set(sqlite.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name));
+    if (!tables.has("_migrations") || !tables.has("audit_events")) return "the file is a SQLite database, but not a Railyard one";
+    const known = new Set(MIGRATIONS.map((m) => m.name));
+    const unknown = sqlite.query<{ name: string }, []>("SELECT name FROM _migrations").all().filter((r) => !known.has(r.name));
+    if (unknown.length > 0) return `the backup was made by a newer Railyard (migration ${unknown[0]!.name} is unknown to this version)`;
+    const pending = pendingMigrations(sqlite);
+    if (pending.length > 0) return `the backup lacks migrations of this version (${pending.join(", ")}); restore it with the version that made it, then upgrade`;
+    return null;
+  } catch {
+    return "the file is not a SQLite database";
+  } finally {
+    sqlite?.close();
+  }
+}
+
+/**
+ * `railyard restore FILE --audit-key KEYFILE`: into an empty data dir only. The backup is checked
+ * (Railyard database, every migration), copied in with the audit key, and its chain verified with
+ * that key; on any failure the data dir is left empty again. Records `backup.restored`.
+ */
+export const restoreCommand: Command = async (argv, io) => {
+  const parsed = parse(argv, io, "restore", { "audit-key": true }, RESTORE_HELP);
+  if (typeof parsed === "number") return parsed;
+  const { config, options, file } = parsed;
+  const keyOption = options.get("audit-key");
+  if (typeof keyOption !== "string") {
+    io.stderr("railyard restore: give --audit-key KEYFILE (the audit.key of the data dir the backup came from; it is not inside backups)\n");
+    return 2;
+  }
+  const dataDir = config.dataDir;
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+    io.stderr(`railyard restore: ${dataDir} is not empty; restore only into an empty data dir (choose a new --data-dir, or move its files away yourself)\n`);
+    return 1;
+  }
+  if (!existsSync(file)) {
+    io.stderr(`railyard restore: ${file} does not exist\n`);
+    return 1;
+  }
+  const problem = backupProblem(file);
+  if (problem) {
+    io.stderr(`railyard restore: ${file}: ${problem}\n`);
+    return 1;
+  }
+  let key: Uint8Array;
+  try {
+    key = new Uint8Array(Buffer.from(readFileSync(resolve(io.cwd, keyOption), "utf8").trim(), "base64"));
+  } catch {
+    io.stderr(`railyard restore: cannot read the audit key file ${keyOption}\n`);
+    return 1;
+  }
+  if (key.length < 32) {
+    io.stderr("railyard restore: the audit key file is not a Railyard audit.key (expected 32 bytes of base64)\n");
+    return 1;
+  }
+
+  prepareDataDir(dataDir);
+  const created = [DATABASE_FILE, AUDIT_KEY_FILE].map((f) => join(dataDir, f));
+  const undo = () => {
+    for (const entry of readdirSync(dataDir)) rmSync(join(dataDir, entry), { force: true, recursive: true });
+  };
+  copyFileSync(file, created[0]!);
+  chmodSync(created[0]!, 0o600);
+  writeFileSync(created[1]!, Buffer.from(key).toString("base64") + "\n", { mode: 0o600 });
+  const { services } = createServices({ config, logger: createLogger("warn") });
+  try {
+    const result = verifyAudit(services.store.read, services.auditKey);
+    if (!result.intact) {
+      services.store.close();
+      undo();
+      io.stderr(`railyard restore: the backup's audit trail does not verify with this key (broken at seq ${result.brokenAt}: ${result.reason}); nothing restored\n`);
+      return 1;
+    }
+    transact(withActor(services, SYSTEM), (_tx, record) => record({ type: "backup.restored", subject: basename(file).slice(0, 200), meta: { events: result.count, lastSeq: result.lastSeq } }));
+    services.store.close();
+    io.stdout(`restored ${file} into ${dataDir}: audit trail intact (${result.count} events). Start with: railyard serve --data-dir ${dataDir}\n`);
+    return 0;
+  } catch (error) {
+    services.store.close();
+    undo();
+    throw error;
+  }
+};
