@@ -92,3 +92,10 @@ function withSessionId(ctx: Ctx, sessionId: string): Ctx {
 export function sessionIdOf(ctx: Ctx): string | null {
   return sessionIds.get(ctx) ?? null;
 }
+
+/** A request body as an object of fields (absent body = no fields); anything else is `invalid`. */
+export function bodyFields(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null || body === "") return {};
+  if (typeof body !== "object" || Array.isArray(body)) throw new AppError("invalid", "body: the request body must be a JSON object", { fields: ["body"] });
+  return body as Record<string, unknown>;
+}

@@ -4,7 +4,7 @@ import type { Ctx } from "../context.ts";
 import { can, ROLES, type Role } from "../roles.ts";
 import { maskedName, moduleAccessLevels, type AccessLevel } from "../scope/manifest.ts";
 import { parseInput } from "../validate.ts";
-import { findProject, viewerRole } from "./access.ts";
+import { findProject, requireProjectsManage, viewerRole } from "./access.ts";
 import { ProjectRef, type ModuleView } from "./schemas.ts";
 
 /** A module as the viewer may see it: an excluded module shows `‹name›` instead of its globs. */
@@ -36,6 +36,7 @@ export function listModules({ ctx, input }: { ctx: Ctx; input: unknown }): Modul
 
 /** The access matrix of a project: every module × every role (names and levels only, no globs). */
 export function moduleAccessMatrix({ ctx, input }: { ctx: Ctx; input: unknown }): { roles: readonly Role[]; modules: { name: string; access: Record<Role, AccessLevel> }[] } {
+  requireProjectsManage(ctx);
   const { slug } = parseInput(ProjectRef, input);
   const db = ctx.store.read;
   const project = findProject(db, slug);

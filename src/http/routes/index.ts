@@ -1,6 +1,13 @@
 import type { Config } from "../../config.ts";
 import type { Services } from "../../core/context.ts";
 import { auditRoutes, userErasureRoutes } from "./audit.ts";
+import { authRoutes } from "./auth.ts";
+import { keysRoutes } from "./keys.ts";
+import { openApiRoutes } from "./openapi.ts";
+import { projectsRoutes } from "./projects.ts";
+import { settingsRoutes } from "./settings.ts";
+import { setupRoutes } from "./setup.ts";
+import { usersRoutes } from "./users.ts";
 
 export interface RouteDeps {
   readonly services: Services;
@@ -12,8 +19,16 @@ export interface RouteDeps {
  * here when adding a resource.
  */
 export function apiRouters(deps: RouteDeps) {
-  return [
+  const routers = [
     auditRoutes(deps),
     userErasureRoutes(deps),
-  ] as const;
+    setupRoutes(deps),
+    authRoutes(deps),
+    usersRoutes(deps),
+    keysRoutes(deps),
+    projectsRoutes(deps),
+    settingsRoutes(deps),
+  ];
+  // Last: the OpenAPI document is read from the routers above, so no route can be left out of it.
+  return [...routers, openApiRoutes(routers)] as const;
 }

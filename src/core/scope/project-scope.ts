@@ -1,0 +1,12 @@
+import type { Ctx } from "../context.ts";
+import { findProject, viewerRole } from "../project/access.ts";
+import { ProjectRef } from "../project/schemas.ts";
+import { parseInput } from "../validate.ts";
+import { scopeManifest, type ScopeManifest } from "./manifest.ts";
+
+/** The acting person's or agent's scope manifest in a project, found by slug. */
+export function projectScope({ ctx, input }: { ctx: Ctx; input: unknown }): ScopeManifest {
+  const { slug } = parseInput(ProjectRef, input);
+  const project = findProject(ctx.store.read, slug);
+  return scopeManifest(ctx.store.read, { projectId: project.id, role: viewerRole(ctx) });
+}
