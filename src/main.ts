@@ -10,7 +10,7 @@ export const VERSION: string = pkg.version;
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> | null }> = {
   serve: { summary: "start the appliance (the default)", load: async () => (await import("./cli/serve.ts")).serveCommand },
   users: { summary: "users create --email E --role R [--name N] --password-stdin", load: async () => (await import("./cli/users.ts")).usersCommand },
-  keys: { summary: "keys create --email E --name NAME [--expires-days N]", load: () => null },
+  keys: { summary: "keys create --email E --name NAME [--expires-days N]", load: async () => (await import("./cli/keys.ts")).keysCommand },
   scan: { summary: "scan [FILE] | scan --jsonl: find PII and secrets locally", load: async () => (await import("./cli/scan.ts")).scanCommand },
   exec: { summary: "exec --run RUN_ID [--kind build|test|lint] -- CMD ARGS…", load: () => null },
   audit: { summary: "audit verify | audit export [--since T] [--format jsonl|csv]", load: async () => (await import("./cli/audit.ts")).auditCommand },
