@@ -4,7 +4,7 @@ import { auditCommand } from "../../src/cli/audit.ts";
 import { transact } from "../../src/core/transact.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { dropAuditTriggers, rawDatabase } from "../support/audit.ts";
-import { captureIo } from "../support/cli-io.ts";
+import { captureIo } from "../support/capture-io.ts";
 
 let app: TestApp;
 afterEach(() => rmSync(app.dataDir, { recursive: true, force: true }));
@@ -63,9 +63,9 @@ describe("railyard audit export", () => {
     app = dataDirWith(3);
     const io = captureIo(app.dataDir);
     expect(await auditCommand(["export", "--data-dir", app.dataDir], io)).toBe(0);
-    const lines = io.out().trim().split("\n").map((l) => JSON.parse(l));
+    const lines = io.out().trim().split("\n").map((l) => JSON.parse(l) as { type: string; actor: unknown });
     expect(lines.map((l) => l.type)).toEqual(["scope.served", "scope.served", "scope.served", "audit.exported"]);
-    expect(lines[3].actor).toEqual({ kind: "system", id: null, userId: null });
+    expect(lines[3]?.actor).toEqual({ kind: "system", id: null, userId: null });
   });
 
   test("--format csv --since filters by time; a bad --since exits 2 naming the field", async () => {

@@ -7,7 +7,7 @@ import { auditCommand } from "../../src/cli/audit.ts";
 import { backupCommand, restoreCommand } from "../../src/cli/backup.ts";
 import { transact } from "../../src/core/transact.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
-import { captureIo } from "../support/cli-io.ts";
+import { captureIo } from "../support/capture-io.ts";
 
 let app: TestApp;
 let scratch: string;
@@ -40,7 +40,7 @@ describe("railyard backup", () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(io.out()).toContain("audit key is not in the backup");
     expect(eventTypes(file).filter((t) => t === "scope.served")).toHaveLength(3);
-    const live = app.store.read.$client as unknown as Database;
+    const live = (app.store.read as unknown as { $client: Database }).$client;
     expect(live.query<{ type: string }, []>("SELECT type FROM audit_events ORDER BY seq DESC LIMIT 1").get()!.type).toBe("backup.created");
     app.close();
   });
