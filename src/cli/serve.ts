@@ -1,5 +1,6 @@
 import { extractFlags, loadConfig, settingsHelp } from "../config.ts";
 import { createApp } from "../app.ts";
+import { scheduleAuditPurge } from "../core/audit/schedule-purge.ts";
 import { SYSTEM, withActor } from "../core/context.ts";
 import { transact } from "../core/transact.ts";
 import { issueSetupToken } from "../core/user/setup.ts";
@@ -32,6 +33,7 @@ export const serveCommand: Command = async (argv, io) => {
     for (const name of app.migrationsApplied) record({ type: "migration.applied", subject: name });
     record({ type: "system.started", meta: { version: io.env.RAILYARD_VERSION_INTERNAL ?? null } });
   });
+  const stopRetention = scheduleAuditPurge(system);
 
   // Signal handlers go in before the server listens, so a signal at any moment shuts down cleanly.
   let server: ReturnType<typeof Bun.serve> | null = null;
@@ -56,6 +58,7 @@ export const serveCommand: Command = async (argv, io) => {
           await server.stop(true);
         }
       }
+      stopRetention();
       transact(system, (_tx, record) => record({ type: "system.stopped", meta: { signal } }));
       app.close();
       logger.info("stopped");

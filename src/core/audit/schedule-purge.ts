@@ -1,0 +1,26 @@
+import { DAY, MINUTE } from "../../lib/time.ts";
+import type { Ctx } from "../context.ts";
+import { purgeAudit } from "./purge-audit.ts";
+
+/**
+ * Runs the retention purge a minute after start and then daily, as the system. Timers are unref'd
+ * (they never keep the process alive); the returned function clears them at shutdown.
+ */
+export function scheduleAuditPurge(ctx: Ctx, options: { firstAfterMs?: number; everyMs?: number } = {}): () => void {
+  const runOnce = () => {
+    try {
+      const result = purgeAudit(ctx);
+      if (result.purged > 0) ctx.logger.info({ purged: result.purged, retentionDays: result.retentionDays }, "audit retention purge");
+    } catch (error) {
+      ctx.logger.error({ kind: (error as Error)?.name ?? "error" }, "audit retention purge failed; it will be retried");
+    }
+  };
+  const first = setTimeout(runOnce, options.firstAfterMs ?? MINUTE);
+  const daily = setInterval(runOnce, options.everyMs ?? DAY);
+  first.unref();
+  daily.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(daily);
+  };
+}
