@@ -20,11 +20,11 @@ export function auditRoutes(deps: RouteDeps) {
     .get("/api/audit", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
       return listAuditEvents({ ctx, input: filledQuery(request) });
-    })
+    }, { detail: { summary: "Audit events, newest first: filters type, actor, run, project, since, until; cursor pagination (role-scoped)" } })
     .get("/api/audit/verify", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
       return verifyAuditChain({ ctx, dataDir: deps.config.dataDir });
-    })
+    }, { detail: { summary: "Verify the audit hash chain and its head anchor; records audit.verified" } })
     .get("/api/audit/export", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
       const exported = exportAudit({ ctx, input: filledQuery(request) });
@@ -48,11 +48,11 @@ export function auditRoutes(deps: RouteDeps) {
           "cache-control": "no-store",
         },
       });
-    })
+    }, { detail: { summary: "Export the audit trail as JSON lines or CSV, streamed (owner and auditor)" } })
     .post("/api/audit/purge", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
       return purgeAudit(ctx);
-    });
+    }, { detail: { summary: "Purge events older than the retention period, anchoring the chain (owner only)" } });
 }
 
 /** GDPR erasure of a person (kept next to the audit routes: it is defined by what the trail keeps). */
@@ -60,5 +60,5 @@ export function userErasureRoutes(deps: RouteDeps) {
   return new Elysia().post("/api/users/:id/erase", async ({ request, set, params }) => {
     const ctx = await authenticate(deps, request, set, { write: true });
     return eraseUser({ ctx, input: { userId: params.id } });
-  });
+  }, { detail: { summary: "Erase a person (GDPR): profile replaced, sessions and keys revoked; events keep the opaque id" } });
 }
