@@ -16,6 +16,15 @@ export const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
   "summer202020", "winter202020", "spring202020", "autumn202020", "january12345", "computer1234",
   "internet1234", "michael12345", "jennifer1234", "shadow123456", "mustang12345", "access123456",
   "master123456", "login1234567", "hello1234567", "helloworld12", "freedom12345", "ninja1234567",
+  "qwerty123456789", "1234567890qwerty", "qwertyuiop1234", "password1234567", "password123456789", "iloveyou123456",
+  "1q2w3e4r5t6y7u", "1q2w3e4r5t6y7u8i", "zxcvbnm123456", "zxcvbnmasdfg", "qazwsxedcrfv", "1qazxsw23edc", "!qaz2wsx3edc",
+  "q1w2e3r4t5y6", "a1b2c3d4e5f6", "football12345", "baseball12345", "superman12345", "batman123456", "trustno123456",
+  "password@123", "password!234", "p@ssw0rd123!", "p@ssword123!", "admin@123456", "admin12345678", "welcome@1234",
+  "welcome1234!", "changeme123!", "letmein123456", "qwerty@123456", "abcd12345678", "abcdef123456", "abc123456789",
+  "123qweasdzxc", "1234qwerasdf", "asdfghjkl123", "asdf1234asdf", "987654321000", "123456789100", "123456123456",
+  "112233445566", "121212121212", "123123123123", "qweasdzxc123", "mypassword12", "mypassword1234", "secret123456",
+  "pokemon12345", "minecraft123", "charlie12345", "liverpool123", "chelsea12345", "arsenal12345", "samsung12345",
+  "google123456", "linkedin1234", "facebook1234", "iloveyou2026", "password2026", "welcome2026!", "summer2026!!",
 ]);
 
 /** Why a password is refused, or null when it is acceptable. */

@@ -1,0 +1,31 @@
+import { describe, expect, test } from "bun:test";
+import { passwordProblem } from "../../../src/core/user/common-passwords.ts";
+import { BCRYPT_COST, hashPassword, verifyPassword } from "../../../src/core/user/password.ts";
+
+describe("passwords", () => {
+  test("two 100-character passwords sharing an 80-character prefix do not verify against each other", async () => {
+    const prefix = "p".repeat(40) + "Q7-".repeat(13) + "z";
+    expect(prefix).toHaveLength(80);
+    const a = prefix + "a".repeat(20);
+    const b = prefix + "b".repeat(20);
+    const hashA = await hashPassword(a);
+    expect(await verifyPassword(a, hashA)).toBe(true);
+    expect(await verifyPassword(b, hashA)).toBe(false);
+  });
+
+  test("hashes are bcrypt with cost of at least 12", async () => {
+    expect(BCRYPT_COST).toBeGreaterThanOrEqual(12);
+    const hash = await hashPassword("a-perfectly-fine-passphrase");
+    expect(hash).toMatch(/^\$2[aby]\$(\d\d)\$/);
+    expect(Number(hash.slice(4, 6))).toBeGreaterThanOrEqual(12);
+  });
+
+  test("short, common and low-variety passwords are refused with a reason", () => {
+    expect(passwordProblem("short-pass1")).toContain("12 characters");
+    expect(passwordProblem("Password1234")).toContain("common");
+    expect(passwordProblem("qwertyuiop123")).toContain("common");
+    expect(passwordProblem("abababababab")).toContain("different characters");
+    expect(passwordProblem("ana.lopez-rocks-2026", { email: "ana.lopez@example.test" })).toContain("email");
+    expect(passwordProblem("Synthetic-test-passphrase-42")).toBeNull();
+  });
+});
