@@ -1,0 +1,73 @@
+// If the audit event cannot be written, the change it records does not happen (DESIGN section 7).
+import { afterEach, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { projects, runs, settings } from "../../src/db/schema/index.ts";
+import { createKey } from "../../src/core/key/create-key.ts";
+import { ensureDefaultRunbook } from "../../src/core/runbook/ensure-default-runbook.ts";
+import { getSettings } from "../../src/core/setting/get-settings.ts";
+import { startRunTool } from "../../src/mcp/tools/start-run.ts";
+import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
+import { breakAuditWrites, countEvents } from "../support/audit.ts";
+import { api } from "../support/http.ts";
+import { seedCanaryProject } from "../support/projects.ts";
+import { sessionHeaders } from "../support/session-cookie.ts";
+
+let app: TestApp;
+afterEach(() => app?.dispose());
+
+describe("fail-closed: no event, no change", () => {
+  test("PATCH /api/settings answers 500 and the setting keeps its value when the event write fails", async () => {
+    app = createTestApp();
+    const { actor } = await seedUser(app, "owner");
+    const headers = await sessionHeaders(app, actor);
+    const events = countEvents(app);
+    const repair = breakAuditWrites(app);
+    const res = await api(app, "PATCH", "/api/settings", { body: { retentionDays: 90 }, headers });
+    repair();
+    expect(res.status).toBe(500);
+    expect(res.json.error.code).toBe("internal");
+    expect(res.text).not.toContain("audit write failed");
+    expect(getSettings(app.store.read).retentionDays).toBe(0);
+    expect(app.store.read.select().from(settings).all()).toEqual([]);
+    expect(countEvents(app)).toBe(events);
+    // With the event path working again, the same request succeeds and is recorded.
+    const again = await api(app, "PATCH", "/api/settings", { body: { retentionDays: 90 }, headers });
+    expect(again.status).toBe(200);
+    expect(countEvents(app, "settings.changed")).toBe(1);
+  });
+
+  test("POST /api/projects creates no project when the event write fails", async () => {
+    app = createTestApp();
+    const { actor } = await seedUser(app, "admin");
+    const headers = await sessionHeaders(app, actor);
+    const repair = breakAuditWrites(app);
+    const res = await api(app, "POST", "/api/projects", { body: { slug: "billing", name: "Billing" }, headers });
+    repair();
+    expect(res.status).toBe(500);
+    expect(app.store.read.select().from(projects).where(eq(projects.slug, "billing")).all()).toEqual([]);
+  });
+
+  test("the MCP start_run tool starts no run when the event write fails", async () => {
+    app = createTestApp();
+    const { user } = await seedUser(app, "developer");
+    const { slug } = seedCanaryProject(app);
+    ensureDefaultRunbook({ ctx: app.ctx() });
+    const key = createKey({ ctx: app.ctx(), input: { name: "laptop", userId: user.id } });
+    const agent = app.ctx({ kind: "agent", keyId: key.id, userId: user.id, role: "developer" });
+    const call = () => startRunTool.handler({ ctx: agent, args: { project: slug, title: "Add invoices" }, signal: new AbortController().signal });
+    const repair = breakAuditWrites(app);
+    let failure: unknown = null;
+    try {
+      await call();
+    } catch (error) {
+      failure = error;
+    }
+    repair();
+    expect(String(failure)).toContain("audit write failed");
+    expect(app.store.read.select().from(runs).all()).toEqual([]);
+    expect(countEvents(app, "run.started")).toBe(0);
+    await call();
+    expect(app.store.read.select().from(runs).all()).toHaveLength(1);
+    expect(countEvents(app, "run.started")).toBe(1);
+  });
+});
