@@ -1,12 +1,5 @@
 import { render } from "preact";
-
-function App() {
-  return (
-    <main>
-      <h1>Railyard</h1>
-      <p>The admin app is starting.</p>
-    </main>
-  );
-}
+import { App } from "./app.tsx";
+import "./styles.css";
 
 render(<App />, document.getElementById("app")!);

@@ -1,0 +1,262 @@
+// Typed client for the admin API. Types only are imported from src/ (never values), so the bundle
+// carries no server code.
+import type { Role } from "../src/core/roles.ts";
+import type { Settings } from "../src/core/setting/schemas.ts";
+import type { UserView } from "../src/core/user/schemas.ts";
+import type { AuditEventView } from "../src/core/audit/schemas.ts";
+import type { VerifyResult } from "../src/core/audit/verify-audit.ts";
+import type { KeyView } from "../src/core/key/schemas.ts";
+import type { ModuleView, ProjectView } from "../src/core/project/schemas.ts";
+import type { PhaseDef, PhaseInput, RunbookDetail, RunbookVersionView, RunbookView } from "../src/core/runbook/schemas.ts";
+
+export type { VerifyResult };
+
+export type { Role, Settings };
+export type User = UserView & { lastLoginAt?: number | null };
+
+export type RunStatus = "active" | "awaiting_approval" | "blocked" | "completed" | "failed" | "cancelled";
+export type WorkUnitStatus = "planned" | "in_progress" | "done" | "failed" | "skipped" | "blocked";
+export type AccessLevel = "editable" | "read_only" | "excluded";
+
+/** A failure from the API: the server's closed error code and its human message. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+type Unauthenticated = () => void;
+let onUnauthenticated: Unauthenticated = () => {};
+/** Called when a request finds the session gone (expired, revoked), so the app can show the login. */
+export function setUnauthenticatedHandler(handler: Unauthenticated): void {
+  onUnauthenticated = handler;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "network", "The server cannot be reached. Check that Railyard is running.");
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    const failure = new ApiError(response.status, error?.code ?? "internal", error?.message ?? `Request failed (${response.status})`);
+    if (response.status === 401 && !path.startsWith("/api/auth/login") && !path.startsWith("/api/setup")) onUnauthenticated();
+    throw failure;
+  }
+  return data as T;
+}
+
+const get = <T>(path: string) => request<T>("GET", path);
+const post = <T>(path: string, body: unknown = {}) => request<T>("POST", path, body);
+const patch = <T>(path: string, body: unknown) => request<T>("PATCH", path, body);
+const put = <T>(path: string, body: unknown) => request<T>("PUT", path, body);
+const del = <T>(path: string) => request<T>("DELETE", path);
+
+function qs(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+  const text = q.toString();
+  return text ? `?${text}` : "";
+}
+
+// ---- shapes ----
+
+export interface Me {
+  user: User;
+  capabilities?: string[];
+  /** True when the app is served over plain HTTP to a non-loopback address. */
+  insecureTransport?: boolean;
+}
+
+export type PluginKey = KeyView & { userName?: string; userEmail?: string };
+export type Project = ProjectView;
+export type Module = ModuleView;
+
+/** A runbook phase (core PhaseDef): an optional entry gate and optional exit evidence. */
+export type Phase = PhaseDef;
+
+export interface RunSummary {
+  id: string;
+  title: string;
+  ticket: string | null;
+  status: RunStatus;
+  phase: string;
+  projectId: string;
+  projectSlug?: string;
+  ownerUserId: string;
+  ownerName?: string;
+  branch: string | null;
+  prUrl: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheTokens?: number;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt?: number | null;
+  phases?: Phase[];
+}
+
+export interface WorkUnit {
+  id: string;
+  position?: number;
+  /** Null when the unit lies in a module masked for the viewer's role. */
+  title: string | null;
+  paths: string[];
+  status: WorkUnitStatus;
+  note?: string | null;
+}
+
+export interface Build {
+  id: string;
+  phase: string;
+  kind: "build" | "test" | "lint";
+  exitCode: number;
+  durationMs: number;
+  logTail?: string | null;
+  createdAt: number;
+}
+
+export interface Usage {
+  id?: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheTokens: number;
+  calls: number;
+  createdAt: number;
+}
+
+export interface Violation {
+  id?: string;
+  kind: string;
+  path: string | null;
+  createdAt: number;
+  detail?: Record<string, unknown>;
+}
+
+/** An audit event as the API sends it (core AuditEventView: `at` is ISO-8601 text). */
+export type AuditEvent = AuditEventView;
+
+export interface Checkpoint {
+  id: string;
+  runId: string;
+  runTitle?: string;
+  projectSlug?: string;
+  ownerUserId?: string;
+  ownerName?: string;
+  kind: "phase_gate" | "approval";
+  targetPhase: string | null;
+  reason: string;
+  summary: string | null;
+  requiredRole: Role;
+  status: "pending" | "approved" | "rejected" | "expired";
+  requestedAt: number;
+  expiresAt: number;
+  decidedAt?: number | null;
+  deciderRole?: string | null;
+  decisionReason?: string | null;
+}
+
+export interface RunDetail extends RunSummary {
+  phases: Phase[];
+  runbookVersion?: number;
+  commitSha?: string | null;
+  summary?: string | null;
+  workUnits: WorkUnit[];
+  timeline: AuditEvent[];
+  builds: Build[];
+  usage: Usage[];
+  violations: Violation[];
+  checkpoints: Checkpoint[];
+}
+
+export type RunbookVersion = RunbookVersionView;
+export type Runbook = RunbookView;
+export type { RunbookDetail, PhaseInput };
+
+export interface Note {
+  id: string;
+  body: string;
+  paths: string[];
+  authorKind: "human" | "agent";
+  authorName?: string | null;
+  runId?: string | null;
+  createdAt: number;
+}
+
+
+export interface Catalogue {
+  sha256: string;
+  tools: { name: string; description: string }[];
+}
+
+/** Some list routes answer `{items}` or a named array, others a bare array; accept each. */
+function list<T>(data: unknown, ...names: string[]): T[] {
+  if (Array.isArray(data)) return data as T[];
+  const record = (data ?? {}) as Record<string, unknown>;
+  for (const name of [...names, "items", "data"]) if (Array.isArray(record[name])) return record[name] as T[];
+  return [];
+}
+
+// ---- endpoints ----
+
+export const api = {
+  setup: (input: { token: string; email: string; name: string; password: string }) => post<{ user: User }>("/api/setup", input),
+  login: (input: { email: string; password: string }) => post<{ user: User }>("/api/auth/login", input),
+  logout: () => post<void>("/api/auth/logout"),
+  me: () => get<Me>("/api/auth/me"),
+
+  users: async () => list<User>(await get("/api/users"), "users"),
+  createUser: (input: { email: string; name?: string; role: Role; password: string }) => post<{ user: User }>("/api/users", input),
+  updateUser: (id: string, input: { role?: Role; disabled?: boolean; name?: string }) => patch<unknown>(`/api/users/${encodeURIComponent(id)}`, input),
+
+  keys: async (all?: boolean) => list<PluginKey>(await get(`/api/keys${qs({ all: all ? "true" : undefined })}`), "keys"),
+  createKey: (input: { name: string; expiresDays?: number }) => post<{ id: string; key: string }>("/api/keys", input),
+  revokeKey: (id: string) => del<void>(`/api/keys/${encodeURIComponent(id)}`),
+
+  projects: async () => list<Project>(await get("/api/projects"), "projects"),
+  createProject: (input: { slug: string; name: string; remoteUrl?: string }) => post<unknown>("/api/projects", input),
+  modules: async (slug: string) => list<Module>(await get(`/api/projects/${encodeURIComponent(slug)}/modules`), "modules"),
+  createModule: (slug: string, input: { name: string; globs: string[] }) => post<unknown>(`/api/projects/${encodeURIComponent(slug)}/modules`, input),
+  setAccess: (slug: string, module: string, role: Role, level: AccessLevel) =>
+    put<unknown>(`/api/projects/${encodeURIComponent(slug)}/modules/${encodeURIComponent(module)}/access`, { access: { [role]: level } }),
+
+  runs: async (filters: { status?: string; project?: string; owner?: string; q?: string } = {}) => list<RunSummary>(await get(`/api/runs${qs(filters)}`), "runs"),
+  run: (id: string) => get<RunDetail | { run: RunDetail }>(`/api/runs/${encodeURIComponent(id)}`).then((d) => ("run" in d && d.run && typeof d.run === "object" && !("id" in d) ? { ...(d as { run: RunDetail }).run, ...(d as object) } as RunDetail : (d as RunDetail))),
+
+  checkpoints: async (status = "pending") => list<Checkpoint>(await get(`/api/checkpoints${qs({ status })}`), "checkpoints"),
+  approve: (id: string, reason: string) => post<unknown>(`/api/checkpoints/${encodeURIComponent(id)}/approve`, { reason }),
+  reject: (id: string, reason: string) => post<unknown>(`/api/checkpoints/${encodeURIComponent(id)}/reject`, { reason }),
+
+  runbooks: async () => list<Runbook>(await get("/api/runbooks"), "runbooks"),
+  runbook: (id: string) => get<RunbookDetail>(`/api/runbooks/${encodeURIComponent(id)}`),
+  publishRunbook: (id: string, phases: PhaseInput[]) => post<unknown>(`/api/runbooks/${encodeURIComponent(id)}/versions`, { phases }),
+
+  notes: async (slug: string) => list<Note>(await get(`/api/projects/${encodeURIComponent(slug)}/notes`), "notes"),
+  createNote: (slug: string, input: { body: string; paths?: string[] }) => post<unknown>(`/api/projects/${encodeURIComponent(slug)}/notes`, input),
+
+  audit: (filters: Record<string, string | undefined>) => get<{ events: AuditEvent[]; nextCursor: string | null }>(`/api/audit${qs(filters)}`),
+  verifyAudit: () => get<VerifyResult>("/api/audit/verify"),
+  exportUrl: (format: "jsonl" | "csv", since?: string) => `/api/audit/export${qs({ format, since })}`,
+
+  settings: () => get<Settings | { settings: Settings }>("/api/settings").then((d) => ("settings" in d ? d.settings : d)),
+  updateSettings: (input: Partial<Settings>) => patch<unknown>("/api/settings", input),
+
+  catalogue: () => get<Catalogue>("/api/catalogue"),
+};

@@ -1,0 +1,209 @@
+// The app: first-run setup and login outside the shell, every other screen inside it.
+import type { ComponentChildren } from "preact";
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { api, ApiError, setUnauthenticatedHandler, type Me } from "./api.ts";
+import { Banner, Button, Loading, RolePill } from "./components/ui.tsx";
+import { useResource } from "./hooks.ts";
+import { isCheckpointEvent, startLive, stopLive, useLive, useLiveConnected, type LiveEvent } from "./live.ts";
+import { match, navigate, useLocation } from "./router.ts";
+import { ApprovalsScreen } from "./screens/approvals.tsx";
+import { AuditScreen } from "./screens/audit.tsx";
+import { LoginScreen, SetupScreen } from "./screens/auth.tsx";
+import { DashboardScreen } from "./screens/dashboard.tsx";
+import { KeysScreen } from "./screens/keys.tsx";
+import { NotesScreen } from "./screens/notes.tsx";
+import { PeopleScreen } from "./screens/people.tsx";
+import { ProjectsScreen } from "./screens/projects.tsx";
+import { RunDetailScreen } from "./screens/run-detail.tsx";
+import { RunbooksScreen } from "./screens/runbooks.tsx";
+import { RunsScreen } from "./screens/runs.tsx";
+import { SettingsScreen } from "./screens/settings.tsx";
+import { makeSession, SessionContext, useSession, type Session } from "./session.tsx";
+
+export function App() {
+  const { path } = useLocation();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [failure, setFailure] = useState<Error | null>(null);
+  const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
+  const [announcement, setAnnouncement] = useState("");
+
+  const loadMe = useCallback(() => {
+    api.me().then(
+      (value) => {
+        setFailure(null);
+        setMe(value);
+      },
+      (error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) setMe(null);
+        else setFailure(error as Error);
+      },
+    );
+  }, []);
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => setMe(null));
+    if (path !== "/setup") loadMe();
+    else setMe(null);
+  }, []);
+
+  useEffect(() => {
+    if (me) startLive();
+    else stopLive();
+  }, [me]);
+
+  const announce = useCallback((text: string) => {
+    setAnnouncement(text);
+    const id = Date.now() + Math.random();
+    setToasts((t) => [...t.slice(-2), { id, text }]);
+    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 5000);
+  }, []);
+
+  if (path === "/setup") return <SetupScreen onDone={() => { navigate("/"); loadMe(); }} />;
+  if (failure && me === undefined) {
+    return (
+      <div class="auth">
+        <Banner tone="error">{failure.message} <Button size="small" onClick={loadMe}>Try again</Button></Banner>
+      </div>
+    );
+  }
+  if (me === undefined) return <Loading label="Starting Railyard…" />;
+  if (me === null) return <LoginScreen onDone={loadMe} />;
+
+  const logout = () => {
+    api.logout().finally(() => {
+      setMe(null);
+      navigate("/");
+    });
+  };
+  const session = makeSession(me, loadMe, logout, announce);
+  return (
+    <SessionContext.Provider value={session}>
+      <Shell session={session}>
+        <Routes path={path} />
+      </Shell>
+      <div class="sr-only" aria-live="polite" role="status">{announcement}</div>
+      <div class="toasts" aria-hidden="true">
+        {toasts.map((t) => <div class="toast" key={t.id}>{t.text}</div>)}
+      </div>
+    </SessionContext.Provider>
+  );
+}
+
+function Routes({ path }: { path: string }) {
+  const run = match("/runs/:id", path);
+  if (run) return <RunDetailScreen id={run.id!} />;
+  const project = match("/projects/:slug", path);
+  if (project) return <ProjectsScreen slug={project.slug!} />;
+  switch (path) {
+    case "/":
+      return <DashboardScreen />;
+    case "/runs":
+      return <RunsScreen />;
+    case "/approvals":
+      return <ApprovalsScreen />;
+    case "/runbooks":
+      return <RunbooksScreen />;
+    case "/projects":
+      return <ProjectsScreen />;
+    case "/notes":
+      return <NotesScreen />;
+    case "/people":
+      return <PeopleScreen />;
+    case "/keys":
+      return <KeysScreen />;
+    case "/audit":
+      return <AuditScreen />;
+    case "/settings":
+      return <SettingsScreen />;
+    default:
+      return (
+        <div class="card">
+          <div class="empty">
+            <strong>No such page</strong>
+            <a href="/" onClick={(e) => { e.preventDefault(); navigate("/"); }}>Back to the dashboard</a>
+          </div>
+        </div>
+      );
+  }
+}
+
+const LIVE_MESSAGES: Record<string, string> = {
+  "checkpoint.requested": "New approval requested",
+  "checkpoint.approved": "A checkpoint was approved",
+  "checkpoint.rejected": "A checkpoint was rejected",
+  "run.started": "A run started",
+  "run.completed": "A run completed",
+  "run.failed": "A run failed",
+  "run.blocked": "A run is blocked",
+  "scope.violation": "Scope violation reported",
+};
+
+function Shell({ session, children }: { session: Session; children: ComponentChildren }) {
+  const { path } = useLocation();
+  const [open, setOpen] = useState(false);
+  const connected = useLiveConnected();
+  const pending = useResource(() => api.checkpoints("pending").then((l) => l.length).catch(() => 0), []);
+  useLive(isCheckpointEvent, () => pending.reload());
+  useLive((e: LiveEvent) => e.type in LIVE_MESSAGES, (e) => session.announce(LIVE_MESSAGES[e.type]!));
+  useEffect(() => setOpen(false), [path]);
+
+  const { can } = session;
+  const items: { href: string; label: string; show: boolean; count?: number }[] = [
+    { href: "/", label: "Dashboard", show: true },
+    { href: "/runs", label: "Runs", show: true },
+    { href: "/approvals", label: "Approvals", show: true, count: pending.data },
+    { href: "/runbooks", label: "Runbooks", show: true },
+    { href: "/projects", label: "Projects", show: true },
+    { href: "/notes", label: "Shared brain", show: true },
+  ];
+  const admin: typeof items = [
+    { href: "/people", label: "People", show: can("users.manage") },
+    { href: "/keys", label: "Keys", show: can("keys.own") || can("keys.revoke_others") },
+    { href: "/audit", label: "Audit", show: true },
+    { href: "/settings", label: "Settings", show: can("settings.manage") },
+  ];
+  const current = (href: string) => (href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`));
+  const link = (item: (typeof items)[number]) =>
+    item.show ? (
+      <a key={item.href} href={item.href} aria-current={current(item.href) ? "page" : undefined} onClick={(e) => { e.preventDefault(); navigate(item.href); }}>
+        <span>{item.label}</span>
+        {item.count ? <span class="count" aria-label={`${item.count} pending`}>{item.count}</span> : null}
+      </a>
+    ) : null;
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#content">Skip to content</a>
+      <nav class={`nav ${open ? "open" : ""}`} aria-label="Main">
+        <div class="brand">
+          <span class="brand-mark" aria-hidden="true">
+            <svg width="16" height="16" viewBox="0 0 16 16"><path d="M1 8h14" stroke="#fff" stroke-width="2" /><circle cx="4" cy="8" r="2.5" fill="#fff" /><circle cx="12" cy="8" r="2.5" fill="#fff" /></svg>
+          </span>
+          Railyard
+        </div>
+        {items.map(link)}
+        <div class="nav-section">Workspace</div>
+        {admin.map(link)}
+      </nav>
+      <div class="main">
+        {session.me.insecureTransport ? (
+          <div class="banner warn top-banner" role="alert">
+            This connection is not encrypted. Passwords and session cookies cross the network in clear text; configure --tls-cert and --tls-key.
+          </div>
+        ) : null}
+        <header class="topbar">
+          <Button class="menu-button" size="small" aria-expanded={open} aria-label="Menu" onClick={() => setOpen(!open)}>☰</Button>
+          <span class={`live-dot ${connected ? "on" : ""}`}>{connected ? "Live" : "Offline"}</span>
+          <div class="who">
+            <strong>{session.me.user.name}</strong>
+            <span class="email">{session.me.user.email}</span>
+            <RolePill role={session.role} />
+            <Button size="small" onClick={session.logout}>Sign out</Button>
+          </div>
+        </header>
+        <main class="content" id="content" tabIndex={-1}>{children}</main>
+      </div>
+    </div>
+  );
+}
+
+export { useSession };

@@ -1,0 +1,105 @@
+// First-run setup (token from the URL fragment, never sent in a URL to the server) and sign-in.
+import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
+import { api } from "../api.ts";
+import { Banner, Button, Field } from "../components/ui.tsx";
+import { useAction } from "../hooks.ts";
+
+function AuthCard({ title, intro, children }: { title: string; intro?: ComponentChildren; children: ComponentChildren }) {
+  return (
+    <main class="auth">
+      <div class="card">
+        <div class="card-body stack">
+          <div class="brand">
+            <span class="brand-mark" aria-hidden="true">
+              <svg width="16" height="16" viewBox="0 0 16 16"><path d="M1 8h14" stroke="#fff" stroke-width="2" /><circle cx="4" cy="8" r="2.5" fill="#fff" /><circle cx="12" cy="8" r="2.5" fill="#fff" /></svg>
+            </span>
+            Railyard
+          </div>
+          <div>
+            <h1>{title}</h1>
+            {intro ? <p class="muted">{intro}</p> : null}
+          </div>
+          {children}
+        </div>
+      </div>
+    </main>
+  );
+}
+
+export function LoginScreen({ onDone }: { onDone: () => void }) {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const action = useAction(() => api.login({ email, password }));
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (await action.run()) onDone();
+  };
+  document.title = "Sign in · Railyard";
+  return (
+    <AuthCard title="Sign in" intro="Approve, watch and audit your team's agent runs.">
+      <form class="form" onSubmit={submit} aria-describedby={action.error ? "login-error" : undefined}>
+        {action.error ? <div id="login-error"><Banner tone="error">{action.error}</Banner></div> : null}
+        <Field label="Email">{(p) => <input {...p} type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />}</Field>
+        <Field label="Password">{(p) => <input {...p} type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}</Field>
+        <Button type="submit" variant="primary" disabled={action.busy}>{action.busy ? "Signing in…" : "Sign in"}</Button>
+      </form>
+    </AuthCard>
+  );
+}
+
+/** Reads the one-time token from `#token=…` once, then removes it from the address bar and history. */
+function takeSetupToken(): string {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const token = hash.get("token") ?? "";
+  if (location.hash) history.replaceState(null, "", location.pathname);
+  return token;
+}
+
+export function SetupScreen({ onDone }: { onDone: () => void }) {
+  const [token] = useState(takeSetupToken);
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [mismatch, setMismatch] = useState(false);
+  const action = useAction(async () => {
+    await api.setup({ token, email, name, password });
+    await api.login({ email, password });
+  });
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (password !== confirm) {
+      setMismatch(true);
+      return;
+    }
+    setMismatch(false);
+    if (await action.run()) onDone();
+  };
+  document.title = "Set up · Railyard";
+  if (!token) {
+    return (
+      <AuthCard title="Set up Railyard">
+        <Banner tone="warn">
+          This page needs the one-time setup link that Railyard printed when it first started (it ends in <code>#token=…</code>). Restart the server to print a new one, or <a href="/">sign in</a> if setup is done.
+        </Banner>
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard title="Create the owner account" intro="This link works once. The owner manages settings, people and projects.">
+      <form class="form" onSubmit={submit}>
+        {action.error ? <Banner tone="error">{action.error}</Banner> : null}
+        <Field label="Your name">{(p) => <input {...p} autocomplete="name" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
+        <Field label="Email">{(p) => <input {...p} type="email" autocomplete="username" required maxLength={254} value={email} onInput={(e) => setEmail(e.currentTarget.value)} />}</Field>
+        <Field label="Password" hint="At least 12 characters; not a common password.">
+          {(p) => <input {...p} type="password" autocomplete="new-password" required minLength={12} maxLength={1024} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
+        </Field>
+        <Field label="Repeat password" error={mismatch ? "The passwords differ." : null}>
+          {(p) => <input {...p} type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />}
+        </Field>
+        <Button type="submit" variant="primary" disabled={action.busy}>{action.busy ? "Creating…" : "Create owner account"}</Button>
+      </form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,114 @@
+// Dashboard: active runs, pending approvals, recent violations and drift, token usage over time.
+import { api, type AuditEvent } from "../api.ts";
+import { DataView } from "../components/data-view.tsx";
+import { PhaseTrack } from "../components/phase-track.tsx";
+import { Card, PageHeader, Pill, Stat, StatusPill } from "../components/ui.tsx";
+import { bucketUsage, UsageChart } from "../components/usage-chart.tsx";
+import { ago, compact, humanize } from "../format.ts";
+import { useResource } from "../hooks.ts";
+import { isCheckpointEvent, isRunEvent, useLive } from "../live.ts";
+import { navigate } from "../router.ts";
+import { RunLink } from "./runs.tsx";
+
+const DAY = 86_400_000;
+
+/** Token counts carried by a usage.reported event's metadata (counts only, never content). */
+function tokens(e: AuditEvent): { createdAt: number; inputTokens: number; outputTokens: number } {
+  const meta = e.meta as Record<string, unknown>;
+  const n = (v: unknown) => (typeof v === "number" ? v : 0);
+  return { createdAt: Date.parse(e.at), inputTokens: n(meta.inputTokens), outputTokens: n(meta.outputTokens) };
+}
+
+async function loadSignals(): Promise<AuditEvent[]> {
+  const [violations, drift] = await Promise.all([api.audit({ type: "scope.violation", limit: "8" }), api.audit({ type: "drift.detected", limit: "8" })]);
+  return [...violations.events, ...drift.events].sort((a, b) => b.seq - a.seq).slice(0, 8);
+}
+
+export function DashboardScreen() {
+  const active = useResource(() => api.runs({ status: "active" }).then(async (a) => [...a, ...(await api.runs({ status: "awaiting_approval" })), ...(await api.runs({ status: "blocked" }))]), []);
+  const pending = useResource(() => api.checkpoints("pending"), []);
+  const signals = useResource(loadSignals, []);
+  const usage = useResource(async () => (await api.audit({ type: "usage.reported", since: String(Date.now() - 14 * DAY), limit: "500" })).events.map(tokens), []);
+  useLive(isRunEvent, active.reload);
+  useLive(isCheckpointEvent, pending.reload);
+  useLive((e) => e.type === "scope.violation" || e.type === "drift.detected", signals.reload);
+  useLive((e) => e.type === "usage.reported", usage.reload);
+  const total = (usage.data ?? []).reduce((s, u) => s + u.inputTokens + u.outputTokens, 0);
+  return (
+    <>
+      <PageHeader title="Dashboard" description="What your team's agents are doing right now." />
+      <div class="stack">
+        <div class="grid grid-4">
+          <Stat label="Active runs" value={active.data?.length ?? "…"} hint="active, waiting or blocked" />
+          <Stat label="Pending approvals" value={pending.data?.length ?? "…"} hint="checkpoints waiting for a person" />
+          <Stat label="Violations and drift" value={signals.data?.length ?? "…"} hint="most recent" />
+          <Stat label="Tokens, 14 days" value={usage.data ? compact(total) : "…"} hint="input + output" />
+        </div>
+        <div class="grid grid-2">
+          <Card title="Active runs" flush actions={<a href="/runs" onClick={(e) => { e.preventDefault(); navigate("/runs"); }}>All runs</a>}>
+            <DataView resource={active} empty={{ title: "No active runs", body: <p>Runs appear here the moment an agent starts one.</p> }}>
+              {(runs) => (
+                <div class="table-wrap">
+                  <table>
+                    <tbody>
+                      {runs.slice(0, 8).map((r) => (
+                        <tr key={r.id}>
+                          <td><RunLink id={r.id}>{r.title}</RunLink><div class="sub">{[r.projectSlug, r.ownerName].filter(Boolean).join(" · ")}</div></td>
+                          <td>{r.phases?.length ? <PhaseTrack phases={r.phases} current={r.phase} status={r.status} mini /> : null}<div class="sub">{r.phase}</div></td>
+                          <td><StatusPill status={r.status} /></td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </DataView>
+          </Card>
+          <Card title="Pending approvals" flush actions={<a href="/approvals" onClick={(e) => { e.preventDefault(); navigate("/approvals"); }}>Open queue</a>}>
+            <DataView resource={pending} empty={{ title: "Nothing waits for a decision" }}>
+              {(items) => (
+                <ul class="timeline">
+                  {items.slice(0, 6).map((c) => (
+                    <li key={c.id}>
+                      <span class="small muted">{ago(c.requestedAt)}</span>
+                      <span>
+                        <strong>{c.kind === "phase_gate" ? `Enter ${c.targetPhase}` : humanize(c.reason)}</strong>
+                        <span class="muted"> · </span>
+                        <RunLink id={c.runId}>{c.runTitle ?? c.runId}</RunLink>
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </DataView>
+          </Card>
+        </div>
+        <div class="grid grid-2">
+          <Card title="Token usage, last 14 days">
+            <DataView resource={usage} isEmpty={(d) => d.length === 0} empty={{ title: "No usage reported yet", body: <p>Agents report tokens with <code>report_usage</code>.</p> }}>
+              {(reports) => <UsageChart points={bucketUsage(reports, DAY, 14, Date.now())} label="Input and output tokens per day" />}
+            </DataView>
+          </Card>
+          <Card title="Recent violations and drift" flush>
+            <DataView resource={signals} empty={{ title: "No violations or drift", body: <p>Agents stayed in scope and on script.</p> }}>
+              {(events) => (
+                <ul class="timeline">
+                  {events.map((e) => (
+                    <li key={e.seq}>
+                      <span class="small muted">{ago(Date.parse(e.at))}</span>
+                      <span class="row">
+                        <Pill tone={e.type === "scope.violation" ? "red" : "amber"}>{e.type === "scope.violation" ? "scope violation" : humanize(String((e.meta as Record<string, unknown>).kind ?? "drift"))}</Pill>
+                        {e.runId ? <RunLink id={e.runId}>run</RunLink> : null}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </DataView>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}
+

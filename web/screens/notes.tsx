@@ -1,0 +1,83 @@
+// The shared brain: each project's knowledge notes, which agents receive when they start a run.
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api.ts";
+import { DataView } from "../components/data-view.tsx";
+import { Banner, Button, Card, Field, PageHeader, PathText, Pill } from "../components/ui.tsx";
+import { ago } from "../format.ts";
+import { useAction, useResource } from "../hooks.ts";
+import { useLive } from "../live.ts";
+import { setQuery, useLocation } from "../router.ts";
+import { useSession } from "../session.tsx";
+
+export function NotesScreen() {
+  const { query } = useLocation();
+  const projects = useResource(() => api.projects(), []);
+  const slug = query.get("project") ?? projects.data?.[0]?.slug ?? "";
+  return (
+    <>
+      <PageHeader title="Shared brain" description="What the team and its agents learned, per project. Agents receive the relevant notes when they start a run." />
+      <DataView resource={projects} empty={{ title: "No projects yet", body: <p>Notes belong to a project.</p> }}>
+        {(list) => (
+          <div class="stack">
+            {list.length > 1 ? (
+              <Field label="Project">
+                {(p) => (
+                  <select {...p} value={slug} onChange={(e) => setQuery({ project: e.currentTarget.value })}>
+                    {list.map((pr) => <option key={pr.id} value={pr.slug}>{pr.name}</option>)}
+                  </select>
+                )}
+              </Field>
+            ) : null}
+            {slug ? <ProjectNotes slug={slug} /> : null}
+          </div>
+        )}
+      </DataView>
+    </>
+  );
+}
+
+function ProjectNotes({ slug }: { slug: string }) {
+  const notes = useResource(() => api.notes(slug), [slug]);
+  useLive((e) => e.type === "knowledge.recorded", notes.reload);
+  const { role } = useSession();
+  const [body, setBody] = useState("");
+  const add = useAction(() => api.createNote(slug, { body: body.trim() }));
+  useEffect(() => setBody(""), [slug]);
+  const canWrite = role !== "auditor";
+  return (
+    <div class="stack">
+      {canWrite ? (
+        <Card title="Add a note">
+          <form class="form" onSubmit={async (e) => { e.preventDefault(); if (await add.run()) { setBody(""); notes.reload(); } }}>
+            {add.error ? <Banner tone="error">{add.error}</Banner> : null}
+            <Field label="Note" hint={`${body.length} / 2000. Scanned for secrets and personal data before it is stored.`}>
+              {(p) => <textarea {...p} required maxLength={2000} value={body} onInput={(e) => setBody(e.currentTarget.value)} />}
+            </Field>
+            <div><Button type="submit" variant="primary" disabled={add.busy || !body.trim()}>Save note</Button></div>
+          </form>
+        </Card>
+      ) : null}
+      <Card title="Notes" flush>
+        <DataView resource={notes} empty={{ title: "No notes yet", body: <p>Agents add learnings when they finish a run.</p> }}>
+          {(list) => (
+            <ul class="timeline">
+              {list.map((n) => (
+                <li key={n.id}>
+                  <span class="small muted">
+                    <Pill plain tone={n.authorKind === "agent" ? "blue" : "gray"}>{n.authorKind}</Pill>
+                    <br />
+                    {ago(n.createdAt)}
+                  </span>
+                  <div>
+                    <p class="note-body">{n.body}</p>
+                    {n.paths.length ? <span class="glob-list">{n.paths.map((p) => <PathText key={p} path={p} />)}</span> : null}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </DataView>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+// One run: the phase track, work units, checkpoints, builds, usage, violations and its timeline.
+import { api, type RunDetail } from "../api.ts";
+import { DataView } from "../components/data-view.tsx";
+import { PhaseTrack } from "../components/phase-track.tsx";
+import { Card, Empty, PageHeader, PathText, Pill, StatusPill } from "../components/ui.tsx";
+import { compact, duration, formatDate, formatTime, humanize } from "../format.ts";
+import { useResource } from "../hooks.ts";
+import { isRunEvent, useLive } from "../live.ts";
+import { navigate } from "../router.ts";
+import { eventSummary } from "./audit.tsx";
+
+export function RunDetailScreen({ id }: { id: string }) {
+  const run = useResource(() => api.run(id), [id]);
+  useLive((e) => e.runId === id && isRunEvent(e), run.reload);
+  return (
+    <DataView resource={run} isEmpty={() => false}>
+      {(r) => <RunView run={r} />}
+    </DataView>
+  );
+}
+
+function safeHttpUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function RunView({ run }: { run: RunDetail }) {
+  const pr = safeHttpUrl(run.prUrl);
+  const pending = run.checkpoints.filter((c) => c.status === "pending");
+  return (
+    <div class="stack">
+      <PageHeader
+        title={run.title}
+        description={
+          <span class="row">
+            <StatusPill status={run.status} />
+            <span>{[run.projectSlug, run.ticket, run.ownerName && `owned by ${run.ownerName}`].filter(Boolean).join(" · ")}</span>
+          </span>
+        }
+        actions={<a class="btn" href="/runs" onClick={(e) => { e.preventDefault(); navigate("/runs"); }}>All runs</a>}
+      />
+      <Card title={`Runbook${run.runbookVersion ? ` v${run.runbookVersion}` : ""}`} actions={<span class="muted small">in {run.phase} since {formatTime(run.updatedAt)}</span>}>
+        <PhaseTrack phases={run.phases} current={run.phase} status={run.status} />
+        {pending.length > 0 ? (
+          <p class="row">
+            <Pill tone="amber">waiting for approval</Pill>
+            <a href="/approvals" onClick={(e) => { e.preventDefault(); navigate("/approvals"); }}>{pending.length} pending checkpoint{pending.length > 1 ? "s" : ""} in the approvals queue</a>
+          </p>
+        ) : null}
+      </Card>
+      <div class="grid grid-2">
+        <Card title="Change">
+          <dl class="props">
+            <dt>Branch</dt>
+            <dd>{run.branch ? <code>{run.branch}</code> : <span class="muted">not linked</span>}</dd>
+            <dt>Pull request</dt>
+            <dd>{pr ? <a href={pr} rel="noreferrer noopener" target="_blank">{pr}</a> : <span class="muted">not linked</span>}</dd>
+            <dt>Commit</dt>
+            <dd>{run.commitSha ? <code>{run.commitSha.slice(0, 12)}</code> : <span class="muted">—</span>}</dd>
+            <dt>Started</dt>
+            <dd>{formatDate(run.createdAt)}</dd>
+            <dt>Finished</dt>
+            <dd>{formatDate(run.finishedAt)}</dd>
+          </dl>
+        </Card>
+        <Card title="Usage">
+          <dl class="props">
+            <dt>Input tokens</dt>
+            <dd>{compact(run.inputTokens)}</dd>
+            <dt>Output tokens</dt>
+            <dd>{compact(run.outputTokens)}</dd>
+            <dt>Cache tokens</dt>
+            <dd>{compact(run.cacheTokens ?? 0)}</dd>
+            <dt>Models</dt>
+            <dd>{[...new Set(run.usage.map((u) => u.model))].join(", ") || <span class="muted">none reported</span>}</dd>
+          </dl>
+        </Card>
+      </div>
+      <Card title="Work units" flush>
+        {run.workUnits.length === 0 ? (
+          <Empty title="No plan yet">The agent's <code>plan_work</code> call lists its work units here.</Empty>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead><tr><th>Unit</th><th>Status</th><th>Paths</th></tr></thead>
+              <tbody>
+                {run.workUnits.map((u) => (
+                  <tr key={u.id}>
+                    <td>{u.title ?? <span class="masked">masked for your role</span>}{u.note ? <div class="sub">{u.note}</div> : null}</td>
+                    <td><StatusPill status={u.status} /></td>
+                    <td><span class="glob-list">{u.paths.slice(0, 6).map((p) => <PathText path={p} key={p} />)}{u.paths.length > 6 ? <span class="muted">+{u.paths.length - 6}</span> : null}</span></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+      <div class="grid grid-2">
+        <Card title="Builds" flush>
+          {run.builds.length === 0 ? (
+            <Empty title="No builds reported" />
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead><tr><th>Kind</th><th>Phase</th><th>Result</th><th class="num">Duration</th></tr></thead>
+                <tbody>
+                  {run.builds.map((b) => (
+                    <tr key={b.id}>
+                      <td>{b.kind}<div class="sub">{formatTime(b.createdAt)}</div></td>
+                      <td>{b.phase}</td>
+                      <td>{b.exitCode === 0 ? <Pill tone="green">passed</Pill> : <Pill tone="red">exit {b.exitCode}</Pill>}</td>
+                      <td class="num">{duration(b.durationMs)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+        <Card title="Violations and drift" flush>
+          {run.violations.length === 0 ? (
+            <Empty title="None">The agent stayed inside its scope and its runbook.</Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead><tr><th>Kind</th><th>Path</th><th>When</th></tr></thead>
+                <tbody>
+                  {run.violations.map((v, i) => (
+                    <tr key={v.id ?? i}>
+                      <td><Pill tone="red">{humanize(v.kind)}</Pill></td>
+                      <td>{v.path ? <PathText path={v.path} /> : <span class="muted">—</span>}</td>
+                      <td>{formatTime(v.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+      </div>
+      <Card title="Timeline" flush>
+        {run.timeline.length === 0 ? (
+          <Empty title="No events" />
+        ) : (
+          <ol class="timeline" aria-label="Run timeline">
+            {[...run.timeline].reverse().map((e) => (
+              <li key={e.seq}>
+                <time dateTime={e.at}>{formatDate(Date.parse(e.at))}</time>
+                <span>{eventSummary(e)}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </Card>
+    </div>
+  );
+}

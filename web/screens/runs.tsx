@@ -1,0 +1,89 @@
+// Runs list with filters (status, project, text); live: refetches when any run changes.
+import { api, type RunStatus } from "../api.ts";
+import { DataView } from "../components/data-view.tsx";
+import { PhaseTrack } from "../components/phase-track.tsx";
+import { Card, Field, PageHeader, StatusPill } from "../components/ui.tsx";
+import { ago, compact } from "../format.ts";
+import { useResource } from "../hooks.ts";
+import { isRunEvent, useLive } from "../live.ts";
+import { navigate, setQuery, useLocation } from "../router.ts";
+
+const STATUSES: RunStatus[] = ["active", "awaiting_approval", "blocked", "completed", "failed", "cancelled"];
+
+export function RunLink({ id, children }: { id: string; children: preact.ComponentChildren }) {
+  return <a href={`/runs/${id}`} onClick={(e) => { e.preventDefault(); navigate(`/runs/${id}`); }}>{children}</a>;
+}
+
+export function RunsScreen() {
+  const { query } = useLocation();
+  const status = query.get("status") ?? "";
+  const project = query.get("project") ?? "";
+  const q = query.get("q") ?? "";
+  const runs = useResource(() => api.runs({ status, project, q }), [status, project, q]);
+  const projects = useResource(() => api.projects().catch(() => []), []);
+  useLive(isRunEvent, runs.reload);
+  return (
+    <>
+      <PageHeader title="Runs" description="Every story an agent works on, bound to its runbook version." />
+      <Card flush>
+        <form class="filters" role="search" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
+          <Field label="Status">
+            {(p) => (
+              <select {...p} value={status} onChange={(e) => setQuery({ status: e.currentTarget.value })}>
+                <option value="">Any status</option>
+                {STATUSES.map((s) => <option value={s} key={s}>{s.replace("_", " ")}</option>)}
+              </select>
+            )}
+          </Field>
+          <Field label="Project">
+            {(p) => (
+              <select {...p} value={project} onChange={(e) => setQuery({ project: e.currentTarget.value })}>
+                <option value="">Any project</option>
+                {(projects.data ?? []).map((pr) => <option value={pr.slug} key={pr.id}>{pr.name}</option>)}
+              </select>
+            )}
+          </Field>
+          <Field label="Search">
+            {(p) => <input {...p} type="search" placeholder="Title or ticket" maxLength={200} value={q} onChange={(e) => setQuery({ q: e.currentTarget.value })} />}
+          </Field>
+        </form>
+        <DataView resource={runs} empty={{ title: status || project || q ? "No runs match these filters" : "No runs yet", body: <p>Runs appear here as soon as an agent calls <code>start_run</code>.</p> }}>
+          {(list) => (
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>Run</th>
+                    <th>Status</th>
+                    <th>Phase</th>
+                    <th class="hide-narrow">Owner</th>
+                    <th class="num hide-narrow">Tokens</th>
+                    <th class="hide-narrow">Updated</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((run) => (
+                    <tr key={run.id}>
+                      <td>
+                        <RunLink id={run.id}>{run.title}</RunLink>
+                        <div class="sub">{[run.projectSlug, run.ticket].filter(Boolean).join(" · ")}</div>
+                      </td>
+                      <td><StatusPill status={run.status} /></td>
+                      <td>
+                        {run.phases?.length ? <PhaseTrack phases={run.phases} current={run.phase} status={run.status} mini /> : null}
+                        <div class="sub">{run.phase}</div>
+                      </td>
+                      <td class="hide-narrow">{run.ownerName ?? "—"}</td>
+                      <td class="num hide-narrow">{compact(run.inputTokens + run.outputTokens)}</td>
+                      <td class="hide-narrow">{ago(run.updatedAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </DataView>
+      </Card>
+    </>
+  );
+}
