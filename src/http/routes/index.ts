@@ -2,6 +2,7 @@ import type { Config } from "../../config.ts";
 import type { Services } from "../../core/context.ts";
 import { auditRoutes, userErasureRoutes } from "./audit.ts";
 import { authRoutes } from "./auth.ts";
+import { eventsRoutes } from "./events.ts";
 import { keysRoutes } from "./keys.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { projectsRoutes } from "./projects.ts";
@@ -28,6 +29,7 @@ export function apiRouters(deps: RouteDeps) {
     keysRoutes(deps),
     projectsRoutes(deps),
     settingsRoutes(deps),
+    eventsRoutes(deps),
   ];
   // Last: the OpenAPI document is read from the routers above, so no route can be left out of it.
   return [...routers, openApiRoutes(routers)] as const;
