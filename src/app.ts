@@ -2,13 +2,17 @@
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import { createAnchorWriter } from "./core/audit/anchor.ts";
-import { createEventBus, type Services } from "./core/context.ts";
+import { createEventBus, SYSTEM, withActor, type Services } from "./core/context.ts";
+import { ensureDefaultRunbook } from "./core/runbook/ensure-default-runbook.ts";
 import { prepareDataDir, loadSecrets } from "./db/data-dir.ts";
 import { openStore, type Store } from "./db/store.ts";
 import { createHttpApp, type HttpApp } from "./http/app.ts";
 import { apiRouters } from "./http/routes/index.ts";
 import { WEB_ASSETS } from "./http/web-assets.generated.ts";
 import { systemClock, type Clock } from "./lib/time.ts";
+import { catalogueDocument } from "./mcp/catalogue.ts";
+import { createMcpEndpoint } from "./mcp/handler.ts";
+import pkg from "../package.json" with { type: "json" };
 import { scan } from "./scanner/index.ts";
 import { createMetrics } from "./lib/metrics.ts";
 import { auditEvents } from "./db/schema/index.ts";
@@ -58,11 +62,13 @@ export function createServices({ config, logger, clock = systemClock }: AppOptio
 /** Opens the data dir and database, builds every service and the HTTP surface. */
 export function createApp(options: AppOptions): App {
   const { services, migrationsApplied } = createServices(options);
+  ensureDefaultRunbook({ ctx: withActor(services, SYSTEM) });
   const http = createHttpApp({
     services,
     config: options.config,
     web: WEB_ASSETS,
-    routers: apiRouters({ services, config: options.config }),
+    routers: apiRouters({ services, config: options.config, catalogue: catalogueDocument }),
+    mcp: createMcpEndpoint(services, { version: pkg.version, maxBodyBytes: options.config.maxBodyBytes }),
   });
   const store = services.store;
   return { services, http, store, migrationsApplied, close: () => store.close() };

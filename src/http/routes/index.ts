@@ -2,10 +2,15 @@ import type { Config } from "../../config.ts";
 import type { Services } from "../../core/context.ts";
 import { auditRoutes, userErasureRoutes } from "./audit.ts";
 import { authRoutes } from "./auth.ts";
+import { catalogueRoutes } from "./catalogue.ts";
+import { checkpointsRoutes } from "./checkpoints.ts";
 import { eventsRoutes } from "./events.ts";
 import { keysRoutes } from "./keys.ts";
+import { knowledgeRoutes } from "./knowledge.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { projectsRoutes } from "./projects.ts";
+import { runbooksRoutes } from "./runbooks.ts";
+import { runsRoutes } from "./runs.ts";
 import { settingsRoutes } from "./settings.ts";
 import { setupRoutes } from "./setup.ts";
 import { usersRoutes } from "./users.ts";
@@ -13,6 +18,8 @@ import { usersRoutes } from "./users.ts";
 export interface RouteDeps {
   readonly services: Services;
   readonly config: Config;
+  /** The MCP tool catalogue document (built in src/mcp, handed over by the composition root). */
+  readonly catalogue?: () => { readonly tools: readonly unknown[]; readonly sha256: string };
 }
 
 /**
@@ -29,6 +36,11 @@ export function apiRouters(deps: RouteDeps) {
     keysRoutes(deps),
     projectsRoutes(deps),
     settingsRoutes(deps),
+    runsRoutes(deps),
+    checkpointsRoutes(deps),
+    runbooksRoutes(deps),
+    knowledgeRoutes(deps),
+    catalogueRoutes(deps),
     eventsRoutes(deps),
   ];
   // Last: the OpenAPI document is read from the routers above, so no route can be left out of it.

@@ -1,0 +1,56 @@
+import { eq } from "drizzle-orm";
+import { checkpoints, runs } from "../../db/schema/index.ts";
+import type { Ctx, PublishedEvent } from "../context.ts";
+import { notFound } from "../errors.ts";
+import { requireAgent, type AgentActor } from "../run/access.ts";
+import type { CheckpointViewT } from "../run/schemas.ts";
+import { transact } from "../transact.ts";
+import { parseInput } from "../validate.ts";
+import { expireDue } from "./expiry.ts";
+import { GetCheckpointInput } from "./schemas.ts";
+import { checkpointView } from "./view.ts";
+
+const DECIDED = new Set(["checkpoint.approved", "checkpoint.rejected", "checkpoint.expired"]);
+
+function read(ctx: Ctx, actor: AgentActor, id: string): CheckpointViewT {
+  const row = ctx.store.read.select({ ck: checkpoints, owner: runs.ownerUserId }).from(checkpoints).innerJoin(runs, eq(runs.id, checkpoints.runId)).where(eq(checkpoints.id, id)).get();
+  if (!row || row.owner !== actor.userId) throw notFound(`checkpoint '${id}'`);
+  if (row.ck.status === "pending" && row.ck.expiresAt <= ctx.clock.now()) {
+    // Expiry is checked lazily on read as well as by the periodic sweep.
+    transact(ctx, (tx, record) => expireDue(tx, record, ctx.clock.now(), { checkpointId: id }));
+    return read(ctx, actor, id);
+  }
+  return checkpointView(row.ck);
+}
+
+/**
+ * A checkpoint's state for the agent whose run it belongs to. With `wait_seconds` it long-polls:
+ * it answers as soon as a decision lands (or the wait, at most 25 s, runs out).
+ */
+export async function getCheckpoint({ ctx, input, signal }: { ctx: Ctx; input: unknown; signal?: AbortSignal }): Promise<CheckpointViewT> {
+  const actor = requireAgent(ctx);
+  const data = parseInput(GetCheckpointInput, input);
+  const waitMs = (data.wait_seconds ?? 0) * 1000;
+  if (waitMs === 0) return read(ctx, actor, data.checkpoint_id);
+
+  // Subscribe before reading, so a decision landing in between is not missed.
+  let wake: () => void = () => {};
+  const decided = new Promise<void>((resolve) => (wake = resolve));
+  const unsubscribe = ctx.bus.subscribe((event: PublishedEvent) => {
+    if (event.subject === data.checkpoint_id && DECIDED.has(event.type)) wake();
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => wake();
+  try {
+    const first = read(ctx, actor, data.checkpoint_id);
+    if (first.status !== "pending") return first;
+    const untilExpiry = Math.max(0, Date.parse(first.expires_at) - ctx.clock.now());
+    signal?.addEventListener("abort", onAbort, { once: true });
+    await Promise.race([decided, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(waitMs, untilExpiry + 10))))]);
+    return read(ctx, actor, data.checkpoint_id);
+  } finally {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}

@@ -1,0 +1,42 @@
+import { desc, eq } from "drizzle-orm";
+import { checkpoints, runs, users } from "../../db/schema/index.ts";
+import type { Ctx } from "../context.ts";
+import { forbidden } from "../errors.ts";
+import { atLeast, can } from "../roles.ts";
+import { transact } from "../transact.ts";
+import { parseInput } from "../validate.ts";
+import { expireDue } from "./expiry.ts";
+import { ListCheckpointsInput, type CheckpointQueueItem } from "./schemas.ts";
+
+/** The approvals queue (or checkpoints of another status), newest first, with whether the viewer may decide each. */
+export function listCheckpoints({ ctx, input }: { ctx: Ctx; input: unknown }): CheckpointQueueItem[] {
+  const actor = ctx.actor;
+  if (actor.kind !== "human" || !can(actor.role, "runs.view")) throw forbidden("sign in to see checkpoints");
+  const data = parseInput(ListCheckpointsInput, input);
+  // Lazily expire what is due so the queue never offers a checkpoint that can no longer be decided.
+  transact(ctx, (tx, record) => expireDue(tx, record, ctx.clock.now()));
+  const query = ctx.store.read
+    .select({ ck: checkpoints, runTitle: runs.title, projectId: runs.projectId, ownerId: runs.ownerUserId, ownerName: users.name })
+    .from(checkpoints).innerJoin(runs, eq(runs.id, checkpoints.runId)).innerJoin(users, eq(users.id, runs.ownerUserId));
+  const rows = (data.status ? query.where(eq(checkpoints.status, data.status)) : query).orderBy(desc(checkpoints.requestedAt)).limit(data.limit ?? 100).all();
+  const mayDecide = can(actor.role, "checkpoints.decide");
+  return rows.map(({ ck, runTitle, projectId, ownerId, ownerName }) => ({
+    id: ck.id,
+    runId: ck.runId,
+    runTitle,
+    projectId,
+    owner: { id: ownerId, name: ownerName },
+    kind: ck.kind,
+    targetPhase: ck.targetPhase,
+    reason: ck.reason,
+    summary: ck.summary,
+    requiredRole: ck.requiredRole,
+    status: ck.status,
+    requestedAt: ck.requestedAt,
+    expiresAt: ck.expiresAt,
+    decidedAt: ck.decidedAt,
+    deciderRole: ck.deciderRole,
+    decisionReason: ck.decisionReason,
+    canDecide: ck.status === "pending" && mayDecide && atLeast(actor.role, ck.requiredRole) && ownerId !== actor.userId,
+  }));
+}

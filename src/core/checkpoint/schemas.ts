@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { CheckpointId } from "../run/schemas.ts";
+
+export const MAX_WAIT_SECONDS = 25;
+
+export const GetCheckpointInput = z.strictObject({
+  checkpoint_id: CheckpointId,
+  wait_seconds: z.int().min(0).max(MAX_WAIT_SECONDS).optional(),
+});
+
+export const DecideCheckpointInput = z.strictObject({
+  checkpointId: z.string().max(30),
+  decision: z.enum(["approve", "reject"]),
+  reason: z.string().min(1).max(500),
+});
+
+export const ListCheckpointsInput = z.strictObject({
+  status: z.enum(["pending", "approved", "rejected", "expired"]).optional(),
+  limit: z.int().min(1).max(200).optional(),
+});
+
+/** A checkpoint as the approvals queue shows it (ms timestamps). */
+export interface CheckpointQueueItem {
+  id: string;
+  runId: string;
+  runTitle: string;
+  projectId: string;
+  owner: { id: string; name: string };
+  kind: "phase_gate" | "approval";
+  targetPhase: string | null;
+  reason: string;
+  summary: string | null;
+  requiredRole: string;
+  status: string;
+  requestedAt: number;
+  expiresAt: number;
+  decidedAt: number | null;
+  deciderRole: string | null;
+  decisionReason: string | null;
+  /** Whether the viewer may approve or reject it (role high enough, not the run's owner, still pending). */
+  canDecide: boolean;
+}

@@ -1,0 +1,27 @@
+import { knowledgeNotes } from "../../db/schema/index.ts";
+import { newId } from "../../lib/ids.ts";
+import type { Ctx } from "../context.ts";
+import { forbidden } from "../errors.ts";
+import { can } from "../roles.ts";
+import { projectBySlug } from "../run/access.ts";
+import { screenInput } from "../scan/screen-input.ts";
+import { transact } from "../transact.ts";
+import { parseInput } from "../validate.ts";
+import { RecordNoteInput, type NoteRestView } from "./schemas.ts";
+
+/** A person adds a shared-brain note to a project (scanned: agents will read it). */
+export function recordNote({ ctx, input }: { ctx: Ctx; input: unknown }): NoteRestView {
+  const actor = ctx.actor;
+  // Auditors read; everyone who works on the code may teach the agents.
+  if (actor.kind !== "human" || !can(actor.role, "keys.own")) throw forbidden("only people who work on projects may add notes");
+  const data = parseInput(RecordNoteInput, input);
+  const project = projectBySlug(ctx.store.read, data.project);
+  const paths = [...new Set(data.paths ?? [])];
+  const [body, ...screenedPaths] = screenInput(ctx, [{ field: "body", value: data.body }, ...paths.map((p, i) => ({ field: `paths.${i}`, value: p }))], { projectId: project.id });
+  return transact(ctx, (tx, record) => {
+    const row = { id: newId("note"), projectId: project.id, body: body!, paths: screenedPaths, authorKind: "human" as const, authorUserId: actor.userId, runId: null, createdAt: ctx.clock.now() };
+    tx.insert(knowledgeNotes).values(row).run();
+    record({ type: "knowledge.recorded", projectId: project.id, subject: row.id, meta: { authorKind: "human", paths: paths.length } });
+    return { id: row.id, body: row.body, paths: row.paths, authorKind: row.authorKind, authorUserId: row.authorUserId, runId: null, createdAt: row.createdAt };
+  });
+}

@@ -1,0 +1,15 @@
+import { driftSignals } from "../../db/schema/index.ts";
+import type { Tx } from "../../db/store.ts";
+import { newId } from "../../lib/ids.ts";
+import type { Ctx } from "../context.ts";
+import type { Record as RecordEvent } from "../transact.ts";
+
+type DriftKind = "gate_skip" | "phase_mismatch" | "repeated_build_failure";
+
+/** Records an off-script event (a drift signal row and a drift.detected event) in the caller's transaction. */
+export function recordDrift(tx: Tx, record: RecordEvent, ctx: Ctx, run: { id: string; projectId: string }, kind: DriftKind, detail: Record<string, string | number | boolean | null>): string {
+  const id = newId("dft");
+  tx.insert(driftSignals).values({ id, runId: run.id, kind, path: null, detail, createdAt: ctx.clock.now() }).run();
+  record({ type: "drift.detected", runId: run.id, projectId: run.projectId, subject: id, meta: { kind, ...detail } });
+  return id;
+}

@@ -1,0 +1,21 @@
+import type { z } from "zod";
+import { insertCheckpoint } from "../checkpoint/insert-checkpoint.ts";
+import type { Ctx } from "../context.ts";
+import { screenInput } from "../scan/screen-input.ts";
+import { transact } from "../transact.ts";
+import { parseInput } from "../validate.ts";
+import { assertOpen, isoTime, loadOwnRun, requireAgent } from "./access.ts";
+import { RequestApprovalInput, type RequestApprovalOutput } from "./schemas.ts";
+
+/** Asks a person (a lead or above, not the run's owner) to approve a risky step; the run waits. */
+export function requestApproval({ ctx, input }: { ctx: Ctx; input: unknown }): z.infer<typeof RequestApprovalOutput> {
+  const actor = requireAgent(ctx);
+  const data = parseInput(RequestApprovalInput, input);
+  const [summary] = screenInput(ctx, [{ field: "summary", value: data.summary }], { runId: data.run_id });
+  return transact(ctx, (tx, record) => {
+    const run = loadOwnRun(tx, actor, data.run_id);
+    assertOpen(run);
+    const ck = insertCheckpoint(tx, record, ctx, run, { kind: "approval", targetPhase: null, reason: data.reason, summary: summary!, requiredRole: "lead" });
+    return { checkpoint_id: ck.id, status: "pending" as const, expires_at: isoTime(ck.expiresAt) };
+  });
+}

@@ -1,0 +1,51 @@
+import type { z } from "zod";
+import { runs } from "../../db/schema/index.ts";
+import { newId } from "../../lib/ids.ts";
+import type { Ctx } from "../context.ts";
+import { relevantNotes } from "../knowledge/relevant-notes.ts";
+import { runbookForProject } from "../runbook/read-runbook.ts";
+import type { PhaseDef } from "../runbook/schemas.ts";
+import { screenInput } from "../scan/screen-input.ts";
+import { transact } from "../transact.ts";
+import { parseInput } from "../validate.ts";
+import { projectBySlug, requireAgent } from "./access.ts";
+import { phaseView } from "./phases.ts";
+import { StartRunInput, type StartRunOutput } from "./schemas.ts";
+import { manifestFor, scopeView } from "./scope-check.ts";
+
+/**
+ * Starts a run for the key's user on a project, bound to the runbook's current version (later
+ * edits do not move it). Returns the phases, the caller's scope manifest and relevant notes.
+ */
+export function startRun({ ctx, input }: { ctx: Ctx; input: unknown }): z.infer<typeof StartRunOutput> {
+  const actor = requireAgent(ctx);
+  const data = parseInput(StartRunInput, input);
+  const project = projectBySlug(ctx.store.read, data.project);
+  const [title, ticket, branch] = screenInput(ctx, [
+    { field: "title", value: data.title },
+    { field: "ticket", value: data.ticket ?? "" },
+    { field: "branch", value: data.branch ?? "" },
+  ], { projectId: project.id });
+  return transact(ctx, (tx, record) => {
+    const { runbook, version } = runbookForProject(tx, project.id);
+    const phases = version.phases as PhaseDef[];
+    const manifest = manifestFor(tx, project.id, actor.role);
+    const now = ctx.clock.now();
+    const id = newId("run");
+    tx.insert(runs).values({
+      id, projectId: project.id, runbookVersionId: version.id, title: title!, ticket: ticket || null, ownerUserId: actor.userId, keyId: actor.keyId,
+      status: "active", phase: phases[0]!.name, phaseEnteredAt: now, branch: branch || null, createdAt: now, updatedAt: now,
+    }).run();
+    record({ type: "run.started", runId: id, projectId: project.id, subject: id, meta: { runbookVersionId: version.id, version: version.version, phase: phases[0]!.name } });
+    const scope = scopeView(manifest, project.slug);
+    record({ type: "scope.served", runId: id, projectId: project.id, meta: { editable: scope.editable.length, readOnly: scope.read_only.length, excluded: scope.excluded.length } });
+    return {
+      run_id: id,
+      status: "active" as const,
+      phase: phases[0]!.name,
+      runbook: { id: runbook.id, name: runbook.name, version: version.version, phases: phases.map(phaseView) },
+      scope,
+      notes: relevantNotes(tx, project.id, manifest),
+    };
+  });
+}

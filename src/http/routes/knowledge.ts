@@ -1,0 +1,21 @@
+import { Elysia } from "elysia";
+import { listNotes } from "../../core/knowledge/list-notes.ts";
+import { recordNote } from "../../core/knowledge/record-note.ts";
+import { authenticate, bodyFields } from "../auth.ts";
+import type { RouteDeps } from "./index.ts";
+
+/** The shared brain: a project's notes, read by people and handed to agents at start_run. */
+export function knowledgeRoutes(deps: RouteDeps) {
+  return new Elysia()
+    .get("/api/projects/:slug/notes", async ({ request, set, params }) => {
+      const ctx = await authenticate(deps, request, set);
+      const limit = new URL(request.url).searchParams.get("limit");
+      return { notes: listNotes({ ctx, input: { project: params.slug, ...(limit ? { limit: Number(limit) } : {}) } }) };
+    }, { detail: { summary: "A project's shared-brain notes, newest first" } })
+    .post("/api/projects/:slug/notes", async ({ request, set, params, body }) => {
+      const ctx = await authenticate(deps, request, set, { write: true });
+      const note = recordNote({ ctx, input: { ...bodyFields(body), project: params.slug } });
+      set.status = 201;
+      return { note };
+    }, { detail: { summary: "Add a note {body ≤ 2000, paths?} (scanned for secrets and PII)" } });
+}

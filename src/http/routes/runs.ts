@@ -1,0 +1,22 @@
+import { Elysia } from "elysia";
+import { getRun } from "../../core/run/get-run.ts";
+import { listRuns } from "../../core/run/list-runs.ts";
+import { authenticate } from "../auth.ts";
+import type { RouteDeps } from "./index.ts";
+
+/** Runs and one run's timeline (masked in core for roles that see runs masked). */
+export function runsRoutes(deps: RouteDeps) {
+  return new Elysia()
+    .get("/api/runs", async ({ request, set }) => {
+      const ctx = await authenticate(deps, request, set);
+      const q = new URL(request.url).searchParams;
+      const input: Record<string, unknown> = {};
+      for (const key of ["status", "project"]) if (q.has(key)) input[key] = q.get(key);
+      if (q.has("limit")) input.limit = Number(q.get("limit"));
+      return { runs: listRuns({ ctx, input }) };
+    }, { detail: { summary: "Runs, most recently updated first (?status=, ?project=slug, ?limit=)" } })
+    .get("/api/runs/:id", async ({ request, set, params }) => {
+      const ctx = await authenticate(deps, request, set);
+      return getRun({ ctx, input: { runId: params.id } });
+    }, { detail: { summary: "One run's timeline: phases, work units, checkpoints, builds, usage, drift, files, events" } });
+}

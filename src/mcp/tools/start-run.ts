@@ -1,0 +1,13 @@
+import { StartRunInput, StartRunOutput } from "../../core/run/schemas.ts";
+import { startRun } from "../../core/run/start-run.ts";
+import { defineTool } from "../tool.ts";
+
+export const startRunTool = defineTool({
+  name: "start_run",
+  title: "Start a run",
+  description: "Start a run (one story) on a project. Returns the run id, the runbook phases, your scope manifest and relevant team notes. Call first.",
+  inputSchema: StartRunInput,
+  outputSchema: StartRunOutput,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  handler: ({ ctx, args }) => startRun({ ctx, input: args }),
+});
