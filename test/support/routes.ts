@@ -1,0 +1,100 @@
+// The /api route inventory, read from the app's own routers, and the role expectations of each
+// route. Route tests (CSRF, role matrix, OpenAPI) cover every registered route automatically;
+// add your route to ROUTE_EXPECTATIONS so the role matrix checks who may call it.
+import { apiRouters } from "../../src/http/routes/index.ts";
+import type { Role } from "../../src/core/roles.ts";
+import type { TestApp } from "./app.ts";
+
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly path: string;
+}
+
+/** Every /api route the app registers (method upper case, path with :params). */
+export function registeredApiRoutes(app: TestApp): RegisteredRoute[] {
+  const seen = new Set<string>();
+  const out: RegisteredRoute[] = [];
+  for (const router of apiRouters({ services: app.services, config: app.config })) {
+    for (const route of router.routes) {
+      const method = route.method.toUpperCase();
+      if (!route.path.startsWith("/api/") || method === "HEAD" || seen.has(`${method} ${route.path}`)) continue;
+      seen.add(`${method} ${route.path}`);
+      out.push({ method, path: route.path });
+    }
+  }
+  return out;
+}
+
+export const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** Routes anyone may call without a session. */
+export const PUBLIC_ROUTES = new Set(["GET /api/setup", "POST /api/setup", "POST /api/auth/login", "POST /api/auth/logout", "GET /api/openapi.json"]);
+
+/** Ids and names the role matrix fixture provides for path parameters and bodies. */
+export interface MatrixFixture {
+  ownerEmail: string;
+  targetUserId: string;
+  targetKeyId: string;
+  /** Unique per call, for bodies that create things. */
+  unique: string;
+}
+
+export interface RouteExpectation {
+  /** Who may call it: roles, or "public" (anyone, even without a session). */
+  allow: readonly Role[] | "public";
+  /** Concrete path (defaults to the pattern with generic values). */
+  path?: (f: MatrixFixture) => string;
+  body?: (f: MatrixFixture) => unknown;
+  /** Status for allowed callers when it is not 2xx. */
+  status?: number;
+  /** Status for refused callers when it is not 403 (e.g. 404 for things one may not see). */
+  denied?: number;
+  /** Destructive: run after every other route. */
+  last?: boolean;
+}
+
+const ALL: readonly Role[] = ["owner", "admin", "lead", "developer", "auditor"];
+const MANAGERS: readonly Role[] = ["owner", "admin"];
+
+export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
+  "GET /api/setup": { allow: "public" },
+  "POST /api/setup": { allow: "public", status: 409, body: () => ({ token: "t", email: "late@example.test", name: "Late", password: "a-late-setup-passphrase" }) },
+  "POST /api/auth/login": { allow: "public", body: (f) => ({ email: f.ownerEmail, password: "Synthetic-test-passphrase-42" }) },
+  "POST /api/auth/logout": { allow: "public", last: true },
+  "GET /api/auth/me": { allow: ALL },
+  "GET /api/openapi.json": { allow: "public" },
+  "GET /api/users": { allow: MANAGERS },
+  "POST /api/users": { allow: MANAGERS, body: (f) => ({ email: `invite-${f.unique}@example.test`, name: "Invited", role: "developer", password: "an-invited-passphrase" }) },
+  "GET /api/users/:id": { allow: MANAGERS, path: (f) => `/api/users/${f.targetUserId}` },
+  "PATCH /api/users/:id": { allow: MANAGERS, path: (f) => `/api/users/${f.targetUserId}`, body: () => ({ name: "Renamed" }) },
+  "POST /api/users/:id/erase": { allow: MANAGERS, path: (f) => `/api/users/${f.targetUserId}/erase`, last: true },
+  "GET /api/keys": { allow: ALL },
+  "POST /api/keys": { allow: ["owner", "admin", "lead", "developer"], body: () => ({ name: "matrix key" }) },
+  "DELETE /api/keys/:id": { allow: MANAGERS, path: (f) => `/api/keys/${f.targetKeyId}`, denied: 404, last: true },
+  "GET /api/projects": { allow: ALL },
+  "POST /api/projects": { allow: MANAGERS, body: (f) => ({ slug: `p-${f.unique}`, name: "Matrix" }) },
+  "GET /api/projects/:slug": { allow: ALL, path: () => "/api/projects/shop" },
+  "PATCH /api/projects/:slug": { allow: MANAGERS, path: () => "/api/projects/shop", body: () => ({ name: "Shop renamed" }) },
+  "DELETE /api/projects/:slug": { allow: MANAGERS, path: () => "/api/projects/scratch", last: true },
+  "GET /api/projects/:slug/modules": { allow: ALL, path: () => "/api/projects/shop/modules" },
+  "POST /api/projects/:slug/modules": { allow: MANAGERS, path: () => "/api/projects/shop/modules", body: (f) => ({ name: `m-${f.unique}`, globs: ["lib/**"] }) },
+  "PATCH /api/projects/:slug/modules/:name": { allow: MANAGERS, path: () => "/api/projects/shop/modules/api", body: () => ({ globs: ["src/api/**", "src/api2/**"] }) },
+  "DELETE /api/projects/:slug/modules/:name": { allow: MANAGERS, path: () => "/api/projects/shop/modules/docs", last: true },
+  "GET /api/projects/:slug/access": { allow: MANAGERS, path: () => "/api/projects/shop/access" },
+  "PUT /api/projects/:slug/modules/:name/access": { allow: MANAGERS, path: () => "/api/projects/shop/modules/api/access", body: () => ({ access: { lead: "read_only" } }) },
+  "GET /api/projects/:slug/scope": { allow: ALL, path: () => "/api/projects/shop/scope" },
+  "GET /api/settings": { allow: ALL },
+  "PATCH /api/settings": { allow: ["owner"], body: () => ({ retentionDays: 30 }) },
+  "GET /api/audit": { allow: ALL },
+  "GET /api/audit/verify": { allow: ALL },
+  "GET /api/audit/export": { allow: ["owner", "auditor"] },
+  "POST /api/audit/purge": { allow: ["owner"], last: true },
+};
+
+/** A concrete path for a route pattern without an expectation (generic ids and the fixture project). */
+export function genericPath(pattern: string): string {
+  return pattern
+    .replace(":slug", "shop")
+    .replace(":name", "api")
+    .replace(/:[A-Za-z_]+/g, "x_00000000000000000000");
+}
