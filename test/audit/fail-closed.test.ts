@@ -3,12 +3,11 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { projects, runs, settings } from "../../src/db/schema/index.ts";
 import { createKey } from "../../src/core/key/create-key.ts";
-import { ensureDefaultRunbook } from "../../src/core/runbook/ensure-default-runbook.ts";
 import { getSettings } from "../../src/core/setting/get-settings.ts";
-import { startRunTool } from "../../src/mcp/tools/start-run.ts";
 import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
 import { breakAuditWrites, countEvents } from "../support/audit.ts";
 import { api } from "../support/http.ts";
+import { callTool } from "../support/mcp-call.ts";
 import { seedCanaryProject } from "../support/projects.ts";
 import { sessionHeaders } from "../support/session-cookie.ts";
 
@@ -47,26 +46,21 @@ describe("fail-closed: no event, no change", () => {
     expect(app.store.read.select().from(projects).where(eq(projects.slug, "billing")).all()).toEqual([]);
   });
 
-  test("the MCP start_run tool starts no run when the event write fails", async () => {
+  test("the MCP start_run tool (through /mcp) starts no run when the event write fails, and says so without internals", async () => {
     app = createTestApp();
     const { user } = await seedUser(app, "developer");
     const { slug } = seedCanaryProject(app);
-    ensureDefaultRunbook({ ctx: app.ctx() });
     const key = createKey({ ctx: app.ctx(), input: { name: "laptop", userId: user.id } });
-    const agent = app.ctx({ kind: "agent", keyId: key.id, userId: user.id, role: "developer" });
-    const call = () => startRunTool.handler({ ctx: agent, args: { project: slug, title: "Add invoices" }, signal: new AbortController().signal });
     const repair = breakAuditWrites(app);
-    let failure: unknown = null;
-    try {
-      await call();
-    } catch (error) {
-      failure = error;
-    }
+    const refused = await callTool(app, key.key, "start_run", { project: slug, title: "Add invoices" });
     repair();
-    expect(String(failure)).toContain("audit write failed");
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toStartWith("internal:");
+    expect(refused.text).not.toContain("audit write failed");
     expect(app.store.read.select().from(runs).all()).toEqual([]);
     expect(countEvents(app, "run.started")).toBe(0);
-    await call();
+    const started = await callTool(app, key.key, "start_run", { project: slug, title: "Add invoices" });
+    expect(started.isError).toBe(false);
     expect(app.store.read.select().from(runs).all()).toHaveLength(1);
     expect(countEvents(app, "run.started")).toBe(1);
   });

@@ -6,8 +6,8 @@ import { DATABASE_FILE } from "../../src/db/client.ts";
 import type { TestApp } from "./app.ts";
 
 /** Opens the app's database file directly (WAL, so it sees and writes the live data). */
-export function rawDatabase(app: TestApp): Database {
-  const db = new Database(join(app.dataDir, DATABASE_FILE), { readwrite: true });
+export function rawDatabase(app: TestApp | string): Database {
+  const db = new Database(join(typeof app === "string" ? app : app.dataDir, DATABASE_FILE), { readwrite: true });
   db.run("PRAGMA busy_timeout = 5000");
   return db;
 }
@@ -28,8 +28,8 @@ export function breakAuditWrites(app: TestApp): () => void {
   };
 }
 
-/** Every event type present in the app's trail. */
-export function emittedTypes(app: TestApp): Set<string> {
+/** Every event type present in the trail of an app (or of a data dir). */
+export function emittedTypes(app: TestApp | string): Set<string> {
   const db = rawDatabase(app);
   try {
     return new Set(db.query<{ type: string }, []>("SELECT DISTINCT type FROM audit_events").all().map((r) => r.type));
