@@ -14,6 +14,11 @@ export interface JsonResponse {
 export async function api(app: TestApp, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<JsonResponse> {
   const headers: Record<string, string> = { ...SAME_ORIGIN, ...(options.body !== undefined ? { "content-type": "application/json" } : {}), ...options.headers };
   const response = await app.request(path, { method, headers, body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body) });
+  // Event streams never end: take the status and headers, and hang up.
+  if (response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    await response.body?.cancel();
+    return { status: response.status, headers: response.headers, text: "", json: null };
+  }
   const text = await response.text();
   let json: any = null;
   try {
