@@ -1,6 +1,7 @@
 import { extractFlags, loadConfig, settingsHelp } from "../config.ts";
 import { createApp } from "../app.ts";
 import { scheduleAuditPurge } from "../core/audit/schedule-purge.ts";
+import { startCheckpointSweep } from "../core/checkpoint/expire-checkpoints.ts";
 import { SYSTEM, withActor } from "../core/context.ts";
 import { transact } from "../core/transact.ts";
 import { issueSetupToken } from "../core/user/setup.ts";
@@ -29,6 +30,8 @@ export const serveCommand: Command = async (argv, io) => {
   const logger = createLogger(config.logLevel);
   const app = createApp({ config, logger });
   const system = withActor(app.services, SYSTEM);
+  // Pending checkpoints also expire lazily on read; the sweep records expiries nobody reads.
+  const stopSweep = startCheckpointSweep(system);
   transact(system, (_tx, record) => {
     for (const name of app.migrationsApplied) record({ type: "migration.applied", subject: name });
     record({ type: "system.started", meta: { version: io.env.RAILYARD_VERSION_INTERNAL ?? null } });
@@ -60,6 +63,7 @@ export const serveCommand: Command = async (argv, io) => {
       }
       stopRetention();
       transact(system, (_tx, record) => record({ type: "system.stopped", meta: { signal } }));
+      stopSweep();
       app.close();
       logger.info("stopped");
       resolve(0);

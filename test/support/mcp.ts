@@ -57,12 +57,12 @@ export async function connectV1(served: Served, key: string): Promise<V1Client> 
 }
 
 /** The structured result of a tool call (fails the test with the text when the call errored). */
-export function structured<T = any>(result: { structuredContent?: unknown; isError?: unknown; content?: unknown }): T {
+export function structured<T = any>(result: any): T {
   if (result.isError) throw new Error(`tool call failed: ${JSON.stringify(result.content)}`);
   return result.structuredContent as T;
 }
 
 /** The text of a tool result. */
-export function textOf(result: { content?: unknown }): string {
+export function textOf(result: any): string {
   return ((result.content as { type: string; text?: string }[] | undefined) ?? []).map((c) => c.text ?? "").join("\n");
 }

@@ -1,0 +1,71 @@
+// railyard exec runs a command without a shell, then reports exit code, duration and a scanned
+// log tail to a real server over MCP, and exits with the command's code.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { execCommand } from "../../src/cli/exec.ts";
+import { startRun } from "../../src/core/run/start-run.ts";
+import { builds } from "../../src/db/schema/index.ts";
+import { createTestApp, type TestApp } from "../support/app.ts";
+import { memoryIo } from "../support/cli-io.ts";
+import { seedAgent, serve, type Agent, type Served } from "../support/mcp.ts";
+import { seedCanaryProject } from "../support/projects.ts";
+
+let app: TestApp;
+let served: Served;
+let agent: Agent;
+beforeAll(async () => {
+  app = createTestApp();
+  seedCanaryProject(app);
+  served = serve(app);
+  agent = await seedAgent(app);
+});
+afterAll(async () => {
+  await served.stop();
+  app.dispose();
+});
+
+const newRun = () => startRun({ ctx: app.ctx(agent.actor), input: { project: "shop", title: "exec" } }).run_id;
+
+test("reports a failing test with its exit code and a redacted log tail, and exits with that code", async () => {
+  const run = newRun();
+  const io = memoryIo("", { RAILYARD_URL: served.url, RAILYARD_KEY: agent.key });
+  const script = `console.log("x".repeat(800)); console.log("3 failed; token AKIAQ3EGWSGKXTNKSE7Z; $(rm -rf /)"); process.exit(3)`;
+  const code = await execCommand(["--run", run, "--kind", "test", "--", process.execPath, "-e", script], io);
+  expect(code).toBe(3);
+  expect(io.out()).toContain("3 failed");
+  const row = app.store.read.select().from(builds).where(eq(builds.runId, run)).get()!;
+  expect(row).toMatchObject({ kind: "test", exitCode: 3 });
+  expect(row.logTail!.length).toBeLessThanOrEqual(500);
+  expect(row.logTail).toContain("[REDACTED:aws_access_key_id]");
+  expect(row.logTail).not.toContain("AKIAQ3EGWSGKXTNKSE7Z");
+  // The argument reached the program verbatim: no shell expanded "$(rm -rf /)".
+  expect(row.logTail).toContain("$(rm -rf /)");
+  expect(row.durationMs).toBeGreaterThanOrEqual(0);
+});
+
+test("a passing command exits 0 and its report counts as the test evidence", async () => {
+  const run = newRun();
+  const io = memoryIo("", { RAILYARD_URL: served.url, RAILYARD_KEY: agent.key });
+  expect(await execCommand(["--run", run, "--kind=test", "--", process.execPath, "-e", "console.log('12 passed')"], io)).toBe(0);
+  expect(app.store.read.select().from(builds).where(eq(builds.runId, run)).get()).toMatchObject({ exitCode: 0, logTail: "12 passed\n" });
+});
+
+test("a command that cannot start exits 127 and is still reported", async () => {
+  const run = newRun();
+  const io = memoryIo("", { RAILYARD_URL: served.url, RAILYARD_KEY: agent.key });
+  expect(await execCommand(["--run", run, "--", "/nonexistent/railyard-test-binary"], io)).toBe(127);
+  expect(app.store.read.select().from(builds).where(eq(builds.runId, run)).get()).toMatchObject({ exitCode: 127 });
+});
+
+test("missing settings or arguments are usage errors (exit 2) and nothing runs", async () => {
+  expect(await execCommand(["--run", "run_x", "--", "true"], memoryIo("", {}))).toBe(2);
+  expect(await execCommand(["--", "true"], memoryIo("", { RAILYARD_URL: served.url, RAILYARD_KEY: agent.key }))).toBe(2);
+  expect(await execCommand(["--run", "run_x", "--kind", "deploy", "--", "true"], memoryIo("", { RAILYARD_URL: served.url, RAILYARD_KEY: agent.key }))).toBe(2);
+});
+
+test("a refused report keeps the command's exit code and says why on stderr, without the key", async () => {
+  const io = memoryIo("", { RAILYARD_URL: served.url, RAILYARD_KEY: agent.key });
+  expect(await execCommand(["--run", "run_AAAAAAAAAAAAAAAAAAAA", "--", process.execPath, "-e", "process.exit(0)"], io)).toBe(0);
+  expect(io.err()).toContain("did not record");
+  expect(io.err()).not.toContain(agent.key);
+});
