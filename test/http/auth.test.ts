@@ -167,7 +167,7 @@ describe("login throttling", () => {
 describe("session tokens", () => {
   async function signedIn(role: "owner" | "developer" = "developer") {
     const seeded = await seedUser(app, role);
-    const cookie = (await sessionHeaders(app, seeded.actor)).cookie;
+    const cookie = (await sessionHeaders(app, seeded.actor)).cookie!;
     const token = cookie.split("=")[1]!;
     const [, payload] = token.split(".");
     return { ...seeded, cookie, token, claims: JSON.parse(new TextDecoder().decode(base64url.decode(payload!))) };

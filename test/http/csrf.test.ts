@@ -15,7 +15,7 @@ beforeAll(async () => {
   const owner = await seedUser(app, "owner");
   const target = await seedUser(app, "developer");
   seedCanaryProject(app);
-  cookie = (await sessionHeaders(app, owner.actor)).cookie;
+  cookie = (await sessionHeaders(app, owner.actor)).cookie!;
   fixture = { ownerEmail: owner.user.email, targetUserId: target.user.id, targetKeyId: "key_00000000000000000000", unique: "csrf" };
 });
 afterAll(() => app.dispose());
@@ -61,7 +61,7 @@ describe("CSRF: every state-changing /api route refuses cross-site requests", ()
   });
 
   test("same-origin requests pass: Sec-Fetch-Site same-origin or none, or an allowed Origin alone", async () => {
-    for (const headers of [{ "sec-fetch-site": "same-origin" }, { "sec-fetch-site": "none" }, { origin: "http://localhost:7433" }]) {
+    for (const headers of [{ "sec-fetch-site": "same-origin" }, { "sec-fetch-site": "none" }, { origin: "http://localhost:7433" }] as Record<string, string>[]) {
       const r = await app.request("/api/projects/shop", { method: "PATCH", headers: { cookie, "content-type": "application/json", ...headers }, body: '{"name":"Shop"}' });
       expect(r.status).toBe(200);
     }
