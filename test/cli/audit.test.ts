@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import { auditCommand } from "../../src/cli/audit.ts";
 import { transact } from "../../src/core/transact.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
-import { dropAuditTriggers, rawDatabase } from "../support/audit.ts";
+import { countEvents, dropAuditTriggers, rawDatabase } from "../support/audit.ts";
 import { captureIo } from "../support/capture-io.ts";
 
 let app: TestApp;
@@ -20,9 +20,10 @@ function dataDirWith(n: number): TestApp {
 describe("railyard audit verify", () => {
   test("exits 0 and names the count and range when the chain is intact", async () => {
     app = dataDirWith(4);
+    const n = countEvents(app.dataDir);
     const io = captureIo(app.dataDir);
     expect(await auditCommand(["verify", "--data-dir", app.dataDir], io)).toBe(0);
-    expect(io.out()).toContain("audit trail intact: 4 events, seq 1 to 4; head anchor checked");
+    expect(io.out()).toContain(`audit trail intact: ${n} events, seq 1 to ${n}; head anchor checked`);
   });
 
   test("exits 1 naming the first broken event after the file was edited", async () => {
@@ -64,8 +65,8 @@ describe("railyard audit export", () => {
     const io = captureIo(app.dataDir);
     expect(await auditCommand(["export", "--data-dir", app.dataDir], io)).toBe(0);
     const lines = io.out().trim().split("\n").map((l) => JSON.parse(l) as { type: string; actor: unknown });
-    expect(lines.map((l) => l.type)).toEqual(["scope.served", "scope.served", "scope.served", "audit.exported"]);
-    expect(lines[3]?.actor).toEqual({ kind: "system", id: null, userId: null });
+    expect(lines.map((l) => l.type).slice(-4)).toEqual(["scope.served", "scope.served", "scope.served", "audit.exported"]);
+    expect(lines.at(-1)?.actor).toEqual({ kind: "system", id: null, userId: null });
   });
 
   test("--format csv --since filters by time; a bad --since exits 2 naming the field", async () => {

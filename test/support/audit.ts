@@ -38,7 +38,7 @@ export function emittedTypes(app: TestApp | string): Set<string> {
   }
 }
 
-export function countEvents(app: TestApp, type?: string): number {
+export function countEvents(app: TestApp | string, type?: string): number {
   const db = rawDatabase(app);
   try {
     const row = type

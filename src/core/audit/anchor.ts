@@ -1,5 +1,5 @@
-import { eq } from "drizzle-orm";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { eq, sql } from "drizzle-orm";
+import { closeSync, constants, existsSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { auditEvents } from "../../db/schema/index.ts";
@@ -42,12 +42,24 @@ export function readAuditAnchor(dataDir: string, key: Uint8Array): AnchorState {
   }
 }
 
-/** Replaces the anchor atomically (write a temporary file, then rename), 0600. */
+// Fixed length, so each update is one positioned write of one small block over the previous
+// record: no rename, no fsync (after a power loss the anchor may lag the database, never lead it).
+const ANCHOR_RECORD_BYTES = 256;
+
+function anchorRecord(key: Uint8Array, anchor: AuditAnchor): Buffer {
+  const text = JSON.stringify({ seq: anchor.seq, hash: anchor.hash, mac: anchorMac(key, anchor.seq, anchor.hash) });
+  return Buffer.from(text.padEnd(ANCHOR_RECORD_BYTES - 1, " ") + "\n");
+}
+
+/** Replaces the anchor (creating the file 0600 if needed). */
 export function writeAuditAnchor(dataDir: string, key: Uint8Array, anchor: AuditAnchor): void {
-  const path = join(dataDir, ANCHOR_FILE);
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify({ seq: anchor.seq, hash: anchor.hash, mac: anchorMac(key, anchor.seq, anchor.hash) }) + "\n", { mode: 0o600 });
-  renameSync(temporary, path);
+  // Not "w": truncating first would leave an empty file for a reader in between.
+  const fd = openSync(join(dataDir, ANCHOR_FILE), constants.O_RDWR | constants.O_CREAT, 0o600);
+  try {
+    writeSync(fd, anchorRecord(key, anchor), 0, ANCHOR_RECORD_BYTES, 0);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Whether the database still holds the anchored event (an anchor older than the retained chain cannot be checked and passes). */
@@ -69,6 +81,7 @@ export function createAnchorWriter(options: { dataDir: string; auditKey: Uint8Ar
   let frozen = state.kind === "forged" || (state.kind === "present" && !anchorHeld(db, state.anchor));
   let lastSeq = state.kind === "present" ? state.anchor.seq : 0;
   if (frozen) logger.error({ anchor: ANCHOR_FILE }, "the audit trail does not match its head anchor; run railyard audit verify");
+  const hashAt = db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, sql.placeholder("seq"))).prepare();
   return (event) => {
     if (frozen) return;
     if (event.seq <= lastSeq) {
@@ -82,7 +95,7 @@ export function createAnchorWriter(options: { dataDir: string; auditKey: Uint8Ar
       logger.error({ seq: event.seq, anchored: lastSeq }, "audit sequence went backwards; the head anchor is frozen; run railyard audit verify");
       return;
     }
-    const row = db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, event.seq)).get();
+    const row = hashAt.get({ seq: event.seq });
     if (!row) return;
     try {
       writeAuditAnchor(dataDir, auditKey, { seq: event.seq, hash: row.hash });

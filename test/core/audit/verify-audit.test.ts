@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { unlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openStore } from "../../../src/db/store.ts";
 import { ANCHOR_FILE, readAuditAnchor } from "../../../src/core/audit/anchor.ts";
 import { verifyAudit } from "../../../src/core/audit/verify-audit.ts";
 import { transact } from "../../../src/core/transact.ts";
 import { createTestApp, type TestApp } from "../../support/app.ts";
-import { dropAuditTriggers, rawDatabase } from "../../support/audit.ts";
+import { countEvents, dropAuditTriggers, rawDatabase } from "../../support/audit.ts";
 
 let app: TestApp;
 afterEach(() => app?.dispose());
@@ -30,14 +32,22 @@ function tamper(a: TestApp, fn: (db: ReturnType<typeof rawDatabase>) => void): v
 describe("verifyAudit", () => {
   test("an untouched chain is intact, with its count, last seq and the head anchor checked", () => {
     app = createTestApp();
+    const before = countEvents(app); // start-up events (the default runbook)
     seedEvents(app, 12);
     const result = verify(app);
-    expect(result).toEqual({ intact: true, count: 12, firstSeq: 1, lastSeq: 12, anchor: "checked" });
+    expect(result).toEqual({ intact: true, count: before + 12, firstSeq: 1, lastSeq: before + 12, anchor: "checked" });
   });
 
   test("an empty trail is intact", () => {
     app = createTestApp();
-    expect(verify(app)).toEqual({ intact: true, count: 0, firstSeq: 0, lastSeq: 0, anchor: "absent" });
+    const dir = mkdtempSync(join(tmpdir(), "railyard-empty-"));
+    const { store } = openStore(dir);
+    try {
+      expect(verifyAudit(store.read, app.services.auditKey)).toEqual({ intact: true, count: 0, firstSeq: 0, lastSeq: 0, anchor: "absent" });
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("verification reads in batches: a chain longer than one batch verifies", () => {
@@ -47,7 +57,8 @@ describe("verifyAudit", () => {
       for (let i = 0; i < 2500; i++) record({ type: "scope.served", subject: `s${i}` });
     });
     const result = verify(app);
-    expect(result.intact && result.count).toBe(2500);
+    expect(result.intact && result.count).toBe(countEvents(app));
+    expect(countEvents(app)).toBeGreaterThan(2500);
   });
 
   test("a wrong audit key breaks the chain at its first event", () => {
@@ -83,19 +94,20 @@ describe("verifyAudit", () => {
       },
       5,
     ],
-    ["a forged row appended", (db) => db.run("INSERT INTO audit_events SELECT 11, at, type, actor_kind, actor_id, actor_user_id, run_id, project_id, subject, meta, hash, hash FROM audit_events WHERE seq = 10"), 11],
+    ["a forged row appended", (db) => db.run("INSERT INTO audit_events SELECT seq + 1, at, type, actor_kind, actor_id, actor_user_id, run_id, project_id, subject, meta, hash, hash FROM audit_events ORDER BY seq DESC LIMIT 1"), -1],
     ["the tail truncated", (db) => db.run("DELETE FROM audit_events WHERE seq > 7"), 8],
     ["the whole trail deleted", (db) => db.run("DELETE FROM audit_events"), 1],
   ];
 
   for (const [what, how, brokenAt] of tamperings) {
-    test(`detects ${what} made directly in the database file (broken at seq ${brokenAt})`, () => {
+    test(`detects ${what} made directly in the database file (broken at seq ${brokenAt === -1 ? "head + 1" : brokenAt})`, () => {
       app = createTestApp();
       seedEvents(app, 10);
+      const head = countEvents(app);
       expect(verify(app).intact).toBe(true);
       tamper(app, how);
       const result = verify(app);
-      expect(result).toMatchObject({ intact: false, brokenAt });
+      expect(result).toMatchObject({ intact: false, brokenAt: brokenAt === -1 ? head + 1 : brokenAt });
       expect((result as { reason: string }).reason.length).toBeGreaterThan(10);
     });
   }
@@ -111,16 +123,17 @@ describe("verifyAudit", () => {
   test("a truncation stays detected after the server appends again: the anchor freezes", () => {
     app = createTestApp();
     seedEvents(app, 6);
+    const anchored = countEvents(app);
     tamper(app, (db) => db.run("DELETE FROM audit_events WHERE seq > 3"));
-    seedEvents(app, 5); // seq 4..8 re-used: the anchor (seq 6) no longer matches
-    expect(verify(app)).toMatchObject({ intact: false, brokenAt: 6 });
+    seedEvents(app, 8); // seqs re-used: the event at the anchored seq is not the anchored one
+    expect(verify(app)).toMatchObject({ intact: false, brokenAt: anchored });
   });
 
   test("without the anchor file the chain itself still verifies (anchor reported absent)", () => {
     app = createTestApp();
     seedEvents(app, 4);
     unlinkSync(join(app.dataDir, ANCHOR_FILE));
-    expect(verify(app)).toMatchObject({ intact: true, count: 4, anchor: "absent" });
+    expect(verify(app)).toMatchObject({ intact: true, count: countEvents(app), anchor: "absent" });
   });
 });
 
@@ -141,6 +154,6 @@ describe("append-only in the database itself", () => {
     expect(() => db.run("DELETE FROM audit_events WHERE seq = 1")).toThrow("append-only");
     expect(() => db.run("DELETE FROM audit_purge_window")).toThrow("cannot be deleted");
     db.close();
-    expect(verify(app)).toMatchObject({ intact: true, count: 2 });
+    expect(verify(app)).toMatchObject({ intact: true, count: countEvents(app) });
   });
 });
