@@ -5,6 +5,10 @@ import type { Settings } from "../src/core/setting/schemas.ts";
 import type { UserView } from "../src/core/user/schemas.ts";
 import type { AuditEventView } from "../src/core/audit/schemas.ts";
 import type { VerifyResult } from "../src/core/audit/verify-audit.ts";
+import type { RunTimeline } from "../src/core/run/get-run.ts";
+import type { RunSummary as CoreRunSummary } from "../src/core/run/list-runs.ts";
+import type { CheckpointQueueItem } from "../src/core/checkpoint/schemas.ts";
+import type { NoteRestView } from "../src/core/knowledge/schemas.ts";
 import type { KeyView } from "../src/core/key/schemas.ts";
 import type { ModuleView, ProjectView } from "../src/core/project/schemas.ts";
 import type { PhaseDef, PhaseInput, RunbookDetail, RunbookVersionView, RunbookView } from "../src/core/runbook/schemas.ts";
@@ -91,114 +95,20 @@ export type Module = ModuleView;
 /** A runbook phase (core PhaseDef): an optional entry gate and optional exit evidence. */
 export type Phase = PhaseDef;
 
-export interface RunSummary {
-  id: string;
-  title: string;
-  ticket: string | null;
-  status: RunStatus;
-  phase: string;
-  projectId: string;
-  projectSlug?: string;
-  ownerUserId: string;
-  ownerName?: string;
-  branch: string | null;
-  prUrl: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  cacheTokens?: number;
-  createdAt: number;
-  updatedAt: number;
-  finishedAt?: number | null;
-  phases?: Phase[];
-}
-
-export interface WorkUnit {
-  id: string;
-  position?: number;
-  /** Null when the unit lies in a module masked for the viewer's role. */
-  title: string | null;
-  paths: string[];
-  status: WorkUnitStatus;
-  note?: string | null;
-}
-
-export interface Build {
-  id: string;
-  phase: string;
-  kind: "build" | "test" | "lint";
-  exitCode: number;
-  durationMs: number;
-  logTail?: string | null;
-  createdAt: number;
-}
-
-export interface Usage {
-  id?: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheTokens: number;
-  calls: number;
-  createdAt: number;
-}
-
-export interface Violation {
-  id?: string;
-  kind: string;
-  path: string | null;
-  createdAt: number;
-  detail?: Record<string, unknown>;
-}
-
+export type RunSummary = CoreRunSummary & { status: RunStatus };
+/** One run's timeline as GET /api/runs/:id returns it (paths already masked for the viewer). */
+export type RunDetail = RunTimeline;
+export type TimelinePhase = RunTimeline["phases"][number];
+export type WorkUnit = RunTimeline["workUnits"][number];
+export type Checkpoint = CheckpointQueueItem;
 /** An audit event as the API sends it (core AuditEventView: `at` is ISO-8601 text). */
 export type AuditEvent = AuditEventView;
-
-export interface Checkpoint {
-  id: string;
-  runId: string;
-  runTitle?: string;
-  projectSlug?: string;
-  ownerUserId?: string;
-  ownerName?: string;
-  kind: "phase_gate" | "approval";
-  targetPhase: string | null;
-  reason: string;
-  summary: string | null;
-  requiredRole: Role;
-  status: "pending" | "approved" | "rejected" | "expired";
-  requestedAt: number;
-  expiresAt: number;
-  decidedAt?: number | null;
-  deciderRole?: string | null;
-  decisionReason?: string | null;
-}
-
-export interface RunDetail extends RunSummary {
-  phases: Phase[];
-  runbookVersion?: number;
-  commitSha?: string | null;
-  summary?: string | null;
-  workUnits: WorkUnit[];
-  timeline: AuditEvent[];
-  builds: Build[];
-  usage: Usage[];
-  violations: Violation[];
-  checkpoints: Checkpoint[];
-}
 
 export type RunbookVersion = RunbookVersionView;
 export type Runbook = RunbookView;
 export type { RunbookDetail, PhaseInput };
 
-export interface Note {
-  id: string;
-  body: string;
-  paths: string[];
-  authorKind: "human" | "agent";
-  authorName?: string | null;
-  runId?: string | null;
-  createdAt: number;
-}
+export type Note = NoteRestView;
 
 
 export interface Catalogue {
@@ -237,8 +147,8 @@ export const api = {
   setAccess: (slug: string, module: string, role: Role, level: AccessLevel) =>
     put<unknown>(`/api/projects/${encodeURIComponent(slug)}/modules/${encodeURIComponent(module)}/access`, { access: { [role]: level } }),
 
-  runs: async (filters: { status?: string; project?: string; owner?: string; q?: string } = {}) => list<RunSummary>(await get(`/api/runs${qs(filters)}`), "runs"),
-  run: (id: string) => get<RunDetail | { run: RunDetail }>(`/api/runs/${encodeURIComponent(id)}`).then((d) => ("run" in d && d.run && typeof d.run === "object" && !("id" in d) ? { ...(d as { run: RunDetail }).run, ...(d as object) } as RunDetail : (d as RunDetail))),
+  runs: async (filters: { status?: string; project?: string; limit?: number } = {}) => list<RunSummary>(await get(`/api/runs${qs(filters)}`), "runs"),
+  run: (id: string) => get<RunDetail>(`/api/runs/${encodeURIComponent(id)}`),
 
   checkpoints: async (status = "pending") => list<Checkpoint>(await get(`/api/checkpoints${qs({ status })}`), "checkpoints"),
   approve: (id: string, reason: string) => post<unknown>(`/api/checkpoints/${encodeURIComponent(id)}/approve`, { reason }),

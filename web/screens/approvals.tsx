@@ -46,10 +46,10 @@ function CheckpointCard({ checkpoint: c, onDecided }: { checkpoint: Checkpoint; 
   const [missing, setMissing] = useState(false);
   const approve = useAction(() => api.approve(c.id, reason.trim()));
   const reject = useAction(() => api.reject(c.id, reason.trim()));
-  const ownRun = c.ownerUserId !== undefined && c.ownerUserId === session.me.user.id;
-  const rankTooLow = RANK[session.role] < RANK[c.requiredRole];
+  const ownRun = c.owner.id === session.me.user.id;
+  const rankTooLow = RANK[session.role] < (RANK[c.requiredRole as Role] ?? 0);
   const decide = async (which: "approve" | "reject") => {
-    if (which === "reject" && !reason.trim()) {
+    if (!reason.trim()) {
       setMissing(true);
       return;
     }
@@ -70,8 +70,9 @@ function CheckpointCard({ checkpoint: c, onDecided }: { checkpoint: Checkpoint; 
       <div class="stack">
         <dl class="props">
           <dt>Run</dt>
-          <dd><RunLink id={c.runId}>{c.runTitle ?? c.runId}</RunLink>{c.projectSlug ? <span class="muted"> · {c.projectSlug}</span> : null}</dd>
-          {c.ownerName ? <><dt>Owner</dt><dd>{c.ownerName}</dd></> : null}
+          <dd><RunLink id={c.runId}>{c.runTitle ?? c.runId}</RunLink></dd>
+          <dt>Owner</dt>
+          <dd>{c.owner.name}{ownRun ? " (you)" : ""}</dd>
           <dt>Requested</dt>
           <dd>{ago(c.requestedAt)}{c.status === "pending" ? <span class="muted"> · expires {formatDate(c.expiresAt)}</span> : null}</dd>
           {c.summary ? <><dt>Summary</dt><dd>{c.summary}</dd></> : null}
@@ -82,10 +83,12 @@ function CheckpointCard({ checkpoint: c, onDecided }: { checkpoint: Checkpoint; 
             <Banner tone="info" role="status">You own this run; another lead must decide. (Four eyes: nobody approves their own agent's work.)</Banner>
           ) : rankTooLow ? (
             <Banner tone="info" role="status">This checkpoint needs a {c.requiredRole} or above to decide.</Banner>
+          ) : !c.canDecide ? (
+            <Banner tone="info" role="status">You cannot decide this checkpoint.</Banner>
           ) : (
             <form class="form" onSubmit={(e) => { e.preventDefault(); void decide("approve"); }}>
               {error ? <Banner tone="error">{error}</Banner> : null}
-              <Field label="Reason" hint="Sent to the agent with the decision; required to reject. At most 500 characters." error={missing ? "Give a reason for rejecting." : null}>
+              <Field label="Reason" hint="Required. The agent receives it with the decision; at most 500 characters." error={missing ? "Give a reason for your decision." : null}>
                 {(p) => <textarea {...p} maxLength={500} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
               </Field>
               <div class="row">
@@ -94,6 +97,8 @@ function CheckpointCard({ checkpoint: c, onDecided }: { checkpoint: Checkpoint; 
               </div>
             </form>
           )
+        ) : c.status === "pending" ? (
+          <p class="muted small">Your role cannot decide checkpoints; a {c.requiredRole} or above will.</p>
         ) : null}
       </div>
     </Card>

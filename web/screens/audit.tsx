@@ -19,8 +19,8 @@ const COMMON_TYPES: EventType[] = [
 const ACTOR_LABEL = { human: "person", agent: "agent", system: "system" } as const;
 
 /** A one-line description of an event: its type and its safe metadata (ids, counts, kinds). */
-export function eventSummary(e: { type: string; subject: string | null; meta?: Record<string, unknown> | string }) {
-  const meta = typeof e.meta === "object" && e.meta ? e.meta : {};
+export function eventSummary(e: { type: string; subject: string | null; meta?: unknown }) {
+  const meta = typeof e.meta === "object" && e.meta !== null ? (e.meta as Record<string, unknown>) : {};
   const parts = Object.entries(meta)
     .filter(([, v]) => v !== null && v !== "" && (typeof v !== "object" || Array.isArray(v)))
     .slice(0, 4)
@@ -117,7 +117,7 @@ export function AuditScreen() {
                       <td class="num mono">{e.seq}</td>
                       <td>{formatDate(Date.parse(e.at))}</td>
                       <td>{eventSummary(e)}</td>
-                      <td class="hide-narrow"><Pill plain tone={e.actor.kind === "agent" ? "blue" : "gray"}>{ACTOR_LABEL[e.actor.kind]}</Pill><div class="sub mono">{e.actor.userId ?? e.actor.id ?? ""}</div></td>
+                      <td class="hide-narrow"><Pill plain tone={e.actor.kind === "agent" ? "blue" : "gray"}>{ACTOR_LABEL[e.actor.kind as keyof typeof ACTOR_LABEL] ?? e.actor.kind}</Pill><div class="sub mono">{e.actor.userId ?? e.actor.id ?? ""}</div></td>
                       <td class="hide-narrow mono small">{e.runId ?? ""}</td>
                     </tr>
                   ))}

@@ -1,7 +1,6 @@
 // Dashboard: active runs, pending approvals, recent violations and drift, token usage over time.
 import { api, type AuditEvent } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
-import { PhaseTrack } from "../components/phase-track.tsx";
 import { Card, PageHeader, Pill, Stat, StatusPill } from "../components/ui.tsx";
 import { bucketUsage, UsageChart } from "../components/usage-chart.tsx";
 import { ago, compact, humanize } from "../format.ts";
@@ -53,8 +52,8 @@ export function DashboardScreen() {
                     <tbody>
                       {runs.slice(0, 8).map((r) => (
                         <tr key={r.id}>
-                          <td><RunLink id={r.id}>{r.title}</RunLink><div class="sub">{[r.projectSlug, r.ownerName].filter(Boolean).join(" · ")}</div></td>
-                          <td>{r.phases?.length ? <PhaseTrack phases={r.phases} current={r.phase} status={r.status} mini /> : null}<div class="sub">{r.phase}</div></td>
+                          <td><RunLink id={r.id}>{r.title}</RunLink><div class="sub">{r.project.slug} · {r.owner.name}</div></td>
+                          <td><Pill plain tone="accent">{r.phase}</Pill></td>
                           <td><StatusPill status={r.status} /></td>
                         </tr>
                       ))}

@@ -53,7 +53,7 @@ export function KeysScreen() {
                     const mine = k.userId === undefined || k.userId === session.me.user.id;
                     return (
                       <tr key={k.id}>
-                        <td>{k.name}<div class="sub mono">{k.hint}…</div></td>
+                        <td><span class="key-name">{k.name}</span><div class="sub mono">{k.hint}…</div></td>
                         {all ? <td>{k.userName ?? k.userEmail ?? (mine ? "you" : k.userId)}</td> : null}
                         <td>{k.revokedAt ? <Pill tone="red">revoked</Pill> : expired ? <Pill tone="gray">expired</Pill> : <Pill tone="green">active</Pill>}{k.expiresAt && !k.revokedAt ? <div class="sub">expires {formatDate(k.expiresAt)}</div> : null}</td>
                         <td class="hide-narrow">{formatDate(k.createdAt)}</td>

@@ -1,5 +1,5 @@
 // One run: the phase track, work units, checkpoints, builds, usage, violations and its timeline.
-import { api, type RunDetail } from "../api.ts";
+import { api, type RunDetail, type RunStatus } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
 import { PhaseTrack } from "../components/phase-track.tsx";
 import { Card, Empty, PageHeader, PathText, Pill, StatusPill } from "../components/ui.tsx";
@@ -14,7 +14,7 @@ export function RunDetailScreen({ id }: { id: string }) {
   useLive((e) => e.runId === id && isRunEvent(e), run.reload);
   return (
     <DataView resource={run} isEmpty={() => false}>
-      {(r) => <RunView run={r} />}
+      {(r) => <RunView detail={r} />}
     </DataView>
   );
 }
@@ -29,9 +29,13 @@ function safeHttpUrl(url: string | null | undefined): string | null {
   }
 }
 
-function RunView({ run }: { run: RunDetail }) {
+function RunView({ detail }: { detail: RunDetail }) {
+  const { run } = detail;
   const pr = safeHttpUrl(run.prUrl);
-  const pending = run.checkpoints.filter((c) => c.status === "pending");
+  const pending = detail.checkpoints.filter((c) => c.status === "pending");
+  const status = run.status as RunStatus;
+  // Files touched outside the editable scope are violations even when no drift signal was raised.
+  const violations = detail.files.filter((f) => f.access === "read_only" && f.action !== "read" || f.access === "excluded").map((f) => ({ id: f.id, kind: `${f.action} ${f.access}`, path: f.path, createdAt: f.createdAt }));
   return (
     <div class="stack">
       <PageHeader
@@ -39,13 +43,13 @@ function RunView({ run }: { run: RunDetail }) {
         description={
           <span class="row">
             <StatusPill status={run.status} />
-            <span>{[run.projectSlug, run.ticket, run.ownerName && `owned by ${run.ownerName}`].filter(Boolean).join(" · ")}</span>
+            <span>{[run.project.slug, run.ticket, `owned by ${run.owner.name}`].filter(Boolean).join(" · ")}</span>
           </span>
         }
         actions={<a class="btn" href="/runs" onClick={(e) => { e.preventDefault(); navigate("/runs"); }}>All runs</a>}
       />
-      <Card title={`Runbook${run.runbookVersion ? ` v${run.runbookVersion}` : ""}`} actions={<span class="muted small">in {run.phase} since {formatTime(run.updatedAt)}</span>}>
-        <PhaseTrack phases={run.phases} current={run.phase} status={run.status} />
+      <Card title={`${detail.runbook.name} · v${detail.runbook.version}`} actions={<span class="muted small">in {run.phase} since {formatDate(run.phaseEnteredAt)}</span>}>
+        <PhaseTrack phases={detail.phases} current={run.phase} status={status} />
         {pending.length > 0 ? (
           <p class="row">
             <Pill tone="amber">waiting for approval</Pill>
@@ -71,25 +75,27 @@ function RunView({ run }: { run: RunDetail }) {
         <Card title="Usage">
           <dl class="props">
             <dt>Input tokens</dt>
-            <dd>{compact(run.inputTokens)}</dd>
+            <dd>{compact(run.tokens.input)}</dd>
             <dt>Output tokens</dt>
-            <dd>{compact(run.outputTokens)}</dd>
+            <dd>{compact(run.tokens.output)}</dd>
             <dt>Cache tokens</dt>
-            <dd>{compact(run.cacheTokens ?? 0)}</dd>
+            <dd>{compact(run.tokens.cache)}</dd>
+            <dt>Model calls</dt>
+            <dd>{run.tokens.calls}</dd>
             <dt>Models</dt>
-            <dd>{[...new Set(run.usage.map((u) => u.model))].join(", ") || <span class="muted">none reported</span>}</dd>
+            <dd>{[...new Set(detail.usage.map((u) => u.model))].join(", ") || <span class="muted">none reported</span>}</dd>
           </dl>
         </Card>
       </div>
       <Card title="Work units" flush>
-        {run.workUnits.length === 0 ? (
+        {detail.workUnits.length === 0 ? (
           <Empty title="No plan yet">The agent's <code>plan_work</code> call lists its work units here.</Empty>
         ) : (
           <div class="table-wrap">
             <table>
               <thead><tr><th>Unit</th><th>Status</th><th>Paths</th></tr></thead>
               <tbody>
-                {run.workUnits.map((u) => (
+                {detail.workUnits.map((u) => (
                   <tr key={u.id}>
                     <td>{u.title ?? <span class="masked">masked for your role</span>}{u.note ? <div class="sub">{u.note}</div> : null}</td>
                     <td><StatusPill status={u.status} /></td>
@@ -103,14 +109,14 @@ function RunView({ run }: { run: RunDetail }) {
       </Card>
       <div class="grid grid-2">
         <Card title="Builds" flush>
-          {run.builds.length === 0 ? (
+          {detail.builds.length === 0 ? (
             <Empty title="No builds reported" />
           ) : (
             <div class="table-wrap">
               <table>
                 <thead><tr><th>Kind</th><th>Phase</th><th>Result</th><th class="num">Duration</th></tr></thead>
                 <tbody>
-                  {run.builds.map((b) => (
+                  {detail.builds.map((b) => (
                     <tr key={b.id}>
                       <td>{b.kind}<div class="sub">{formatTime(b.createdAt)}</div></td>
                       <td>{b.phase}</td>
@@ -124,15 +130,15 @@ function RunView({ run }: { run: RunDetail }) {
           )}
         </Card>
         <Card title="Violations and drift" flush>
-          {run.violations.length === 0 ? (
+          {detail.drift.length === 0 && violations.length === 0 ? (
             <Empty title="None">The agent stayed inside its scope and its runbook.</Empty>
           ) : (
             <div class="table-wrap">
               <table>
                 <thead><tr><th>Kind</th><th>Path</th><th>When</th></tr></thead>
                 <tbody>
-                  {run.violations.map((v, i) => (
-                    <tr key={v.id ?? i}>
+                  {[...detail.drift, ...violations].map((v) => (
+                    <tr key={v.id}>
                       <td><Pill tone="red">{humanize(v.kind)}</Pill></td>
                       <td>{v.path ? <PathText path={v.path} /> : <span class="muted">—</span>}</td>
                       <td>{formatTime(v.createdAt)}</td>
@@ -145,13 +151,13 @@ function RunView({ run }: { run: RunDetail }) {
         </Card>
       </div>
       <Card title="Timeline" flush>
-        {run.timeline.length === 0 ? (
+        {detail.events.length === 0 ? (
           <Empty title="No events" />
         ) : (
           <ol class="timeline" aria-label="Run timeline">
-            {[...run.timeline].reverse().map((e) => (
+            {[...detail.events].reverse().map((e) => (
               <li key={e.seq}>
-                <time dateTime={e.at}>{formatDate(Date.parse(e.at))}</time>
+                <time dateTime={new Date(e.at).toISOString()}>{formatDate(e.at)}</time>
                 <span>{eventSummary(e)}</span>
               </li>
             ))}

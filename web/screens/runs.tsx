@@ -1,8 +1,7 @@
 // Runs list with filters (status, project, text); live: refetches when any run changes.
-import { api, type RunStatus } from "../api.ts";
+import { api, type RunStatus, type RunSummary } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
-import { PhaseTrack } from "../components/phase-track.tsx";
-import { Card, Field, PageHeader, StatusPill } from "../components/ui.tsx";
+import { Card, Empty, Field, PageHeader, StatusPill } from "../components/ui.tsx";
 import { ago, compact } from "../format.ts";
 import { useResource } from "../hooks.ts";
 import { isRunEvent, useLive } from "../live.ts";
@@ -19,7 +18,9 @@ export function RunsScreen() {
   const status = query.get("status") ?? "";
   const project = query.get("project") ?? "";
   const q = query.get("q") ?? "";
-  const runs = useResource(() => api.runs({ status, project, q }), [status, project, q]);
+  const runs = useResource(() => api.runs({ status, project }), [status, project]);
+  const needle = q.trim().toLowerCase();
+  const shown = (list: RunSummary[]) => (needle ? list.filter((r) => `${r.title} ${r.ticket ?? ""} ${r.owner.name}`.toLowerCase().includes(needle)) : list);
   const projects = useResource(() => api.projects().catch(() => []), []);
   useLive(isRunEvent, runs.reload);
   return (
@@ -44,11 +45,13 @@ export function RunsScreen() {
             )}
           </Field>
           <Field label="Search">
-            {(p) => <input {...p} type="search" placeholder="Title or ticket" maxLength={200} value={q} onChange={(e) => setQuery({ q: e.currentTarget.value })} />}
+            {(p) => <input {...p} type="search" placeholder="Title, ticket or owner" maxLength={200} value={q} onInput={(e) => setQuery({ q: e.currentTarget.value })} />}
           </Field>
         </form>
         <DataView resource={runs} empty={{ title: status || project || q ? "No runs match these filters" : "No runs yet", body: <p>Runs appear here as soon as an agent calls <code>start_run</code>.</p> }}>
-          {(list) => (
+          {(all) => {
+            const list = shown(all);
+            return list.length === 0 ? <Empty title="No runs match this search" /> : (
             <div class="table-wrap">
               <table>
                 <thead>
@@ -66,22 +69,20 @@ export function RunsScreen() {
                     <tr key={run.id}>
                       <td>
                         <RunLink id={run.id}>{run.title}</RunLink>
-                        <div class="sub">{[run.projectSlug, run.ticket].filter(Boolean).join(" · ")}</div>
+                        <div class="sub">{[run.project.slug, run.ticket].filter(Boolean).join(" · ")}</div>
                       </td>
                       <td><StatusPill status={run.status} /></td>
-                      <td>
-                        {run.phases?.length ? <PhaseTrack phases={run.phases} current={run.phase} status={run.status} mini /> : null}
-                        <div class="sub">{run.phase}</div>
-                      </td>
-                      <td class="hide-narrow">{run.ownerName ?? "—"}</td>
-                      <td class="num hide-narrow">{compact(run.inputTokens + run.outputTokens)}</td>
+                      <td>{run.phase}{run.pendingCheckpoints ? <div class="sub">{run.pendingCheckpoints} waiting for approval</div> : null}</td>
+                      <td class="hide-narrow">{run.owner.name}</td>
+                      <td class="num hide-narrow">{compact(run.tokens.input + run.tokens.output)}</td>
                       <td class="hide-narrow">{ago(run.updatedAt)}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-          )}
+            );
+          }}
         </DataView>
       </Card>
     </>
