@@ -16,7 +16,8 @@ type Token =
   | { t: "star" }
   | { t: "class"; negated: boolean; singles: Set<string>; ranges: [number, number][] };
 
-type Segment = { t: "globstar" } | { t: "seg"; tokens: Token[] };
+/** `literal` is set when the segment has no wildcard: compared as a string, the common case. */
+type Segment = { t: "globstar" } | { t: "seg"; tokens: Token[]; literal: string | null };
 
 export interface CompiledGlob {
   readonly source: string;
@@ -26,13 +27,17 @@ export interface CompiledGlob {
   matchSplit(path: SplitPath): boolean;
 }
 
-/** A path split into segments of characters (code points), so `?` counts characters, not UTF-16 units. */
-export type SplitPath = readonly (readonly string[])[];
+/** A path split into segments, and each segment into characters (code points, so `?` counts characters). */
+export interface SplitPath {
+  readonly raw: readonly string[];
+  readonly chars: readonly (readonly string[])[];
+}
 
 export class GlobError extends Error {}
 
 export function splitPath(path: string): SplitPath {
-  return path.split("/").filter((s) => s !== "").map((s) => Array.from(s));
+  const raw = path.split("/").filter((s) => s !== "");
+  return { raw, chars: raw.map((s) => Array.from(s)) };
 }
 
 function parseClass(chars: string[], start: number): { token: Token; next: number } {
@@ -72,6 +77,7 @@ function parseClass(chars: string[], start: number): { token: Token; next: numbe
 
 function parseSegment(text: string): Segment {
   if (text === "**") return { t: "globstar" };
+  if (!/[*?[\\]/.test(text)) return { t: "seg", tokens: Array.from(text, (c) => ({ t: "lit", c }) as Token), literal: text };
   const chars = Array.from(text);
   const tokens: Token[] = [];
   for (let i = 0; i < chars.length; ) {
@@ -96,7 +102,7 @@ function parseSegment(text: string): Segment {
       i++;
     }
   }
-  return { t: "seg", tokens };
+  return { t: "seg", tokens, literal: null };
 }
 
 function tokenMatches(token: Token, c: string): boolean {
@@ -149,7 +155,7 @@ function segmentMatches(tokens: readonly Token[], chars: readonly string[]): boo
 /** Whether the segment patterns match the whole path, by dynamic programming over (pattern, path) positions. */
 function segmentsMatch(pattern: readonly Segment[], path: SplitPath): boolean {
   const P = pattern.length;
-  const S = path.length;
+  const S = path.raw.length;
   // ok[i * (S + 1) + j]: pattern[i..] matches path[j..].
   const ok = new Uint8Array((P + 1) * (S + 1));
   ok[P * (S + 1) + S] = 1;
@@ -158,7 +164,7 @@ function segmentsMatch(pattern: readonly Segment[], path: SplitPath): boolean {
     for (let j = S; j >= 0; j--) {
       let m = false;
       if (seg.t === "globstar") m = ok[(i + 1) * (S + 1) + j] === 1 || (j < S && ok[i * (S + 1) + j + 1] === 1);
-      else m = j < S && ok[(i + 1) * (S + 1) + j + 1] === 1 && segmentMatches(seg.tokens, path[j]!);
+      else m = j < S && ok[(i + 1) * (S + 1) + j + 1] === 1 && (seg.literal !== null ? seg.literal === path.raw[j] : segmentMatches(seg.tokens, path.chars[j]!));
       ok[i * (S + 1) + j] = m ? 1 : 0;
     }
   }
@@ -205,9 +211,19 @@ export function compileGlob(glob: string): CompiledGlob {
   }
   // Matching a directory matches its contents: a trailing `**` (at least one segment when the
   // glob names directories only, so `build/` does not match a file called build).
-  if (dirOnly) segments.push({ t: "seg", tokens: [{ t: "star" }] });
+  if (dirOnly) segments.push({ t: "seg", tokens: [{ t: "star" }], literal: null });
   if (segments.at(-1)?.t !== "globstar") segments.push({ t: "globstar" });
-  const matchSplit = (path: SplitPath) => path.length > 0 && segmentsMatch(segments, path);
+  // Leading literal segments of an anchored glob reject most paths before any matching work.
+  const prefix: string[] = [];
+  for (const seg of segments) {
+    if (seg.t !== "seg" || seg.literal === null) break;
+    prefix.push(seg.literal);
+  }
+  const matchSplit = (path: SplitPath) => {
+    if (path.raw.length === 0 || path.raw.length < prefix.length) return false;
+    for (let k = 0; k < prefix.length; k++) if (prefix[k] !== path.raw[k]) return false;
+    return segmentsMatch(segments, path);
+  };
   return Object.freeze({ source: glob, matchSplit, match: (path: string) => matchSplit(splitPath(path)) });
 }
 
