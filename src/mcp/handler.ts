@@ -41,14 +41,20 @@ function textResult(text: string, isError: boolean, structured?: Record<string, 
 /** Runs one tool call and translates its outcome: the single error translator of the MCP edge. */
 async function callTool(ctx: Ctx, name: string, args: unknown, signal: AbortSignal): Promise<CallToolResult> {
   const tool = TOOLS_BY_NAME.get(name);
-  // Unknown tools are protocol errors (JSON-RPC), not tool results.
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  // Unknown tools are protocol errors (JSON-RPC), not tool results; the metric label stays bounded.
+  if (!tool) ctx.metrics.toolCall("unknown", "protocol_error", 0);
   if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown tool '${name.slice(0, 64)}'; tools/list names the ${LISTED_TOOLS.length} tools`);
   try {
     const result = (await tool.handler({ ctx, args: args ?? {}, signal })) as Record<string, unknown>;
     const attention = tool.attention?.(result as never) ?? null;
+    ctx.metrics.toolCall(tool.name, attention ? "business_error" : "ok", seconds());
     return textResult(attention ? `${attention}\n${JSON.stringify(result)}` : JSON.stringify(result), attention !== null, result);
   } catch (error) {
     if (error instanceof AppError && error.code !== "internal") {
+      ctx.metrics.toolCall(tool.name, "business_error", seconds());
+      if (error.code === "scanner_blocked") for (const kind of (error.details?.kinds as string[] | undefined) ?? []) ctx.metrics.scannerBlocked(kind);
       if (error.code === "invalid") {
         try {
           const fields = Array.isArray(error.details?.fields) ? (error.details.fields as string[]).slice(0, 20).map((f) => String(f).slice(0, 64)) : [];
@@ -59,6 +65,7 @@ async function callTool(ctx: Ctx, name: string, args: unknown, signal: AbortSign
       }
       return textResult(`${error.code}: ${error.message}`, true);
     }
+    ctx.metrics.toolCall(tool.name, "protocol_error", seconds());
     ctx.logger.error({ kind: (error as Error)?.name ?? "error", tool: tool.name }, "tool call failed");
     return textResult("internal: the server could not complete this call; retry later or ask an admin to check the server log", true);
   }
