@@ -15,8 +15,7 @@ import { createMcpEndpoint } from "./mcp/handler.ts";
 import pkg from "../package.json" with { type: "json" };
 import { scan } from "./scanner/index.ts";
 import { createMetrics } from "./lib/metrics.ts";
-import { auditEvents } from "./db/schema/index.ts";
-import { count } from "drizzle-orm";
+import { countAuditEvents } from "./core/audit/count-events.ts";
 
 export interface App {
   readonly services: Services;
@@ -47,7 +46,7 @@ export function createServices({ config, logger, clock = systemClock }: AppOptio
     scan,
     bus: createEventBus(),
     metrics: createMetrics({
-      auditEvents: () => store.read.select({ n: count() }).from(auditEvents).get()?.n ?? 0,
+      auditEvents: () => countAuditEvents(store.read),
       databaseBytes: () => store.sizeBytes(),
     }),
     options: Object.freeze({
