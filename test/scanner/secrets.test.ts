@@ -167,3 +167,32 @@ describe("provider keys", () => {
     expect(kindsIn(`GITHUB_TOKEN=${crcToken("ghp_")}`)).toEqual(["github_token"]);
   });
 });
+
+// The generic rule is driven by operators and the provider rule by word starts; these pin the edges
+// that a keyword-by-keyword scan defined, so a faster scan cannot quietly change what is reported.
+describe("scanning edges kept by the faster scans", () => {
+  test("a generic name must contain a keyword as written, and a keyword inside a value does not start a name", () => {
+    expect(kindsIn("to-ken=Qw3rTy9Zx8Cv")).toEqual([]);
+    expect(matchesIn("key.to-ken=Qw3rTy9Zx8Cv")).toEqual(["Qw3rTy9Zx8Cv"]);
+    expect(matchesIn("password=Xk9mP2vL8qRt/token=Qw3rTy9Zx8Cv")).toEqual(["Xk9mP2vL8qRt/token=Qw3rTy9Zx8Cv"]);
+    expect(matchesIn('Authorization: Bearer "unterminated token=Qw3rTy9Zx8Cv')).toEqual(["Qw3rTy9Zx8Cv"]);
+  });
+
+  test("a generic operator follows the name after at most three spaces or quotes, and is not ==, :// or ::", () => {
+    expect(matchesIn("token   =Qw3rTy9Zx8Cv")).toEqual(["Qw3rTy9Zx8Cv"]);
+    expect(matchesIn("token := Qw3rTy9Zx8Cv")).toEqual(["Qw3rTy9Zx8Cv"]);
+    for (const text of ["token    =Qw3rTy9Zx8Cv", "token == Qw3rTy9Zx8Cv", "token://Qw3rTy9Zx8Cv", "token::Qw3rTy9Zx8Cv"]) {
+      expect({ text, kinds: kindsIn(text) }).toEqual({ text, kinds: [] });
+    }
+  });
+
+  test("a generic name is at most 48 characters", () => {
+    expect(kindsIn(`${"a".repeat(43)}token=Qw3rTy9Zx8Cv`)).toEqual(["generic_secret"]);
+    expect(kindsIn(`${"a".repeat(44)}token=Qw3rTy9Zx8Cv`)).toEqual([]);
+  });
+
+  test("a provider key starts a word and is not followed by a letter or digit", () => {
+    expect(matchesIn("xAKIAABCDEFGHIJKLMNOP AKIAABCDEFGHIJKLMNOP1 AKIAABCDEFGHIJKLMNOP")).toEqual(["AKIAABCDEFGHIJKLMNOP"]);
+    expect(matchesIn(`(${crcToken("ghp_")})`)).toEqual([crcToken("ghp_")]);
+  });
+});

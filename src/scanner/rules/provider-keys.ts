@@ -124,22 +124,36 @@ interface Candidate {
   readonly format: KeyFormat;
 }
 
-// First character of a prefix → candidates, longest prefix first (so "sk-ant-" is tried before "sk-").
-const BY_FIRST_CHAR: ReadonlyArray<readonly Candidate[] | undefined> = (() => {
-  const table: Candidate[][] = [];
+// First two characters of a prefix → candidates, longest prefix first (so "sk-ant-" is tried before
+// "sk-"). Every prefix has at least two ASCII characters; keying on two rather than one means that
+// ordinary words starting with a prefix's letter ("status", "secret", "Added") are rejected by one
+// table read instead of a startsWith per candidate.
+const BY_FIRST_TWO: ReadonlyArray<readonly Candidate[] | undefined> = (() => {
+  const table: (Candidate[] | undefined)[] = new Array<Candidate[] | undefined>(128 * 128).fill(undefined);
   for (const format of KEY_FORMATS) {
-    for (const prefix of format.prefixes) (table[prefix.charCodeAt(0)] ??= []).push({ prefix, format });
+    for (const prefix of format.prefixes) {
+      // The scan below only looks at word starts through this table: a prefix must begin with two ASCII characters, the first a letter.
+      if (!/^[A-Za-z][\x00-\x7f]/.test(prefix)) throw new Error(`provider key prefix ${prefix} must start with an ASCII letter`);
+      (table[(prefix.charCodeAt(0) << 7) | prefix.charCodeAt(1)] ??= []).push({ prefix, format });
+    }
   }
   for (const list of table) list?.sort((a, b) => b.prefix.length - a.prefix.length);
   return table;
 })();
 
-// Every prefix as one literal alternation: the prefilter.
-const ANY_PREFIX = new RegExp(
-  KEY_FORMATS.flatMap((f) => f.prefixes)
-    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-    .join("|"),
-);
+// ASCII letters and digits, for the word-start test in the hot loop.
+const ALNUM = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) table[c] = isAlnum(c) ? 1 : 0;
+  return table;
+})();
+
+/** The candidates whose first two characters are at `i`, or undefined. */
+function candidatesAt(text: string, i: number): readonly Candidate[] | undefined {
+  const c = text.charCodeAt(i);
+  const d = text.charCodeAt(i + 1); // NaN past the end, and NaN < 128 is false
+  return c < 128 && d < 128 ? BY_FIRST_TWO[(c << 7) | d] : undefined;
+}
 
 /** The key whose prefix starts at `i`: its end and kind, or null. */
 function matchAt(text: string, i: number, candidates: readonly Candidate[]): { end: number; kind: FindingKind } | null {
@@ -159,28 +173,45 @@ function matchAt(text: string, i: number, candidates: readonly Candidate[]): { e
   return null;
 }
 
+/** Length of the shortest possible key (AWS key ids: 4 + 16). */
+const MIN_KEY_LENGTH = Math.min(...KEY_FORMATS.flatMap((f) => f.prefixes.map((p) => p.length + f.min)));
+
+/** End of the run of ASCII letters and digits starting at `i`. */
+function wordEnd(text: string, i: number): number {
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || ALNUM[c] === 0) break;
+  }
+  return i;
+}
+
 export const providerKeysRule: Rule = {
   name: "provider_keys",
   kinds: [...new Set(KEY_FORMATS.map((f) => f.kind))],
-  mayMatch: (text) => ANY_PREFIX.test(text),
+  // The find below already rejects most words with one table read, faster than any keyword test
+  // could; the prefilter only skips texts too short to hold the shortest key.
+  mayMatch: (text) => text.length >= MIN_KEY_LENGTH,
   find(text, emit) {
-    let previous = -1;
-    for (let i = 0; i < text.length; i++) {
+    // Every prefix starts with a letter and a key starts a word (the character before it is not an
+    // ASCII letter or digit), so the scan hops from word start to word start and tests the first
+    // two characters of each against the table. Keys may contain '-', '_', '.', '/', '=' and so
+    // span several "words"; a match resumes the scan after its end.
+    const last = text.length - 1;
+    let i = 0;
+    while (i < last) {
       const c = text.charCodeAt(i);
-      const candidates = c < 128 ? BY_FIRST_CHAR[c] : undefined;
-      // A key starts a word: the character before it is not a letter or digit.
-      if (candidates === undefined || isAlnum(previous)) {
-        previous = c;
+      if (c >= 128 || ALNUM[c] === 0) {
+        i++;
         continue;
       }
-      const match = matchAt(text, i, candidates);
+      const candidates = candidatesAt(text, i);
+      const match = candidates === undefined ? null : matchAt(text, i, candidates);
       if (match === null) {
-        previous = c;
+        i = wordEnd(text, i + 1);
         continue;
       }
       emit(match.kind, i, match.end);
-      previous = text.charCodeAt(match.end - 1);
-      i = match.end - 1;
+      i = match.end; // not a letter or digit (matchAt checks), so the next word starts after it
     }
   },
 };
