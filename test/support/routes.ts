@@ -89,6 +89,20 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   "GET /api/audit/verify": { allow: ALL },
   "GET /api/audit/export": { allow: ["owner", "auditor"] },
   "POST /api/audit/purge": { allow: ["owner"], last: true },
+  // Other resources, checked for their role gates (with ids that do not exist where seeding a run
+  // would need an agent: allowed callers then get the verb's own 400/404, refused ones 403).
+  "GET /api/runs": { allow: ALL },
+  "GET /api/runs/:id": { allow: ALL, status: 404 },
+  "GET /api/checkpoints": { allow: ALL },
+  "POST /api/checkpoints/:id/approve": { allow: ["owner", "admin", "lead"], status: 400 },
+  "POST /api/checkpoints/:id/reject": { allow: ["owner", "admin", "lead"], status: 400 },
+  "GET /api/runbooks": { allow: ALL },
+  "GET /api/runbooks/:id": { allow: ALL, status: 404 },
+  "POST /api/runbooks/:id/versions": { allow: ["owner", "admin", "lead"], status: 400 },
+  "GET /api/projects/:slug/notes": { allow: ALL, path: () => "/api/projects/shop/notes" },
+  "POST /api/projects/:slug/notes": { allow: ["owner", "admin", "lead", "developer"], path: () => "/api/projects/shop/notes", body: () => ({ body: "Run the api tests with the fast flag.", paths: ["src/api/x.ts"] }) },
+  "GET /api/catalogue": { allow: ALL },
+  "GET /api/events": { allow: ALL },
 };
 
 /** A concrete path for a route pattern without an expectation (generic ids and the fixture project). */
