@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { auditEvents, projects, runbooks, runbookVersions, runs, users } from "../../src/db/schema/index.ts";
+import { auditEvents, pluginKeys, projects, runbooks, runbookVersions, runs, users } from "../../src/db/schema/index.ts";
+import { createKey } from "../../src/core/key/create-key.ts";
 import { transact } from "../../src/core/transact.ts";
 import type { Actor } from "../../src/core/context.ts";
 import { updateSettings } from "../../src/core/setting/update-settings.ts";
@@ -291,10 +292,12 @@ describe("POST /api/users/:id/erase", () => {
     const { actor: owner } = await seedUser(app, "owner");
     const { actor: dev, user } = await seedUser(app, "developer", "dana@example.test");
     recordAs(app, dev, { type: "scope.served", subject: "x" });
+    const key = createKey({ ctx: app.ctx(dev), input: { name: "laptop" } });
     const devHeaders = await sessionHeaders(app, dev);
     const res = await app.request(`/api/users/${user.id}/erase`, { method: "POST", headers: await sessionHeaders(app, owner) });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ id: user.id, sessionsRevoked: 1 });
+    expect(await res.json()).toMatchObject({ id: user.id, sessionsRevoked: 1, keysRevoked: 1 });
+    expect(app.store.read.select().from(pluginKeys).where(eq(pluginKeys.id, key.id)).get()!.revokedAt).not.toBeNull();
     const row = app.store.read.select().from(users).where(eq(users.id, user.id)).get()!;
     expect(row).toMatchObject({ email: `erased-${user.id}@invalid`, name: "Erased user", disabled: true });
     expect(row.erasedAt).not.toBeNull();
