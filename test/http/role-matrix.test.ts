@@ -1,10 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { createKey } from "../../src/core/key/create-key.ts";
 import { createProject } from "../../src/core/project/create-project.ts";
+import { planWork } from "../../src/core/run/plan-work.ts";
+import { reportFiles } from "../../src/core/run/report-files.ts";
+import { startRun } from "../../src/core/run/start-run.ts";
 import { ROLES, type Role } from "../../src/core/roles.ts";
 import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
 import { api } from "../support/http.ts";
-import { CANARY_STRINGS, MASKED_ROLES, seedCanaryProject } from "../support/projects.ts";
+import { CANARY_PATH, CANARY_STRINGS, MASKED_ROLES, seedCanaryProject } from "../support/projects.ts";
 import { genericPath, PUBLIC_ROUTES, registeredApiRoutes, ROUTE_EXPECTATIONS, type MatrixFixture, type RegisteredRoute } from "../support/routes.ts";
 import { sessionHeaders } from "../support/session-cookie.ts";
 
@@ -18,7 +21,13 @@ async function fixtureApp(caller: Caller): Promise<{ app: TestApp; fixture: Matr
   seedCanaryProject(app);
   createProject({ ctx: app.ctx(), input: { slug: "scratch", name: "Scratch" } });
   const key = createKey({ ctx: app.ctx(target.actor), input: { name: "target key" } });
-  const fixture: MatrixFixture = { ownerEmail: owner.user.email, targetUserId: target.user.id, targetKeyId: key.id, unique: caller };
+  // The owner's agent works inside the secret module: its run must reach masked roles masked.
+  const ownerKey = createKey({ ctx: app.ctx(owner.actor), input: { name: "owner agent" } });
+  const agent = app.ctx({ kind: "agent", keyId: ownerKey.id, userId: owner.user.id, role: "owner" });
+  const run = startRun({ ctx: agent, input: { project: "shop", title: "Invoice rounding" } });
+  planWork({ ctx: agent, input: { run_id: run.run_id, units: [{ title: "Fix rounding", paths: [CANARY_PATH] }, { title: "Adjust api", paths: ["src/api/invoices.ts"] }] } });
+  reportFiles({ ctx: agent, input: { run_id: run.run_id, action: "modified", paths: [CANARY_PATH, "src/api/invoices.ts"] } });
+  const fixture: MatrixFixture = { ownerEmail: owner.user.email, targetUserId: target.user.id, targetKeyId: key.id, runId: run.run_id, unique: caller };
   let headers: Record<string, string> = {};
   if (caller === "owner") headers = await sessionHeaders(app, owner.actor);
   else if (caller !== "anonymous") headers = await sessionHeaders(app, (await seedUser(app, caller)).actor);
@@ -67,10 +76,12 @@ describe("role matrix: every /api route × the five roles and anonymous", () => 
   }
 
   test("the canary is visible to the owner (so the leak check above can see it)", async () => {
-    const { app, headers } = await fixtureApp("owner");
+    const { app, headers, fixture } = await fixtureApp("owner");
     try {
-      const r = await api(app, "GET", "/api/projects/shop", { headers });
-      expect(CANARY_STRINGS.every((c) => r.text.includes(c))).toBe(true);
+      for (const path of ["/api/projects/shop", `/api/runs/${fixture.runId}`]) {
+        const r = await api(app, "GET", path, { headers });
+        expect(CANARY_STRINGS.every((c) => r.text.includes(c))).toBe(true);
+      }
     } finally {
       app.dispose();
     }

@@ -35,6 +35,8 @@ export interface MatrixFixture {
   ownerEmail: string;
   targetUserId: string;
   targetKeyId: string;
+  /** A run on the canary project whose agent planned and modified the canary path. */
+  runId: string;
   /** Unique per call, for bodies that create things. */
   unique: string;
 }
@@ -90,9 +92,9 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   "GET /api/audit/export": { allow: ["owner", "auditor"] },
   "POST /api/audit/purge": { allow: ["owner"], last: true },
   // Other resources, checked for their role gates (with ids that do not exist where seeding a run
-  // would need an agent: allowed callers then get the verb's own 400/404, refused ones 403).
+  // would need more set-up: allowed callers then get the verb's own 400/404, refused ones 403).
   "GET /api/runs": { allow: ALL },
-  "GET /api/runs/:id": { allow: ALL, status: 404 },
+  "GET /api/runs/:id": { allow: ALL, path: (f) => `/api/runs/${f.runId}` },
   "GET /api/checkpoints": { allow: ALL },
   "POST /api/checkpoints/:id/approve": { allow: ["owner", "admin", "lead"], status: 400 },
   "POST /api/checkpoints/:id/reject": { allow: ["owner", "admin", "lead"], status: 400 },
