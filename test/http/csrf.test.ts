@@ -4,19 +4,19 @@ import { auditEvents } from "../../src/db/schema/index.ts";
 import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
 import { api } from "../support/http.ts";
 import { seedCanaryProject } from "../support/projects.ts";
-import { genericPath, registeredApiRoutes, ROUTE_EXPECTATIONS, STATE_CHANGING } from "../support/routes.ts";
+import { genericPath, registeredApiRoutes, ROUTE_EXPECTATIONS, STATE_CHANGING, type MatrixFixture } from "../support/routes.ts";
 import { sessionHeaders } from "../support/session-cookie.ts";
 
 let app: TestApp;
 let cookie: string;
-let fixture: { ownerEmail: string; targetUserId: string; targetKeyId: string; unique: string };
+let fixture: MatrixFixture;
 beforeAll(async () => {
   app = createTestApp();
   const owner = await seedUser(app, "owner");
   const target = await seedUser(app, "developer");
   seedCanaryProject(app);
   cookie = (await sessionHeaders(app, owner.actor)).cookie!;
-  fixture = { ownerEmail: owner.user.email, targetUserId: target.user.id, targetKeyId: "key_00000000000000000000", unique: "csrf" };
+  fixture = { ownerEmail: owner.user.email, targetUserId: target.user.id, targetKeyId: "key_00000000000000000000", runId: "run_00000000000000000000", unique: "csrf" };
 });
 afterAll(() => app.dispose());
 
