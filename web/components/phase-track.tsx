@@ -17,7 +17,7 @@ export function PhaseTrack({ phases, current, status, mini }: { phases: readonly
               {mini ? null : (
                 <>
                   <span class="name">{phase.name}</span>
-                  {phase.gate ? <span class="gate" title={`Entering needs approval by a ${phase.gate.minRole} or above`}>⛨ gate · {phase.gate.minRole}+</span> : null}
+                  {phase.gate ? <span class="gate" title={`Entering needs approval by a ${phase.gate.minRole} or above`}>gate · {phase.gate.minRole}+</span> : null}
                 </>
               )}
             </li>

@@ -23,6 +23,7 @@ export function UsageChart({ points, label }: { points: readonly UsagePoint[]; l
         width: width(),
         height: 220,
         cursor: { drag: { x: false, y: false } },
+        legend: { live: false },
         scales: { x: { time: true } },
         axes: [
           { stroke: "#6b7585", grid: { stroke: "#eef0f3" }, ticks: { stroke: "#dfe3e8" } },

@@ -32,6 +32,8 @@ export function DashboardScreen() {
   useLive(isCheckpointEvent, pending.reload);
   useLive((e) => e.type === "scope.violation" || e.type === "drift.detected", signals.reload);
   useLive((e) => e.type === "usage.reported", usage.reload);
+  const everyRun = useResource(() => api.runs({ limit: 500 }), []);
+  const titles = new Map((everyRun.data ?? []).map((r) => [r.id, r.title]));
   const total = (usage.data ?? []).reduce((s, u) => s + u.inputTokens + u.outputTokens, 0);
   return (
     <>
@@ -66,7 +68,7 @@ export function DashboardScreen() {
           <Card title="Pending approvals" flush actions={<a href="/approvals" onClick={(e) => { e.preventDefault(); navigate("/approvals"); }}>Open queue</a>}>
             <DataView resource={pending} empty={{ title: "Nothing waits for a decision" }}>
               {(items) => (
-                <ul class="timeline">
+                <ul class="timeline compact">
                   {items.slice(0, 6).map((c) => (
                     <li key={c.id}>
                       <span class="small muted">{ago(c.requestedAt)}</span>
@@ -91,13 +93,13 @@ export function DashboardScreen() {
           <Card title="Recent violations and drift" flush>
             <DataView resource={signals} empty={{ title: "No violations or drift", body: <p>Agents stayed in scope and on script.</p> }}>
               {(events) => (
-                <ul class="timeline">
+                <ul class="timeline compact">
                   {events.map((e) => (
                     <li key={e.seq}>
                       <span class="small muted">{ago(Date.parse(e.at))}</span>
                       <span class="row">
-                        <Pill tone={e.type === "scope.violation" ? "red" : "amber"}>{e.type === "scope.violation" ? "scope violation" : humanize(String((e.meta as Record<string, unknown>).kind ?? "drift"))}</Pill>
-                        {e.runId ? <RunLink id={e.runId}>run</RunLink> : null}
+                        <Pill tone={e.type === "scope.violation" ? "red" : "amber"}>{e.type === "scope.violation" ? "scope violation" : "drift"}</Pill>
+                        {e.runId ? <RunLink id={e.runId}>{titles.get(e.runId) ?? "view run"}</RunLink> : null}
                       </span>
                     </li>
                   ))}

@@ -27,6 +27,8 @@ export function KeysScreen() {
   const session = useSession();
   const all = session.can("keys.revoke_others");
   const keys = useResource(() => api.keys(all), [all]);
+  const people = useResource(() => (session.can("users.manage") ? api.users() : Promise.resolve([])), []);
+  const names = new Map((people.data ?? []).map((u) => [u.id, u.name]));
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [revoking, setRevoking] = useState<PluginKey | null>(null);
@@ -54,7 +56,7 @@ export function KeysScreen() {
                     return (
                       <tr key={k.id}>
                         <td><span class="key-name">{k.name}</span><div class="sub mono">{k.hint}…</div></td>
-                        {all ? <td>{k.userName ?? k.userEmail ?? (mine ? "you" : k.userId)}</td> : null}
+                        {all ? <td>{mine ? "you" : names.get(k.userId) ?? <span class="mono small">{k.userId}</span>}</td> : null}
                         <td>{k.revokedAt ? <Pill tone="red">revoked</Pill> : expired ? <Pill tone="gray">expired</Pill> : <Pill tone="green">active</Pill>}{k.expiresAt && !k.revokedAt ? <div class="sub">expires {formatDate(k.expiresAt)}</div> : null}</td>
                         <td class="hide-narrow">{formatDate(k.createdAt)}</td>
                         <td>{ago(k.lastUsedAt)}</td>

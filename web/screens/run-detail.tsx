@@ -158,7 +158,7 @@ function RunView({ detail }: { detail: RunDetail }) {
             {[...detail.events].reverse().map((e) => (
               <li key={e.seq}>
                 <time dateTime={new Date(e.at).toISOString()}>{formatDate(e.at)}</time>
-                <span>{eventSummary(e)}</span>
+                <span>{eventSummary({ ...e, subject: null })}</span>
               </li>
             ))}
           </ol>

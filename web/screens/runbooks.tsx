@@ -31,7 +31,7 @@ export function diffLines(a: readonly string[], b: readonly string[]): { kind: "
       out.push({ kind: "same", text: a[i]! });
       i++;
       j++;
-    } else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) out.push({ kind: "add", text: b[j++]! });
+    } else if (j < m && (i === n || lcs[i]![j + 1]! > lcs[i + 1]![j]!)) out.push({ kind: "add", text: b[j++]! });
     else out.push({ kind: "del", text: a[i++]! });
   }
   return out;
@@ -90,10 +90,10 @@ function Versions({ book, onEdit }: { book: RunbookDetail; onEdit: (() => void) 
   return (
     <div class="stack">
       <Card title={<>{book.name} <Pill plain tone="accent">v{latest.version}</Pill></>} actions={onEdit ? <Button variant="primary" onClick={onEdit}>Edit phases</Button> : null}>
-        <PhaseTrack phases={latest.phases} current={latest.phases[0]?.name ?? ""} status="active" />
+        <PhaseTrack phases={latest.phases} current={latest.phases.at(-1)?.name ?? ""} status="completed" />
         <ul class="muted small">
           {latest.phases.map((p) => (
-            <li key={p.name}><strong>{p.name}</strong>{p.gate ? ` — entering needs approval by a ${p.gate.minRole} or above` : ""}{p.exit ? ` — leaving needs a ${p.exit.requires.replace("_", " ")} report` : ""}</li>
+            <li key={p.name}><strong>{p.name}</strong>{p.gate ? ` — entering needs approval by ${p.gate.minRole === "admin" ? "an" : "a"} ${p.gate.minRole} or above` : ""}{p.exit ? ` — leaving needs a ${p.exit.requires.replace("_", " ")} report` : ""}</li>
           ))}
         </ul>
       </Card>
