@@ -33,7 +33,7 @@ const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 const dataDir = mkdtempSync(join(tmpdir(), "railyard-bench-"));
 const config = loadConfig(extractFlags(["--data-dir", dataDir, "--log-level", "silent", "--key-rate-limit", "1000000"]).flags, {}, dataDir);
-const app = createApp({ config, logger: createLogger("silent") });
+const app = createApp({ config, logger: createLogger("silent"), groupCommit: !process.argv.includes("--no-group-commit") });
 const system = withActor(app.services, SYSTEM);
 createProject({ ctx: system, input: { slug: "bench", name: "Bench", protectedGlobs: ["vendor/**"] } });
 createModule({ ctx: system, input: { projectSlug: "bench", name: "api", globs: ["src/api/**"] } });

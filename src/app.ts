@@ -30,13 +30,15 @@ export interface AppOptions {
   readonly config: Config;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** Batch concurrent writes into one commit (the server turns this on; see StoreOptions). */
+  readonly groupCommit?: boolean;
 }
 
 /** Opens the data dir and database and builds the services (what every command needs). */
-export function createServices({ config, logger, clock = systemClock }: AppOptions): { services: Services; migrationsApplied: string[] } {
+export function createServices({ config, logger, clock = systemClock, groupCommit = false }: AppOptions): { services: Services; migrationsApplied: string[] } {
   prepareDataDir(config.dataDir);
   const secrets = loadSecrets(config.dataDir);
-  const { store, migrationsApplied } = openStore(config.dataDir);
+  const { store, migrationsApplied } = openStore(config.dataDir, { groupCommit });
   const services: Services = Object.freeze({
     store,
     clock,

@@ -28,7 +28,7 @@ export const serveCommand: Command = async (argv, io) => {
   }
   const config = loadConfig(flags, io.env, io.cwd);
   const logger = createLogger(config.logLevel);
-  const app = createApp({ config, logger });
+  const app = createApp({ config, logger, groupCommit: true });
   const system = withActor(app.services, SYSTEM);
   // Pending checkpoints also expire lazily on read; the sweep records expiries nobody reads.
   const stopSweep = startCheckpointSweep(system);

@@ -18,6 +18,9 @@ export function transact<T>(ctx: Ctx, fn: (tx: Tx, record: Record) => T): T {
       return event;
     }),
   );
-  for (const event of events) ctx.bus.publish(toPublished(event));
+  // Listeners (live updates, long polls, the head anchor) only ever see committed events.
+  if (events.length > 0) ctx.store.afterCommit(() => {
+    for (const event of events) ctx.bus.publish(toPublished(event));
+  });
   return result;
 }

@@ -100,7 +100,15 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
 
   const measured = async (request: Request): Promise<Response> => {
     const started = performance.now();
-    const response = await guarded(request);
+    let response = await guarded(request);
+    try {
+      // Acknowledge nothing before it is durable: with group commit, this request's writes (and any
+      // it read) commit together with others' on the next turn of the event loop.
+      await services.store.durable();
+    } catch (error) {
+      services.logger.error({ kind: (error as Error)?.name ?? "error" }, "commit failed");
+      response = errorResponse("internal", "the change could not be saved; nothing was recorded; try again");
+    }
     services.metrics.request(routeLabel(new URL(request.url).pathname), request.method, response.status, (performance.now() - started) / 1000);
     return withSecurityHeaders(response, tls);
   };

@@ -80,3 +80,41 @@ describe("railyard serve (real process)", () => {
     }
   });
 });
+
+describe("graceful shutdown", () => {
+  test("a request in flight when SIGTERM arrives still gets its answer, then the process exits 0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "railyard-e2e-"));
+    try {
+      const server = await startServer(dir);
+      const { port } = new URL(server.url);
+      const body = JSON.stringify({ email: "nobody@example.test", password: "not-the-password-1234" });
+      let answer = "";
+      let closed!: () => void;
+      const done = new Promise<void>((r) => (closed = r));
+      const socket = await Bun.connect({
+        hostname: "127.0.0.1",
+        port: Number(port),
+        socket: {
+          data(_s, chunk) {
+            answer += chunk.toString();
+          },
+          close() {
+            closed();
+          },
+        },
+      });
+      // Headers and half the body now; the rest after the signal, so the request is in flight.
+      socket.write(`POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nSec-Fetch-Site: same-origin\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+      socket.write(body.slice(0, 10));
+      await Bun.sleep(200);
+      server.proc.kill("SIGTERM");
+      await Bun.sleep(300);
+      socket.write(body.slice(10));
+      await done;
+      expect(answer).toMatch(/^HTTP\/1\.1 401/);
+      expect(await server.proc.exited).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
