@@ -46,10 +46,13 @@ export function App() {
     else setMe(null);
   }, []);
 
+  // Keyed on the person, not the `me` object: re-reading /api/auth/me must not reopen a stream the
+  // server refused (too many tabs), or the two would loop.
+  const signedIn = me ? me.user.id : null;
   useEffect(() => {
-    if (me) startLive();
+    if (signedIn) startLive(loadMe);
     else stopLive();
-  }, [me]);
+  }, [signedIn]);
 
   const announce = useCallback((text: string) => {
     setAnnouncement(text);

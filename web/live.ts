@@ -21,13 +21,31 @@ function setConnected(value: boolean): void {
   for (const listener of statusListeners) listener(value);
 }
 
-/** Opens the stream (idempotent). EventSource reconnects by itself after a drop. */
-export function startLive(): void {
+let onEnded: () => void = () => {};
+
+/**
+ * Opens the stream (idempotent). EventSource reconnects by itself after a network drop; when the
+ * server ends the stream (session revoked, expired or idle) or refuses the reconnect, `ended` runs
+ * so the app can re-check the session and show the sign-in page.
+ */
+export function startLive(ended: () => void = () => {}): void {
+  onEnded = ended;
   if (source || typeof EventSource === "undefined") return;
-  source = new EventSource("/api/events");
-  source.addEventListener("open", () => setConnected(true));
-  source.addEventListener("error", () => setConnected(false));
-  source.addEventListener("change", (message) => {
+  const es = new EventSource("/api/events");
+  source = es;
+  es.addEventListener("open", () => setConnected(true));
+  es.addEventListener("error", () => {
+    setConnected(false);
+    if (es.readyState === EventSource.CLOSED) {
+      stopLive();
+      onEnded();
+    }
+  });
+  es.addEventListener("end", () => {
+    stopLive();
+    onEnded();
+  });
+  es.addEventListener("change", (message) => {
     try {
       const event = JSON.parse((message as MessageEvent<string>).data) as LiveEvent;
       for (const listener of listeners) listener(event);

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Client } from "@modelcontextprotocol/client";
 import type { Browser, Page } from "playwright-core";
+import { createModule } from "../../src/core/project/create-module.ts";
 import { createProject } from "../../src/core/project/create-project.ts";
 import { issueSetupToken } from "../../src/core/user/setup.ts";
 import { createTestApp, seedUser, TEST_PASSWORD, type TestApp } from "../support/app.ts";
@@ -29,6 +30,7 @@ describeBrowser(suiteName, () => {
       people[role] = { email: user.email, name: user.name };
     }
     createProject({ ctx: app.ctx(), input: { slug: "shop", name: "Shop" } });
+    createModule({ ctx: app.ctx(), input: { projectSlug: "shop", name: "billing", globs: ["src/billing/**"], access: { developer: "excluded", auditor: "excluded" } } });
     server = serveForBrowser(app, await freshWebAssets());
     browser = await launchChromium();
   });
@@ -80,6 +82,24 @@ describeBrowser(suiteName, () => {
       fresh.dispose();
     }
   }, 40_000);
+
+  test("served over plain HTTP beyond loopback, every page warns that the connection is not encrypted", async () => {
+    const lan = createTestApp({ host: "0.0.0.0", "public-url": "http://railyard.example.test:7433" });
+    const lanServer = serveForBrowser(lan, await freshWebAssets());
+    try {
+      await seedUser(lan, "developer", "dev@example.test");
+      const { page, context } = await signIn(browser, lanServer.url, "dev@example.test");
+      await page.getByText("This connection is not encrypted", { exact: false }).waitFor();
+      await context.close();
+      const local = await signIn(browser, server.url, people.developer.email);
+      await local.page.getByRole("heading", { name: "Dashboard" }).waitFor();
+      expect(await local.page.getByText("This connection is not encrypted", { exact: false }).count()).toBe(0);
+      await local.context.close();
+    } finally {
+      await lanServer.stop();
+      lan.dispose();
+    }
+  }, 30_000);
 
   test("an unknown password is refused on the login form with a clear message, and nothing signs in", async () => {
     const context = await browser.newContext();
@@ -150,6 +170,16 @@ describeBrowser(suiteName, () => {
     await page.locator(".station.current .name", { hasText: "build" }).waitFor({ timeout: 10_000 });
     expect(await page.locator(".station.passed").count()).toBe(1);
   }, 40_000);
+
+  test("paths in a module excluded for the viewer's role render as ‹module› on the run page, never the path", async () => {
+    await shared.agent!.callTool({ name: "report_files", arguments: { run_id: shared.runId, action: "read", paths: ["src/billing/ledger.ts", "src/web/invoice.tsx"] } });
+    const developer = shared.developerPage!;
+    await developer.goto(`${server.url}/runs/${shared.runId}`);
+    await developer.getByText("‹billing›").first().waitFor({ timeout: 10_000 });
+    expect(await developer.content()).not.toContain("src/billing");
+    const lead = shared.leadPage!;
+    await lead.getByText("src/billing/ledger.ts").first().waitFor({ timeout: 10_000 });
+  }, 30_000);
 
   test("a developer sees the pending checkpoint in the queue but no approve or reject action", async () => {
     const requested = structured(await shared.agent!.callTool({ name: "request_approval", arguments: { run_id: shared.runId, reason: "dependency_change", summary: "Add the csv-writer dependency" } }));
