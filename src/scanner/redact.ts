@@ -1,7 +1,12 @@
-import type { Finding } from "./kinds.ts";
+/** What redaction needs of a finding (the core passes its own finding type). */
+export interface RedactableFinding {
+  readonly kind: string;
+  readonly start: number;
+  readonly end: number;
+}
 
 /** Replaces each finding's span with `[REDACTED:kind]`; overlapping or out-of-range findings are merged safely. */
-export function redact(text: string, findings: readonly Finding[]): string {
+export function redact(text: string, findings: readonly RedactableFinding[]): string {
   const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
   let out = "";
   let cursor = 0;

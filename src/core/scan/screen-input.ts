@@ -1,4 +1,5 @@
 import { hmacHex } from "../../lib/hash.ts";
+import { redact } from "../../scanner/index.ts";
 import type { Ctx, ScanFinding } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { getSettings } from "../setting/get-settings.ts";
@@ -17,20 +18,6 @@ export interface ScreenRefs {
 /** A keyed fingerprint of a match: lets people correlate repeats without the text ever being stored. */
 function fingerprint(ctx: Ctx, text: string): string {
   return hmacHex(ctx.auditKey, text).slice(0, 16);
-}
-
-function replaceFindings(text: string, findings: readonly ScanFinding[]): string {
-  const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
-  let out = "";
-  let cursor = 0;
-  for (const f of sorted) {
-    const start = Math.max(f.start, cursor, 0);
-    const end = Math.min(f.end, text.length);
-    if (end <= start) continue;
-    out += text.slice(cursor, start) + `[REDACTED:${f.kind}]`;
-    cursor = end;
-  }
-  return out + text.slice(cursor);
 }
 
 /**
@@ -54,6 +41,7 @@ export function screenInput(ctx: Ctx, fields: readonly ScreenField[], refs: Scre
   const fingerprints = hits.flatMap((h) => h.findings.map((x) => fingerprint(ctx, h.value.slice(x.start, x.end)))).slice(0, 50);
   const meta = { fields: fieldNames.slice(0, 50), kinds: kinds.slice(0, 50), fingerprints };
   const policy = getSettings(ctx.store.read).scannerPolicy;
+  for (const kind of kinds) ctx.metrics.scannerBlocked(kind);
 
   if (policy === "redact") {
     transact(ctx, (_tx, record) => {
@@ -61,7 +49,7 @@ export function screenInput(ctx: Ctx, fields: readonly ScreenField[], refs: Scre
     });
     return fields.map((f) => {
       const hit = hits.find((h) => h.field === f.field && h.value === f.value);
-      return hit ? replaceFindings(f.value, hit.findings) : f.value;
+      return hit ? redact(f.value, hit.findings) : f.value;
     });
   }
 
