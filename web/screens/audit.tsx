@@ -4,7 +4,7 @@ import type { EventType } from "../../src/core/audit/registry.ts";
 import { api, type AuditEvent, type VerifyResult } from "../api.ts";
 import { Banner, Button, Card, Empty, ErrorState, Field, Loading, PageHeader, Pill } from "../components/ui.tsx";
 import { formatDate, humanize } from "../format.ts";
-import { useAction } from "../hooks.ts";
+import { useAction, useResource } from "../hooks.ts";
 import { setQuery, useLocation } from "../router.ts";
 import { useSession } from "../session.tsx";
 
@@ -55,6 +55,8 @@ export function AuditScreen() {
     load();
   }, [key]);
 
+  const people = useResource(() => (session.can("users.manage") ? api.users() : Promise.resolve([])), []);
+  const names = new Map((people.data ?? []).map((u) => [u.id, u.name]));
   const [verified, setVerified] = useState<VerifyResult | null>(null);
   const verify = useAction(async () => setVerified(await api.verifyAudit()));
   const [draft, setDraft] = useState(filters);
@@ -115,9 +117,9 @@ export function AuditScreen() {
                   {pages.events.map((e) => (
                     <tr key={e.seq}>
                       <td class="num mono">{e.seq}</td>
-                      <td>{formatDate(Date.parse(e.at))}</td>
+                      <td class="nowrap">{formatDate(Date.parse(e.at))}</td>
                       <td>{eventSummary(e)}</td>
-                      <td class="hide-narrow"><Pill plain tone={e.actor.kind === "agent" ? "blue" : "gray"}>{ACTOR_LABEL[e.actor.kind as keyof typeof ACTOR_LABEL] ?? e.actor.kind}</Pill><div class="sub mono">{e.actor.userId ?? e.actor.id ?? ""}</div></td>
+                      <td class="hide-narrow"><Pill plain tone={e.actor.kind === "agent" ? "blue" : "gray"}>{ACTOR_LABEL[e.actor.kind as keyof typeof ACTOR_LABEL] ?? e.actor.kind}</Pill><div class="sub">{e.actor.userId ? names.get(e.actor.userId) ?? <span class="mono">{e.actor.userId}</span> : ""}</div></td>
                       <td class="hide-narrow mono small">{e.runId ?? ""}</td>
                     </tr>
                   ))}

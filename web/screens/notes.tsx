@@ -20,6 +20,7 @@ export function NotesScreen() {
         {(list) => (
           <div class="stack">
             {list.length > 1 ? (
+              <div class="picker">
               <Field label="Project">
                 {(p) => (
                   <select {...p} value={slug} onChange={(e) => setQuery({ project: e.currentTarget.value })}>
@@ -27,6 +28,7 @@ export function NotesScreen() {
                   </select>
                 )}
               </Field>
+              </div>
             ) : null}
             {slug ? <ProjectNotes slug={slug} /> : null}
           </div>

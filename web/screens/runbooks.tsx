@@ -48,6 +48,7 @@ export function RunbooksScreen() {
         {(books) => (
           <div class="stack">
             {books.length > 1 ? (
+              <div class="picker">
               <Field label="Runbook">
                 {(p) => (
                   <select {...p} value={id ?? ""} onChange={(e) => setSelected(e.currentTarget.value)}>
@@ -55,6 +56,7 @@ export function RunbooksScreen() {
                   </select>
                 )}
               </Field>
+              </div>
             ) : null}
             {id ? <RunbookView id={id} /> : null}
           </div>
