@@ -113,6 +113,22 @@ describeBrowser(suiteName, () => {
     await context.close();
   }, 30_000);
 
+  test("the login form works from the keyboard alone, and an unknown run shows an error state, not a blank page", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/runs/run_00000000000000000000`);
+    await page.getByLabel("Email").focus();
+    await page.keyboard.type(people.lead.email);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(TEST_PASSWORD);
+    await page.keyboard.press("Enter");
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain("not found");
+    expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(1);
+    await context.close();
+  }, 30_000);
+
   test("signing in shows the dashboard with the person's name and role, under the CSP without errors", async () => {
     const { page, problems, context } = await signIn(browser, server.url, people.owner.email);
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
@@ -221,6 +237,8 @@ describeBrowser(suiteName, () => {
       structured(await agent.callTool({ name: "request_approval", arguments: { run_id: run.run_id, reason: "release", summary: "Ship the lead's own change" } }));
       const page = shared.leadPage!;
       await page.getByText("Ship the lead's own change").waitFor({ timeout: 10_000 });
+      // Screen readers hear about it too: the polite live region carries the announcement.
+      await page.locator('.sr-only[aria-live="polite"]', { hasText: "New approval requested" }).waitFor();
       await page.getByText("You own this run; another lead must decide.", { exact: false }).waitFor();
       const card = page.locator("section.card", { hasText: "Ship the lead's own change" });
       expect(await card.getByRole("button", { name: "Approve" }).count()).toBe(0);
