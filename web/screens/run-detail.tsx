@@ -150,6 +150,27 @@ function RunView({ detail }: { detail: RunDetail }) {
           )}
         </Card>
       </div>
+      <Card title="Files reported" flush>
+        {detail.files.length === 0 ? (
+          <Empty title="No files reported">Agents report the paths they read and change with <code>report_files</code>.</Empty>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead><tr><th>Path</th><th>Action</th><th>Access</th><th class="hide-narrow">When</th></tr></thead>
+              <tbody>
+                {detail.files.map((f) => (
+                  <tr key={f.id}>
+                    <td><PathText path={f.path!} /></td>
+                    <td>{f.action}</td>
+                    <td><StatusPill status={f.access} /></td>
+                    <td class="hide-narrow nowrap">{formatTime(f.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
       <Card title="Timeline" flush>
         {detail.events.length === 0 ? (
           <Empty title="No events" />
