@@ -1,6 +1,6 @@
 // Typed client for the admin API. Types only are imported from src/ (never values), so the bundle
 // carries no server code.
-import type { Role } from "../src/core/roles.ts";
+import type { Capability, Role } from "../src/core/roles.ts";
 import type { Settings } from "../src/core/setting/schemas.ts";
 import type { UserView } from "../src/core/user/schemas.ts";
 import type { AuditEventView } from "../src/core/audit/schemas.ts";
@@ -83,7 +83,10 @@ function qs(params: Record<string, string | number | undefined | null>): string 
 
 export interface Me {
   user: User;
-  capabilities?: string[];
+  /** What the signed-in role may do (the server's matrix; the app only hides what it lacks). */
+  capabilities: Capability[];
+  /** Roles this person may grant (never above their own). */
+  grantableRoles: Role[];
   /** True when the app is served over plain HTTP to a non-loopback address. */
   insecureTransport?: boolean;
 }

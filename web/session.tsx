@@ -3,7 +3,6 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import type { Capability } from "../src/core/roles.ts";
 import type { Me, Role } from "./api.ts";
-import { allowed } from "./permissions.ts";
 
 export interface Session {
   me: Me;
@@ -20,7 +19,8 @@ export const SessionContext = createContext<Session | null>(null);
 
 export function makeSession(me: Me, refresh: () => void, logout: () => void, announce: (m: string) => void): Session {
   const role = me.user.role;
-  return { me, role, can: (c) => allowed(role, c), refresh, logout, announce };
+  const capabilities = new Set(me.capabilities);
+  return { me, role, can: (c) => capabilities.has(c), refresh, logout, announce };
 }
 
 export function useSession(): Session {

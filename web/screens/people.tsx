@@ -6,7 +6,6 @@ import { Banner, Button, Card, Dialog, Field, PageHeader, Pill, RolePill } from 
 import { formatDate } from "../format.ts";
 import { useAction, useResource } from "../hooks.ts";
 import { useLive } from "../live.ts";
-import { grantable } from "../permissions.ts";
 import { useSession } from "../session.tsx";
 
 export function PeopleScreen() {
@@ -14,7 +13,7 @@ export function PeopleScreen() {
   useLive((e) => e.type.startsWith("user."), users.reload);
   const session = useSession();
   const [inviting, setInviting] = useState(false);
-  const roles = grantable(session.role);
+  const roles = session.me.grantableRoles;
   return (
     <>
       <PageHeader title="People" description="Everyone who can sign in, and their role." actions={<Button variant="primary" onClick={() => setInviting(true)}>Invite person</Button>} />

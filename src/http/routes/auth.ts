@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { withActor } from "../../core/context.ts";
 import { AppError } from "../../core/errors.ts";
-import { CAPABILITIES, can } from "../../core/roles.ts";
+import { CAPABILITIES, can, ROLES, atLeast } from "../../core/roles.ts";
 import { login } from "../../core/user/login.ts";
 import { logout } from "../../core/user/logout.ts";
 import { getUser } from "../../core/user/get-user.ts";
@@ -41,6 +41,12 @@ export function authRoutes(deps: RouteDeps) {
       const ctx = await authenticate(deps, request, set);
       const user = getUser({ ctx, input: { id: ctx.actor.kind === "human" ? ctx.actor.userId : "" } });
       set.headers["cache-control"] = "no-store";
-      return { user, capabilities: CAPABILITIES.filter((c) => can(user.role, c)), insecureTransport };
+      return {
+        user,
+        capabilities: CAPABILITIES.filter((c) => can(user.role, c)),
+        // The roles this person may give others (never above their own), so the app need not know the ranks.
+        grantableRoles: ROLES.filter((r) => atLeast(user.role, r)),
+        insecureTransport,
+      };
     }, { detail: { summary: "The signed-in person, their capabilities, and whether the transport is insecure" } });
 }
