@@ -24,9 +24,14 @@ export function expireDue(tx: Tx, record: Record, now: number, only: { runId?: s
   return due.length;
 }
 
-/** A run awaiting approval with no pending checkpoint left goes back to `active`. */
+/**
+ * A run awaiting approval with no pending checkpoint left goes back to `active`; `blocked` (a
+ * rejection) applies at once. Only `awaiting_approval` is released: a run blocked by a rejection
+ * stays blocked when another of its checkpoints expires or is approved.
+ */
 export function releaseRun(tx: Tx, runId: string, now: number, to: "active" | "blocked" = "active"): void {
   const pending = tx.select({ id: checkpoints.id }).from(checkpoints).where(and(eq(checkpoints.runId, runId), eq(checkpoints.status, "pending"))).limit(1).get();
   if (pending && to === "active") return;
-  tx.update(runs).set({ status: to, updatedAt: now }).where(and(eq(runs.id, runId), inArray(runs.status, ["awaiting_approval", "active", "blocked"]))).run();
+  const from = to === "active" ? ["awaiting_approval" as const] : ["awaiting_approval" as const, "active" as const, "blocked" as const];
+  tx.update(runs).set({ status: to, updatedAt: now }).where(and(eq(runs.id, runId), inArray(runs.status, from))).run();
 }
