@@ -60,6 +60,22 @@ describe("who may post", () => {
   });
 });
 
+describe("notes about hidden code", () => {
+  test("a developer cannot write a note about a path in a module hidden from their role: 403, nothing stored", async () => {
+    const before = (await api(app, "GET", NOTES, { headers: as("owner") })).json.notes.length;
+    const r = await api(app, "POST", NOTES, { headers: as("developer"), body: { body: "Always round half up here.", paths: ["src/api/client.ts", CANARY_PATH] } });
+    expect(r.status).toBe(403);
+    expect(r.json.error.message).toContain("paths.1");
+    expect(r.json.error.message).toContain("hidden from your role");
+    expect((await api(app, "GET", NOTES, { headers: as("owner") })).json.notes.length).toBe(before);
+  });
+
+  test("a lead, who may see that module, can", async () => {
+    const r = await api(app, "POST", NOTES, { headers: as("lead"), body: { body: "Rounding is centralised.", paths: [CANARY_PATH] } });
+    expect(r.status).toBe(201);
+  });
+});
+
 describe("who may read", () => {
   let hiddenId: string;
   let mixedId: string;

@@ -5,6 +5,7 @@ import { forbidden } from "../errors.ts";
 import { can } from "../roles.ts";
 import { projectBySlug } from "../run/access.ts";
 import { screenInput } from "../scan/screen-input.ts";
+import { classifyPath, scopeManifest } from "../scope/manifest.ts";
 import { transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
 import { RecordNoteInput, type NoteRestView } from "./schemas.ts";
@@ -17,6 +18,12 @@ export function recordNote({ ctx, input }: { ctx: Ctx; input: unknown }): NoteRe
   const data = parseInput(RecordNoteInput, input);
   const project = projectBySlug(ctx.store.read, data.project);
   const paths = [...new Set(data.paths ?? [])];
+  // Notes steer other people's agents: nobody may write about code hidden from their own role.
+  const manifest = scopeManifest(ctx.store.read, { projectId: project.id, role: actor.role });
+  const hidden = paths.findIndex((p) => classifyPath(manifest, p) === "excluded");
+  if (hidden !== -1) {
+    throw forbidden(`paths.${hidden}: this path is in a module hidden from your role; notes can only be about code you can see`);
+  }
   const [body, ...screenedPaths] = screenInput(ctx, [{ field: "body", value: data.body }, ...paths.map((p, i) => ({ field: `paths.${i}`, value: p }))], { projectId: project.id });
   return transact(ctx, (tx, record) => {
     const row = { id: newId("note"), projectId: project.id, body: body!, paths: screenedPaths, authorKind: "human" as const, authorUserId: actor.userId, runId: null, createdAt: ctx.clock.now() };
