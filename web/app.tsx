@@ -19,6 +19,7 @@ import { RunbooksScreen } from "./screens/runbooks.tsx";
 import { RunsScreen } from "./screens/runs.tsx";
 import { SettingsScreen } from "./screens/settings.tsx";
 import { makeSession, SessionContext, useSession, type Session } from "./session.tsx";
+import { Brand } from "./components/brand.tsx";
 
 export function App() {
   const { path } = useLocation();
@@ -177,12 +178,7 @@ function Shell({ session, children }: { session: Session; children: ComponentChi
     <div class="shell">
       <a class="skip-link" href="#content">Skip to content</a>
       <nav class={`nav ${open ? "open" : ""}`} aria-label="Main">
-        <div class="brand">
-          <span class="brand-mark" aria-hidden="true">
-            <svg width="16" height="16" viewBox="0 0 16 16"><path d="M1 8h14" stroke="#fff" stroke-width="2" /><circle cx="4" cy="8" r="2.5" fill="#fff" /><circle cx="12" cy="8" r="2.5" fill="#fff" /></svg>
-          </span>
-          Railyard
-        </div>
+        <Brand />
         {items.map(link)}
         <div class="nav-section">Workspace</div>
         {admin.map(link)}

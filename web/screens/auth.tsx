@@ -4,18 +4,14 @@ import { useState } from "preact/hooks";
 import { api } from "../api.ts";
 import { Banner, Button, Field } from "../components/ui.tsx";
 import { useAction } from "../hooks.ts";
+import { Brand } from "../components/brand.tsx";
 
 function AuthCard({ title, intro, children }: { title: string; intro?: ComponentChildren; children: ComponentChildren }) {
   return (
     <main class="auth">
       <div class="card">
         <div class="card-body stack">
-          <div class="brand">
-            <span class="brand-mark" aria-hidden="true">
-              <svg width="16" height="16" viewBox="0 0 16 16"><path d="M1 8h14" stroke="#fff" stroke-width="2" /><circle cx="4" cy="8" r="2.5" fill="#fff" /><circle cx="12" cy="8" r="2.5" fill="#fff" /></svg>
-            </span>
-            Railyard
-          </div>
+          <Brand />
           <div>
             <h1>{title}</h1>
             {intro ? <p class="muted">{intro}</p> : null}
