@@ -7,7 +7,7 @@ import type { Command, Io } from "./cli/io.ts";
 export const VERSION: string = pkg.version;
 
 /** Every command of DESIGN.md 3.1; each loads its module only when called. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> | null }> = {
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   serve: { summary: "start the appliance (the default)", load: async () => (await import("./cli/serve.ts")).serveCommand },
   users: { summary: "users create --email E --role R [--name N] --password-stdin", load: async () => (await import("./cli/users.ts")).usersCommand },
   keys: { summary: "keys create --email E --name NAME [--expires-days N]", load: async () => (await import("./cli/keys.ts")).keysCommand },
@@ -51,10 +51,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
   try {
     const command = await entry.load();
-    if (!command) {
-      io.stderr(`railyard: '${name}' is not available in this version yet (${VERSION}); run railyard --help for what is\n`);
-      return 2;
-    }
     return await command(args, io);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof DataDirError) {
