@@ -112,6 +112,11 @@ export function createMcpEndpoint(services: Services, options: McpEndpointOption
       return httpError(500, "internal", "internal error; the server log has details");
     }
     try {
+      // JSON-RPC batches (gone from the protocol since 2025-06-18) would let one request, charged
+      // once against the key's rate limit, carry up to the SDK's 100 tool calls: refuse them.
+      if (request.method === "POST" && /^\s*\[/.test(await request.clone().text())) {
+        return Response.json({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "JSON-RPC batches are not supported; send one message per request" } }, { status: 400 });
+      }
       return await handler.fetch(request, { authInfo: { token: "(verified)", clientId: ctx.actor.kind === "agent" ? ctx.actor.keyId : "unknown", scopes: [], extra: { ctx } } });
     } catch (error) {
       services.logger.error({ kind: (error as Error)?.name ?? "error" }, "mcp request failed");
