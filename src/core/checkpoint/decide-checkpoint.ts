@@ -29,7 +29,7 @@ export function decideCheckpoint({ ctx, input }: { ctx: Ctx; input: unknown }): 
   const data = parseInput(DecideCheckpointInput, input);
   const existing = ctx.store.read.select({ runId: checkpoints.runId }).from(checkpoints).where(eq(checkpoints.id, data.checkpointId)).get();
   if (!existing) throw notFound(`checkpoint '${data.checkpointId}'`);
-  const [reason] = screenInput(ctx, [{ field: "reason", value: data.reason }], { runId: existing.runId });
+  const [reason] = screenInput(ctx, [{ field: "reason", value: data.reason, max: 500 }], { runId: existing.runId });
   const outcome = transact(ctx, (tx, record): { ok: DecisionView } | { refused: AppError } => {
     const now = ctx.clock.now();
     if (expireDue(tx, record, now, { checkpointId: data.checkpointId }) > 0) {

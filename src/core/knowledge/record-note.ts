@@ -4,11 +4,12 @@ import type { Ctx } from "../context.ts";
 import { forbidden } from "../errors.ts";
 import { can } from "../roles.ts";
 import { projectBySlug } from "../run/access.ts";
+import { MAX_PATH_LENGTH } from "../run/schemas.ts";
 import { screenInput } from "../scan/screen-input.ts";
 import { classifyPath, scopeManifest } from "../scope/manifest.ts";
 import { transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
-import { RecordNoteInput, type NoteRestView } from "./schemas.ts";
+import { MAX_NOTE_LENGTH, RecordNoteInput, type NoteRestView } from "./schemas.ts";
 
 /** A person adds a shared-brain note to a project (scanned: agents will read it). */
 export function recordNote({ ctx, input }: { ctx: Ctx; input: unknown }): NoteRestView {
@@ -24,7 +25,7 @@ export function recordNote({ ctx, input }: { ctx: Ctx; input: unknown }): NoteRe
   if (hidden !== -1) {
     throw forbidden(`paths.${hidden}: this path is in a module hidden from your role; notes can only be about code you can see`);
   }
-  const [body, ...screenedPaths] = screenInput(ctx, [{ field: "body", value: data.body }, ...paths.map((p, i) => ({ field: `paths.${i}`, value: p }))], { projectId: project.id });
+  const [body, ...screenedPaths] = screenInput(ctx, [{ field: "body", value: data.body, max: MAX_NOTE_LENGTH }, ...paths.map((p, i) => ({ field: `paths.${i}`, value: p, max: MAX_PATH_LENGTH }))], { projectId: project.id });
   return transact(ctx, (tx, record) => {
     const row = { id: newId("note"), projectId: project.id, body: body!, paths: screenedPaths, authorKind: "human" as const, authorUserId: actor.userId, runId: null, createdAt: ctx.clock.now() };
     tx.insert(knowledgeNotes).values(row).run();

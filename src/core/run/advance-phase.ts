@@ -27,7 +27,7 @@ const ROLE_ARTICLE: Record<string, string> = { lead: "a lead", admin: "an admin"
 export function advancePhase({ ctx, input }: { ctx: Ctx; input: unknown }): Output {
   const actor = requireAgent(ctx);
   const data = parseInput(AdvancePhaseInput, input);
-  const [summary] = screenInput(ctx, [{ field: "summary", value: data.summary ?? "" }], { runId: data.run_id });
+  const [summary] = screenInput(ctx, [{ field: "summary", value: data.summary ?? "", max: 2000 }], { runId: data.run_id });
   const outcome = transact(ctx, (tx, record): { ok: Output } | { refused: AppError } => {
     const run = loadOwnRun(tx, actor, data.run_id);
     assertOpen(run);

@@ -10,6 +10,7 @@ type DriftKind = "gate_skip" | "phase_mismatch" | "repeated_build_failure";
 export function recordDrift(tx: Tx, record: RecordEvent, ctx: Ctx, run: { id: string; projectId: string }, kind: DriftKind, detail: Record<string, string | number | boolean | null>): string {
   const id = newId("dft");
   tx.insert(driftSignals).values({ id, runId: run.id, kind, path: null, detail, createdAt: ctx.clock.now() }).run();
-  record({ type: "drift.detected", runId: run.id, projectId: run.projectId, subject: id, meta: { kind, ...detail } });
+  // The drift kind goes last: a detail key must never overwrite it in the audit trail.
+  record({ type: "drift.detected", runId: run.id, projectId: run.projectId, subject: id, meta: { ...detail, kind } });
   return id;
 }

@@ -27,8 +27,8 @@ export function finishRun({ ctx, input }: { ctx: Ctx; input: unknown }): Output 
   const actor = requireAgent(ctx);
   const data = parseInput(FinishRunInput, input);
   const [summary, ...learnings] = screenInput(ctx, [
-    { field: "summary", value: data.summary },
-    ...(data.learnings ?? []).map((value, i) => ({ field: `learnings.${i}`, value })),
+    { field: "summary", value: data.summary, max: 2000 },
+    ...(data.learnings ?? []).map((value, i) => ({ field: `learnings.${i}`, value, max: 2000 })),
   ], { runId: data.run_id });
   const outcome = transact(ctx, (tx, record): { ok: Output } | { refused: AppError } => {
     const run = loadOwnRun(tx, actor, data.run_id);

@@ -17,8 +17,8 @@ export function linkChange({ ctx, input }: { ctx: Ctx; input: unknown }): z.infe
     throw invalid("body: give at least one of branch, pr_url, commit_sha", { fields: ["branch", "pr_url", "commit_sha"] });
   }
   const [branch, prUrl] = screenInput(ctx, [
-    { field: "branch", value: data.branch ?? "" },
-    { field: "pr_url", value: data.pr_url ?? "" },
+    { field: "branch", value: data.branch ?? "", max: 255 },
+    { field: "pr_url", value: data.pr_url ?? "", max: 2048 },
     { field: "commit_sha", value: data.commit_sha ?? "" },
   ], { runId: data.run_id });
   return transact(ctx, (tx, record) => {

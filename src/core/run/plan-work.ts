@@ -7,7 +7,7 @@ import { screenInput } from "../scan/screen-input.ts";
 import { transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
 import { assertOpen, loadOwnRun, requireAgent } from "./access.ts";
-import { PlanWorkInput, type PlanWorkOutput } from "./schemas.ts";
+import { MAX_PATH_LENGTH, PlanWorkInput, type PlanWorkOutput } from "./schemas.ts";
 import { classify, manifestFor, recordViolations } from "./scope-check.ts";
 
 /** Adds planned work units to a run; paths outside the editable scope are violations (recorded). */
@@ -16,8 +16,8 @@ export function planWork({ ctx, input }: { ctx: Ctx; input: unknown }): z.infer<
   const data = parseInput(PlanWorkInput, input);
   // Titles and paths alike pass the scanner; under the redact policy the stored values are redacted.
   const screened = screenInput(ctx, data.units.flatMap((u, i) => [
-    { field: `units.${i}.title`, value: u.title },
-    ...u.paths.map((p, j) => ({ field: `units.${i}.paths.${j}`, value: p })),
+    { field: `units.${i}.title`, value: u.title, max: 200 },
+    ...u.paths.map((p, j) => ({ field: `units.${i}.paths.${j}`, value: p, max: MAX_PATH_LENGTH })),
   ]), { runId: data.run_id });
   let cursor = 0;
   const planned = data.units.map((u) => {

@@ -17,7 +17,7 @@ export const REPEATED_FAILURES = 3;
 export function reportBuild({ ctx, input }: { ctx: Ctx; input: unknown }): z.infer<typeof ReportBuildOutput> {
   const actor = requireAgent(ctx);
   const data = parseInput(ReportBuildInput, input);
-  const [logTail] = screenInput(ctx, [{ field: "log_tail", value: data.log_tail ?? "" }], { runId: data.run_id });
+  const [logTail] = screenInput(ctx, [{ field: "log_tail", value: data.log_tail ?? "", max: 500 }], { runId: data.run_id });
   return transact(ctx, (tx, record) => {
     const run = loadOwnRun(tx, actor, data.run_id);
     assertOpen(run);
@@ -32,7 +32,7 @@ export function reportBuild({ ctx, input }: { ctx: Ctx; input: unknown }): z.inf
       const streak = recent.findIndex((b) => b.exitCode === 0);
       const failures = streak === -1 ? recent.length : streak;
       if (failures === REPEATED_FAILURES) {
-        recordDrift(tx, record, ctx, run, "repeated_build_failure", { kind: data.kind, failures });
+        recordDrift(tx, record, ctx, run, "repeated_build_failure", { build_kind: data.kind, failures });
         drift = "repeated_build_failure";
       }
     }

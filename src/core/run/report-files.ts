@@ -2,19 +2,26 @@ import type { z } from "zod";
 import { fileReports } from "../../db/schema/index.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Ctx } from "../context.ts";
+import { versionById } from "../runbook/read-runbook.ts";
+import type { PhaseDef } from "../runbook/schemas.ts";
 import { screenInput } from "../scan/screen-input.ts";
 import { transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
 import { assertOpen, loadOwnRun, requireAgent } from "./access.ts";
-import { ReportFilesInput, type ReportFilesOutput } from "./schemas.ts";
+import { recordDrift } from "./drift.ts";
+import { MAX_PATH_LENGTH, ReportFilesInput, type ReportFilesOutput } from "./schemas.ts";
 import { classify, manifestFor, recordViolations } from "./scope-check.ts";
 
-/** Records the files an agent read or changed, each classified against its scope manifest. */
+/**
+ * Records the files an agent read or changed, each classified against its scope manifest. Changes
+ * reported in a gated phase do not fit it: a person approved the work as it was when the run
+ * entered that phase, and rework means moving back first; they are recorded as phase_mismatch drift.
+ */
 export function reportFiles({ ctx, input }: { ctx: Ctx; input: unknown }): z.infer<typeof ReportFilesOutput> {
   const actor = requireAgent(ctx);
   const data = parseInput(ReportFilesInput, input);
   // Paths pass the same scanner as every other string: a secret pasted as a file name is still a secret.
-  const paths = [...new Set(screenInput(ctx, data.paths.map((p, i) => ({ field: `paths.${i}`, value: p })), { runId: data.run_id }))];
+  const paths = [...new Set(screenInput(ctx, data.paths.map((p, i) => ({ field: `paths.${i}`, value: p, max: MAX_PATH_LENGTH })), { runId: data.run_id }))];
   return transact(ctx, (tx, record) => {
     const run = loadOwnRun(tx, actor, data.run_id);
     assertOpen(run);
@@ -22,6 +29,9 @@ export function reportFiles({ ctx, input }: { ctx: Ctx; input: unknown }): z.inf
     const now = ctx.clock.now();
     tx.insert(fileReports).values(files.map((f) => ({ id: newId("fr"), runId: run.id, action: data.action, path: f.path, access: f.access, createdAt: now }))).run();
     recordViolations(tx, record, ctx, run, violations, "report_files");
+    if (data.action !== "read" && (versionById(tx, run.runbookVersionId).phases as PhaseDef[]).find((p) => p.name === run.phase)?.gate) {
+      recordDrift(tx, record, ctx, run, "phase_mismatch", { phase: run.phase, report: "report_files", action: data.action, paths: files.length });
+    }
     const counts = { editable: 0, read_only: 0, excluded: 0, unlisted: 0 };
     for (const f of files) counts[f.access]++;
     record({ type: "files.reported", runId: run.id, projectId: run.projectId, meta: { action: data.action, ...counts, violations: violations.length } });

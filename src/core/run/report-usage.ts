@@ -13,7 +13,7 @@ import { ReportUsageInput, type ReportUsageOutput } from "./schemas.ts";
 export function reportUsage({ ctx, input }: { ctx: Ctx; input: unknown }): z.infer<typeof ReportUsageOutput> {
   const actor = requireAgent(ctx);
   const data = parseInput(ReportUsageInput, input);
-  const [model] = screenInput(ctx, [{ field: "model", value: data.model }], { runId: data.run_id });
+  const [model] = screenInput(ctx, [{ field: "model", value: data.model, max: 100 }], { runId: data.run_id });
   const cache = data.cache_tokens ?? 0;
   const calls = data.calls ?? 1;
   return transact(ctx, (tx, record) => {

@@ -11,7 +11,7 @@ import { RequestApprovalInput, type RequestApprovalOutput } from "./schemas.ts";
 export function requestApproval({ ctx, input }: { ctx: Ctx; input: unknown }): z.infer<typeof RequestApprovalOutput> {
   const actor = requireAgent(ctx);
   const data = parseInput(RequestApprovalInput, input);
-  const [summary] = screenInput(ctx, [{ field: "summary", value: data.summary }], { runId: data.run_id });
+  const [summary] = screenInput(ctx, [{ field: "summary", value: data.summary, max: 2000 }], { runId: data.run_id });
   return transact(ctx, (tx, record) => {
     const run = loadOwnRun(tx, actor, data.run_id);
     assertOpen(run);

@@ -22,9 +22,9 @@ export function startRun({ ctx, input }: { ctx: Ctx; input: unknown }): z.infer<
   const data = parseInput(StartRunInput, input);
   const project = projectBySlug(ctx.store.read, data.project);
   const [title, ticket, branch] = screenInput(ctx, [
-    { field: "title", value: data.title },
-    { field: "ticket", value: data.ticket ?? "" },
-    { field: "branch", value: data.branch ?? "" },
+    { field: "title", value: data.title, max: 200 },
+    { field: "ticket", value: data.ticket ?? "", max: 100 },
+    { field: "branch", value: data.branch ?? "", max: 255 },
   ], { projectId: project.id });
   return transact(ctx, (tx, record) => {
     const { runbook, version } = runbookForProject(tx, project.id);

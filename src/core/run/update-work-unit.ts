@@ -8,7 +8,7 @@ import { screenInput } from "../scan/screen-input.ts";
 import { transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
 import { assertOpen, loadOwnRun, requireAgent } from "./access.ts";
-import { UpdateWorkUnitInput, type UnitStatus, type UpdateWorkUnitOutput } from "./schemas.ts";
+import { MAX_PATH_LENGTH, UpdateWorkUnitInput, type UnitStatus, type UpdateWorkUnitOutput } from "./schemas.ts";
 import { classify, manifestFor, recordViolations } from "./scope-check.ts";
 
 /** The work-unit lifecycle: planned → in_progress → done, or failed / skipped / blocked. */
@@ -39,8 +39,8 @@ export function updateWorkUnit({ ctx, input }: { ctx: Ctx; input: unknown }): z.
   const actor = requireAgent(ctx);
   const data = parseInput(UpdateWorkUnitInput, input);
   const [note, ...screenedPaths] = screenInput(ctx, [
-    { field: "note", value: data.note ?? "" },
-    ...(data.paths ?? []).map((p, i) => ({ field: `paths.${i}`, value: p })),
+    { field: "note", value: data.note ?? "", max: 500 },
+    ...(data.paths ?? []).map((p, i) => ({ field: `paths.${i}`, value: p, max: MAX_PATH_LENGTH })),
   ], { runId: data.run_id });
   return transact(ctx, (tx, record) => {
     const run = loadOwnRun(tx, actor, data.run_id);

@@ -8,6 +8,12 @@ import { transact } from "../transact.ts";
 export interface ScreenField {
   readonly field: string;
   readonly value: string;
+  /** The field's length cap: under `redact`, `[REDACTED:kind]` can be longer than what it replaces, and the stored value must still fit. */
+  readonly max?: number;
+}
+
+function fitted(value: string, max: number | undefined): string {
+  return max !== undefined && value.length > max ? value.slice(0, max) : value;
 }
 
 export interface ScreenRefs {
@@ -49,7 +55,7 @@ export function screenInput(ctx: Ctx, fields: readonly ScreenField[], refs: Scre
     });
     return fields.map((f) => {
       const hit = hits.find((h) => h.field === f.field && h.value === f.value);
-      return hit ? redact(f.value, hit.findings) : f.value;
+      return hit ? fitted(redact(f.value, hit.findings), f.max) : f.value;
     });
   }
 
