@@ -66,7 +66,7 @@ describe("Host and Origin tricks", () => {
   ])("%s cannot sign out, create a key or sign in", async (_why, extra) => {
     app = createTestApp();
     const { actor } = await seedUser(app, "developer");
-    const { cookie } = await sessionHeaders(app, actor);
+    const cookie = (await sessionHeaders(app, actor)).cookie!;
     const headers = { cookie, "content-type": "application/json", ...extra };
     for (const [path, body] of [["/api/auth/logout", "{}"], ["/api/keys", JSON.stringify({ name: "csrf" })], ["/api/auth/login", JSON.stringify({ email: "a@b.c", password: "x" })]] as const) {
       expect((await app.request(path, { method: "POST", headers, body })).status).toBe(403);
@@ -80,7 +80,7 @@ describe("session cookie quirks", () => {
   test("whitespace around the name and value is tolerated; case variants, quotes and over-long values are not sessions", async () => {
     app = createTestApp();
     const { actor } = await seedUser(app, "developer");
-    const { cookie } = await sessionHeaders(app, actor);
+    const cookie = (await sessionHeaders(app, actor)).cookie!;
     const token = cookie.split("=")[1]!;
     const status = async (value: string) => (await app.request("/api/auth/me", { headers: { cookie: value } })).status;
     expect(await status(`  railyard_session =  ${token}  `)).toBe(200);

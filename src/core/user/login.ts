@@ -37,11 +37,6 @@ function throttleSubjects(email: string, clientAddress: string): string[] {
   return [`account:${email}`, `address:${clientAddress}`];
 }
 
-/** The latest lock over the subjects (0 when none). */
-function currentLock(tx: Tx, subjects: string[]): number {
-  return Math.max(0, ...tx.select().from(loginThrottle).where(inArray(loginThrottle.subject, subjects)).all().map((l) => l.lockedUntil));
-}
-
 function lockedError(lockedUntil: number, now: number): AppError {
   const retryAfterSeconds = Math.max(1, Math.ceil((lockedUntil - now) / 1000));
   return new AppError("rate_limited", `too many failed sign-ins; try again in ${retryAfterSeconds} seconds`, { retryAfterSeconds });
@@ -68,59 +63,52 @@ export async function login({ ctx, input, clientAddress }: { ctx: Ctx; input: un
   const systemCtx = withActor(ctx, { kind: "system", clientAddress });
   const subjects = throttleSubjects(email, clientAddress);
   const now = ctx.clock.now();
+  const maxFailures = getSettings(ctx.store.read).loginMaxFailures;
 
-  const locks = ctx.store.read.select().from(loginThrottle).where(inArray(loginThrottle.subject, subjects)).all();
-  const lockedUntil = Math.max(0, ...locks.map((l) => l.lockedUntil));
-  if (lockedUntil > now) {
-    const retryAfterSeconds = Math.ceil((lockedUntil - now) / 1000);
-    transact(systemCtx, (_tx, record) => record({ type: "auth.login_locked", meta: { scope: locks.filter((l) => l.lockedUntil > now).map((l) => l.subject.split(":")[0]!), retryAfterSeconds } }));
-    throw lockedError(lockedUntil, now);
-  }
+  // Each attempt is counted as a failure before its password is verified, and a success takes
+  // that back: bcrypt awaits, so attempts sent in parallel would otherwise all pass the lock check
+  // before any of them is counted, and a burst could make any number of guesses.
+  const admission = transact(systemCtx, (tx, record) => {
+    const locks = tx.select().from(loginThrottle).where(inArray(loginThrottle.subject, subjects)).all();
+    const lockedUntil = Math.max(0, ...locks.map((l) => l.lockedUntil));
+    if (lockedUntil > now) {
+      record({ type: "auth.login_locked", meta: { scope: locks.filter((l) => l.lockedUntil > now).map((l) => l.subject.split(":")[0]!), retryAfterSeconds: Math.ceil((lockedUntil - now) / 1000) } });
+      return { lockedUntil, until: 0 };
+    }
+    return { lockedUntil: 0, until: Math.max(...subjects.map((s) => bumpFailures(tx, s, now, maxFailures))) };
+  });
+  if (admission.lockedUntil > now) throw lockedError(admission.lockedUntil, now);
 
   const user = ctx.store.read.select().from(users).where(eq(users.email, email)).get();
   // Always run bcrypt, against a dummy hash when there is no such account, so timing says nothing.
   const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   const usable = user !== undefined && matches && !user.disabled && user.erasedAt === null;
 
-  // Concurrent attempts all pass the check above before any of them is counted (bcrypt awaits), so
-  // the lock is checked again once the password is verified: a lock set meanwhile by the others
-  // refuses this attempt too, with the same answer whether or not its password matched.
   if (!usable) {
-    const maxFailures = getSettings(ctx.store.read).loginMaxFailures;
-    const lockedBefore = transact(systemCtx, (tx, record) => {
-      const t = ctx.clock.now();
-      const before = currentLock(tx, subjects);
-      const until = Math.max(...subjects.map((s) => bumpFailures(tx, s, t, maxFailures)));
+    transact(systemCtx, (_tx, record) => {
       const reason = user === undefined ? "unknown_account" : user.disabled || user.erasedAt !== null ? "disabled" : "bad_password";
       record({ type: "auth.login_failed", subject: user?.id ?? null, meta: { reason } });
-      if (until > t) record({ type: "auth.login_locked", subject: user?.id ?? null, meta: { retryAfterSeconds: Math.ceil((until - t) / 1000) } });
-      return before > t ? before : 0;
+      if (admission.until > now) record({ type: "auth.login_locked", subject: user?.id ?? null, meta: { retryAfterSeconds: Math.ceil((admission.until - now) / 1000) } });
     });
-    if (lockedBefore > 0) throw lockedError(lockedBefore, ctx.clock.now());
     throw new AppError("unauthenticated", BAD_CREDENTIALS);
   }
 
   const sessionId = newId("ses");
   const humanCtx = withActor(ctx, { kind: "human", userId: user.id, role: user.role });
-  const created = transact(humanCtx, (tx, record) => {
-    if (currentLock(tx, subjects) > ctx.clock.now()) return null;
-    // A success clears the account's counter; the address counter only decays, so one valid
-    // account cannot be used to reset guessing against others from the same address.
+  const { absoluteExpiresAt } = transact(humanCtx, (tx, record) => {
+    // A success clears the account's counter; the address counter only gives back this attempt,
+    // so one valid account cannot be used to reset guessing against others from the same address.
     tx.delete(loginThrottle).where(eq(loginThrottle.subject, subjects[0]!)).run();
-    const inserted = insertSession(tx, ctx, user.id, sessionId, clientAddress);
+    const address = tx.select().from(loginThrottle).where(eq(loginThrottle.subject, subjects[1]!)).get();
+    if (address) {
+      const failures = Math.max(0, address.failures - 1);
+      const lockedUntil = lockDurationMs(failures, maxFailures) === 0 ? Math.min(address.lockedUntil, now) : address.lockedUntil;
+      tx.update(loginThrottle).set({ failures, lockedUntil }).where(eq(loginThrottle.subject, subjects[1]!)).run();
+    }
+    const created = insertSession(tx, ctx, user.id, sessionId, clientAddress);
     record({ type: "auth.login_succeeded", subject: user.id, meta: { sessionId } });
-    return inserted;
+    return created;
   });
-  if (created === null) {
-    const t = ctx.clock.now();
-    const until = transact(systemCtx, (tx, record) => {
-      const lock = currentLock(tx, subjects);
-      record({ type: "auth.login_locked", subject: user.id, meta: { retryAfterSeconds: Math.ceil((lock - t) / 1000) } });
-      return lock;
-    });
-    throw lockedError(until, t);
-  }
-  const { absoluteExpiresAt } = created;
   const session = await signSessionToken(ctx, { sessionId, userId: user.id, role: user.role, lastSeenAt: now, absoluteExpiresAt });
   return { user: toUserView(user), sessionId, session };
 }
