@@ -3,19 +3,20 @@
 // create its data dir, apply migrations and serve /healthz, /readyz and the web app's index.
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { buildWeb } from "./scripts/build-web.ts";
 
 const root = import.meta.dir;
-const outfile = join(root, "dist", "railyard");
+const defaultOutfile = join(root, "dist", "railyard");
 const WEB_BUDGET_GZIP_BYTES = 150 * 1024;
 
-async function compile(): Promise<void> {
+/** Builds the web app and compiles the executable to `outfile` (dist/railyard by default). */
+export async function compile(outfile: string = defaultOutfile): Promise<void> {
   const { jsGzipBytes } = await buildWeb();
   if (jsGzipBytes > WEB_BUDGET_GZIP_BYTES) {
     throw new Error(`web bundle is ${(jsGzipBytes / 1024).toFixed(1)} KB gzipped, over the 150 KB budget`);
   }
-  mkdirSync(join(root, "dist"), { recursive: true });
+  mkdirSync(dirname(outfile), { recursive: true });
   const started = performance.now();
   const result = await Bun.build({
     entrypoints: [join(root, "src", "main.ts")],
@@ -69,9 +70,11 @@ export async function smokeTest(binary: string): Promise<void> {
     // Stray files a real directory may hold: the binary must not read them.
     writeFileSync(join(dir, ".env"), "RAILYARD_PORT=1\nRAILYARD_LOG_LEVEL=nonsense\n");
     writeFileSync(join(dir, "bunfig.toml"), 'preload = ["./does-not-exist.ts"]\n');
-    const version = Bun.spawnSync([copy, "--version"], { cwd: dir, env: { PATH: process.env.PATH ?? "" } });
+    // No usable temp dir (read-only root filesystem, noexec /tmp): the binary must not need one.
+    const env = { PATH: process.env.PATH ?? "", TMPDIR: join(dir, "no-such-tmp") };
+    const version = Bun.spawnSync([copy, "--version"], { cwd: dir, env });
     if (version.exitCode !== 0 || !version.stdout.toString().startsWith("railyard ")) throw new Error("--version failed");
-    const proc = Bun.spawn([copy, "serve", "--port", "0"], { cwd: dir, stdout: "pipe", stderr: "pipe", stdin: "ignore", env: { PATH: process.env.PATH ?? "" } });
+    const proc = Bun.spawn([copy, "serve", "--port", "0"], { cwd: dir, stdout: "pipe", stderr: "pipe", stdin: "ignore", env });
     try {
       const url = await waitForUrl(proc);
       const health = await fetch(`${url}/healthz`);
@@ -99,5 +102,5 @@ export async function smokeTest(binary: string): Promise<void> {
 
 if (import.meta.main) {
   await compile();
-  await smokeTest(outfile);
+  await smokeTest(defaultOutfile);
 }
