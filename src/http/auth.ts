@@ -41,8 +41,27 @@ export function sessionTokenFrom(config: Config, request: Request): string | nul
 }
 
 /**
+ * Whether `origin` is this server: the configured public URL, or exactly the origin the request was
+ * sent to (scheme, host and port: another app on the same host but another port is another origin).
+ */
+function isOwnOrigin(deps: RouteDeps, request: Request, origin: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (deps.config.publicUrl !== null && parsed.origin === deps.config.publicUrl) return true;
+  if (!deps.config.allowedHosts.includes(hostOf(origin, true) ?? "")) return false;
+  const target = new URL(request.url);
+  const host = request.headers.get("host") ?? target.host;
+  const scheme = deps.config.tlsCert !== null ? "https:" : target.protocol;
+  return parsed.origin === new URL(`${scheme}//${host}`).origin;
+}
+
+/**
  * Refuses cross-site requests (CSRF): `Sec-Fetch-Site` must be `same-origin` or `none` when the
- * browser sends it; otherwise an Origin header whose host is in the allow-list is required.
+ * browser sends it; otherwise the Origin header must be this server's own origin.
  * Refusals answer 403 `forbidden` and record `origin.rejected`.
  */
 export function sameOriginCheck(deps: RouteDeps, request: Request): void {
@@ -53,7 +72,7 @@ export function sameOriginCheck(deps: RouteDeps, request: Request): void {
   } else {
     const origin = request.headers.get("origin");
     if (origin === null || origin === "null") why = "origin_missing";
-    else if (!deps.config.allowedHosts.includes(hostOf(origin, true) ?? "")) why = "origin";
+    else if (!isOwnOrigin(deps, request, origin)) why = "origin";
   }
   if (why === null) return;
   try {

@@ -60,11 +60,16 @@ describe("CSRF: every state-changing /api route refuses cross-site requests", ()
     expect(r.status).toBe(403);
   });
 
-  test("same-origin requests pass: Sec-Fetch-Site same-origin or none, or an allowed Origin alone", async () => {
-    for (const headers of [{ "sec-fetch-site": "same-origin" }, { "sec-fetch-site": "none" }, { origin: "http://localhost:7433" }] as Record<string, string>[]) {
+  test("same-origin requests pass: Sec-Fetch-Site same-origin or none, or the server's own Origin alone", async () => {
+    for (const headers of [{ "sec-fetch-site": "same-origin" }, { "sec-fetch-site": "none" }, { origin: "http://127.0.0.1:7433" }] as Record<string, string>[]) {
       const r = await app.request("/api/projects/shop", { method: "PATCH", headers: { cookie, "content-type": "application/json", ...headers }, body: '{"name":"Shop"}' });
       expect(r.status).toBe(200);
     }
+  });
+
+  test("an Origin alone must be exactly the origin the request was sent to (localhost and 127.0.0.1 are different origins)", async () => {
+    const r = await app.request("/api/projects/shop", { method: "PATCH", headers: { cookie, "content-type": "application/json", origin: "http://localhost:7433" }, body: '{"name":"Shop"}' });
+    expect(r.status).toBe(403);
   });
 
   test("reads do not need an Origin (GET is safe)", async () => {

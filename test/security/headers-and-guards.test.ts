@@ -91,3 +91,34 @@ describe("session cookie quirks", () => {
     expect(await status(`railyard_session=${token.split(".").slice(0, 2).join(".")}.`)).toBe(401);
   });
 });
+
+describe("cross-site checks without Sec-Fetch-Site (older browsers)", () => {
+  test("an Origin on the same host but another port is another site: refused, nothing created", async () => {
+    const app = createTestApp();
+    try {
+      const { actor } = await seedUser(app, "developer");
+      const headers = await sessionHeaders(app, actor);
+      const { "sec-fetch-site": _omit, ...noFetchSite } = headers;
+      const other = await app.request("/api/keys", { method: "POST", headers: { ...noFetchSite, origin: "http://127.0.0.1:9999", "content-type": "application/json" }, body: JSON.stringify({ name: "x" }) });
+      expect(other.status).toBe(403);
+      const same = await app.request("/api/keys", { method: "POST", headers: { ...noFetchSite, origin: "http://127.0.0.1:7433", "content-type": "application/json" }, body: JSON.stringify({ name: "y" }) });
+      expect(same.status).toBe(201);
+      const list = await (await app.request("/api/keys", { headers })).json();
+      expect(JSON.stringify(list)).not.toContain('"name":"x"');
+    } finally {
+      app.dispose();
+    }
+  });
+
+  test("behind a proxy, the configured --public-url origin is accepted even though the Host differs", async () => {
+    const app = createTestApp({ host: "0.0.0.0", "public-url": "https://railyard.corp.example" });
+    try {
+      const { actor } = await seedUser(app, "developer");
+      const { "sec-fetch-site": _omit, cookie } = await sessionHeaders(app, actor);
+      const res = await app.request("http://railyard.corp.example:7433/api/keys", { method: "POST", headers: { cookie: cookie!, origin: "https://railyard.corp.example", "content-type": "application/json" }, body: JSON.stringify({ name: "z" }) });
+      expect(res.status).toBe(201);
+    } finally {
+      app.dispose();
+    }
+  });
+});
