@@ -61,6 +61,8 @@ export interface PublishedEvent {
   readonly runId: string | null;
   readonly projectId: string | null;
   readonly subject: string | null;
+  /** False for all but the last event a transaction committed (listeners that need only the head skip the rest). */
+  readonly lastInCommit?: boolean;
 }
 
 export function createEventBus(): EventBus {

@@ -20,7 +20,7 @@ export function transact<T>(ctx: Ctx, fn: (tx: Tx, record: Record) => T): T {
   );
   // Listeners (live updates, long polls, the head anchor) only ever see committed events.
   if (events.length > 0) ctx.store.afterCommit(() => {
-    for (const event of events) ctx.bus.publish(toPublished(event));
+    events.forEach((event, i) => ctx.bus.publish(toPublished(event, i === events.length - 1)));
   });
   return result;
 }

@@ -83,7 +83,8 @@ export function createAnchorWriter(options: { dataDir: string; auditKey: Uint8Ar
   if (frozen) logger.error({ anchor: ANCHOR_FILE }, "the audit trail does not match its head anchor; run railyard audit verify");
   const hashAt = db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, sql.placeholder("seq"))).prepare();
   return (event) => {
-    if (frozen) return;
+    // One anchor write per committed transaction: only its last event can be the head.
+    if (frozen || event.lastInCommit === false) return;
     if (event.seq <= lastSeq) {
       // Another process may have moved the anchor past us; only a chain that lost the anchored event is suspicious.
       const current = readAuditAnchor(dataDir, auditKey);

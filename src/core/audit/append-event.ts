@@ -159,6 +159,6 @@ export function appendEvent(tx: Tx, ctx: Pick<Ctx, "actor" | "clock" | "auditKey
   return event;
 }
 
-export function toPublished(e: StoredEvent): PublishedEvent {
-  return { seq: e.seq, at: e.at, type: e.type, runId: e.runId, projectId: e.projectId, subject: e.subject };
+export function toPublished(e: StoredEvent, lastInCommit = true): PublishedEvent {
+  return { seq: e.seq, at: e.at, type: e.type, runId: e.runId, projectId: e.projectId, subject: e.subject, lastInCommit };
 }
