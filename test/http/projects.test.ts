@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { auditEvents, moduleAccess, modules, projects } from "../../src/db/schema/index.ts";
 import type { Role } from "../../src/core/roles.ts";
-import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
+import { createTestApp, type TestApp } from "../support/app.ts";
 import { api } from "../support/http.ts";
 import { CANARY_PATH, seedCanaryProject } from "../support/projects.ts";
-import { sessionHeaders } from "../support/session-cookie.ts";
+import { signedInAs } from "../support/session-cookie.ts";
 
 let app: TestApp;
 beforeEach(() => {
@@ -13,10 +13,7 @@ beforeEach(() => {
 });
 afterEach(() => app.dispose());
 
-async function as(role: Role) {
-  const seeded = await seedUser(app, role);
-  return { ...seeded, headers: await sessionHeaders(app, seeded.actor) };
-}
+const as = (role: Role) => signedInAs(app, role);
 const eventTypes = () => app.store.read.select({ type: auditEvents.type }).from(auditEvents).all().map((e) => e.type);
 
 describe("/api/projects", () => {

@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { auditEvents, users } from "../../src/db/schema/index.ts";
 import type { Role } from "../../src/core/roles.ts";
-import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
+import { createTestApp, type TestApp } from "../support/app.ts";
 import { api } from "../support/http.ts";
-import { sessionHeaders } from "../support/session-cookie.ts";
+import { signedInAs } from "../support/session-cookie.ts";
 
 let app: TestApp;
 beforeEach(() => {
@@ -12,10 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => app.dispose());
 
-async function as(role: Role) {
-  const seeded = await seedUser(app, role);
-  return { ...seeded, headers: await sessionHeaders(app, seeded.actor) };
-}
+const as = (role: Role) => signedInAs(app, role);
 const events = (type: string) => app.store.read.select().from(auditEvents).where(eq(auditEvents.type, type)).all();
 
 describe("/api/setup", () => {
