@@ -36,13 +36,9 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   // Schema refusals are audit events (input.rejected) with field names only, never values.
   const recordRejectedInput = (request: Request, reason: string, fields: unknown): void => {
     const names = Array.isArray(fields) ? fields.slice(0, 20).map((f) => (typeof f === "string" && /^[\w.\-[\]]{1,100}$/.test(f) ? f : "?")) : [];
-    try {
-      recordRefusal(withActor(services, { kind: "system", clientAddress: clientAddress(request) }), "input.rejected", {
-        reason, fields: names, method: request.method, path: new URL(request.url).pathname.slice(0, 200),
-      });
-    } catch {
-      // The refusal stands whether or not it could be recorded.
-    }
+    recordRefusal(withActor(services, { kind: "system", clientAddress: clientAddress(request) }), "input.rejected", {
+      reason, fields: names, method: request.method, path: new URL(request.url).pathname.slice(0, 200),
+    });
   };
 
   const app = new Elysia()
@@ -80,11 +76,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   app.use(spaRoutes(deps.web));
 
   const refuseOrigin = (request: Request, why: string): Response => {
-    try {
-      recordRefusal(withActor(services, { kind: "system", clientAddress: clientAddress(request) }), "origin.rejected", { why, path: new URL(request.url).pathname });
-    } catch {
-      // Refusing does not depend on the audit write succeeding.
-    }
+    recordRefusal(withActor(services, { kind: "system", clientAddress: clientAddress(request) }), "origin.rejected", { why, path: new URL(request.url).pathname });
     return errorResponse("forbidden", "this host or origin is not allowed; use the server's configured address (see --public-url)");
   };
 

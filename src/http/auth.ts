@@ -75,11 +75,7 @@ export function sameOriginCheck(deps: RouteDeps, request: Request): void {
     else if (!isOwnOrigin(deps, request, origin)) why = "origin";
   }
   if (why === null) return;
-  try {
-    recordRefusal(withActor(deps.services, { kind: "system", clientAddress: clientAddress(request) }), "origin.rejected", { why, path: new URL(request.url).pathname, method: request.method });
-  } catch {
-    // Refusing does not depend on the audit write succeeding.
-  }
+  recordRefusal(withActor(deps.services, { kind: "system", clientAddress: clientAddress(request) }), "origin.rejected", { why, path: new URL(request.url).pathname, method: request.method });
   throw new AppError("forbidden", "cross-site request refused; send state-changing requests from the Railyard web app (same origin)");
 }
 

@@ -17,15 +17,6 @@ export function newId(prefix: IdPrefix): string {
   return `${prefix}_${body}`;
 }
 
-/** True when `value` has the shape of an id with the given prefix (used to validate inputs). */
-export function isId(prefix: IdPrefix, value: string): boolean {
-  if (value.length !== prefix.length + 1 + ID_BODY_LENGTH || !value.startsWith(`${prefix}_`)) return false;
-  for (let i = prefix.length + 1; i < value.length; i++) {
-    if (!ALPHABET.includes(value[i]!)) return false;
-  }
-  return true;
-}
-
 /** A regular expression source matching ids with the given prefix (for schemas). */
 export function idPattern(prefix: IdPrefix): RegExp {
   return new RegExp(`^${prefix}_[0-9A-Za-z]{${ID_BODY_LENGTH}}$`);

@@ -54,14 +54,9 @@ async function callTool(ctx: Ctx, name: string, args: unknown, signal: AbortSign
   } catch (error) {
     if (error instanceof AppError && error.code !== "internal") {
       ctx.metrics.toolCall(tool.name, "business_error", seconds());
-      if (error.code === "scanner_blocked") for (const kind of (error.details?.kinds as string[] | undefined) ?? []) ctx.metrics.scannerBlocked(kind);
       if (error.code === "invalid") {
-        try {
-          const fields = Array.isArray(error.details?.fields) ? (error.details.fields as string[]).slice(0, 20).map((f) => String(f).slice(0, 64)) : [];
-          recordRefusal(ctx, "input.rejected", { tool: tool.name, fields });
-        } catch {
-          // The refusal stands even if the audit write fails.
-        }
+        const fields = Array.isArray(error.details?.fields) ? (error.details.fields as string[]).slice(0, 20).map((f) => String(f).slice(0, 64)) : [];
+        recordRefusal(ctx, "input.rejected", { tool: tool.name, fields });
       }
       return textResult(`${error.code}: ${error.message}`, true);
     }

@@ -4,9 +4,16 @@ import type { EventMeta } from "./append-event.ts";
 
 type RefusalType = "origin.rejected" | "rate.limited" | "input.rejected" | "key.rejected" | "scanner.blocked";
 
-/** Records a refused request as an audit event of its own (kinds and ids only, never content). */
+/**
+ * Records a refused request as an audit event of its own (kinds and ids only, never content).
+ * Never throws: the refusal stands whether or not it could be recorded, so callers need no guard.
+ */
 export function recordRefusal(ctx: Ctx, type: RefusalType, meta: EventMeta, refs: { runId?: string | null; subject?: string | null } = {}): void {
-  transact(ctx, (_tx, record) => {
-    record({ type, meta, runId: refs.runId ?? null, subject: refs.subject ?? null });
-  });
+  try {
+    transact(ctx, (_tx, record) => {
+      record({ type, meta, runId: refs.runId ?? null, subject: refs.subject ?? null });
+    });
+  } catch (error) {
+    ctx.logger.error({ type, kind: (error as Error)?.name ?? "error" }, "could not record a refusal");
+  }
 }

@@ -29,11 +29,7 @@ function limiterFor(services: Services): KeyRateLimiter {
 }
 
 function reject(services: Services, clientAddress: string, reason: KeyRejection, keyId: string | null): never {
-  try {
-    recordRefusal(withActor(services, { kind: "system", clientAddress }), "key.rejected", { reason }, { subject: keyId });
-  } catch {
-    // The refusal stands even if the audit write fails.
-  }
+  recordRefusal(withActor(services, { kind: "system", clientAddress }), "key.rejected", { reason }, { subject: keyId });
   throw new AppError("unauthenticated", "a valid plugin key is required (Authorization: Bearer ryd_…); create one in the web app under Keys");
 }
 
@@ -62,11 +58,7 @@ export function authenticateKey(services: Services, presented: string | null, cl
   const decision = limiterFor(services).hit(row.id, now);
   if (!decision.allowed) {
     if (decision.firstRefusal) {
-      try {
-        recordRefusal(withActor(services, actor), "rate.limited", { limit: "key_per_minute", perMinute: services.options.keyRateLimitPerMinute }, { subject: row.id });
-      } catch {
-        // The refusal stands even if the audit write fails.
-      }
+      recordRefusal(withActor(services, actor), "rate.limited", { limit: "key_per_minute", perMinute: services.options.keyRateLimitPerMinute }, { subject: row.id });
     }
     throw new AppError("rate_limited", `this key made more than ${services.options.keyRateLimitPerMinute} requests in a minute; retry in ${decision.retryAfterSeconds} seconds`, { retryAfterSeconds: decision.retryAfterSeconds });
   }
