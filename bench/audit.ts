@@ -17,13 +17,13 @@ const PER_COMMIT = Number(process.env.BENCH_PER_COMMIT ?? 1000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 2000);
 const ROUNDS = 3;
 
-function railyard(anchor: boolean): { ctx: Ctx; done: () => void } {
+async function railyard(anchor: boolean): Promise<{ ctx: Ctx; done: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "railyard-bench-"));
   const config = loadConfig(extractFlags(["--data-dir", dir]).flags, {}, dir);
-  const { services } = createServices({ config, logger: createLogger("silent") });
+  const { services } = await createServices({ config, logger: createLogger("silent") });
   // Without the anchor: the same services with a bus that has no listener.
   const ctx = withActor(anchor ? services : { ...services, bus: { publish: () => {}, subscribe: () => () => {} } }, SYSTEM);
-  return { ctx, done: () => { services.store.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return { ctx, done: async () => { await services.store.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 function raw(): { insert: (i: number) => void; batch: (n: number, start: number) => void; done: () => void } {
@@ -48,9 +48,9 @@ function raw(): { insert: (i: number) => void; batch: (n: number, start: number)
   };
 }
 
-function rate(n: number, fn: () => void): number {
+async function rate(n: number, fn: () => unknown): Promise<number> {
   const t0 = performance.now();
-  fn();
+  await fn();
   return n / ((performance.now() - t0) / 1000);
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -61,20 +61,21 @@ const results: Record<Figure, number[]> = { rawCommit: [], realCommit: [], realC
 for (let round = 0; round < ROUNDS; round++) {
   const r = raw();
   let seq = 0;
-  results.rawCommit.push(rate(PER_COMMIT, () => { for (let i = 0; i < PER_COMMIT; i++) r.insert(++seq); }));
-  results.rawBatch.push(rate(BATCH, () => { r.batch(BATCH, seq + 1); seq += BATCH; }));
+  results.rawCommit.push(await rate(PER_COMMIT, () => { for (let i = 0; i < PER_COMMIT; i++) r.insert(++seq); }));
+  results.rawBatch.push(await rate(BATCH, () => { r.batch(BATCH, seq + 1); seq += BATCH; }));
   r.done();
   for (const anchor of [true, false]) {
-    const { ctx, done } = railyard(anchor);
-    const commit = rate(PER_COMMIT, () => {
-      for (let i = 0; i < PER_COMMIT; i++) transact(ctx, (_tx, record) => record({ type: "scope.served", subject: `s${i}`, meta: { n: i } }));
+    const { ctx, done } = await railyard(anchor);
+    // One awaited transaction after another: each its own commit, as with one writer at a time.
+    const commit = await rate(PER_COMMIT, async () => {
+      for (let i = 0; i < PER_COMMIT; i++) await transact(ctx, (_tx, record) => record({ type: "scope.served", subject: `s${i}`, meta: { n: i } }));
     });
-    const batch = rate(BATCH, () => transact(ctx, (_tx, record) => {
-      for (let i = 0; i < BATCH; i++) record({ type: "scope.served", subject: `s${i}`, meta: { n: i } });
+    const batch = await rate(BATCH, () => transact(ctx, async (_tx, record) => {
+      for (let i = 0; i < BATCH; i++) await record({ type: "scope.served", subject: `s${i}`, meta: { n: i } });
     }));
     results[anchor ? "realCommit" : "realCommitNoAnchor"].push(commit);
     results[anchor ? "realBatch" : "realBatchNoAnchor"].push(batch);
-    done();
+    await done();
   }
 }
 

@@ -5,7 +5,10 @@ import { createAnchorWriter } from "./core/audit/anchor.ts";
 import { createEventBus, SYSTEM, withActor, type Services } from "./core/context.ts";
 import { ensureDefaultRunbook } from "./core/runbook/ensure-default-runbook.ts";
 import { prepareDataDir, loadSecrets } from "./db/data-dir.ts";
-import { openStore, type Store } from "./db/store.ts";
+import { openStore, type StoreOptions } from "./db/store.ts";
+import type { Store } from "./core/store.ts";
+import { KeyRateLimiter } from "./core/key/rate-limiter.ts";
+import { createDummyPasswordHash } from "./core/user/password.ts";
 import { createHttpApp, type HttpApp } from "./http/app.ts";
 import { apiRouters } from "./http/routes/index.ts";
 import { WEB_ASSETS } from "./http/web-assets.generated.ts";
@@ -23,22 +26,22 @@ export interface App {
   readonly store: Store;
   /** Migrations applied by this start (empty when the database was current). */
   readonly migrationsApplied: readonly string[];
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface AppOptions {
   readonly config: Config;
   readonly logger: Logger;
   readonly clock?: Clock;
-  /** Batch concurrent writes into one commit (the server turns this on; see StoreOptions). */
-  readonly groupCommit?: boolean;
+  /** Store hooks for tests (see StoreOptions). */
+  readonly storeOptions?: StoreOptions;
 }
 
 /** Opens the data dir and database and builds the services (what every command needs). */
-export function createServices({ config, logger, clock = systemClock, groupCommit = false }: AppOptions): { services: Services; migrationsApplied: string[] } {
+export async function createServices({ config, logger, clock = systemClock, storeOptions }: AppOptions): Promise<{ services: Services; migrationsApplied: string[] }> {
   prepareDataDir(config.dataDir);
   const secrets = loadSecrets(config.dataDir);
-  const { store, migrationsApplied } = openStore(config.dataDir, { groupCommit });
+  const { store, migrationsApplied } = openStore(config.dataDir, storeOptions);
   const services: Services = Object.freeze({
     store,
     clock,
@@ -47,6 +50,8 @@ export function createServices({ config, logger, clock = systemClock, groupCommi
     sessionKey: secrets.sessionKey,
     scan,
     bus: createEventBus(),
+    keyRateLimiter: new KeyRateLimiter(config.keyRateLimit),
+    dummyPasswordHash: createDummyPasswordHash(),
     metrics: createMetrics({
       auditEvents: () => countAuditEvents(store.read),
       databaseBytes: () => store.sizeBytes(),
@@ -56,14 +61,14 @@ export function createServices({ config, logger, clock = systemClock, groupCommi
       keyRateLimitPerMinute: config.keyRateLimit,
     }),
   });
-  services.bus.subscribe(createAnchorWriter({ dataDir: config.dataDir, auditKey: secrets.auditKey, db: store.read, logger }));
+  services.bus.subscribe(await createAnchorWriter({ file: store.anchor, auditKey: secrets.auditKey, db: store.read, logger }));
   return { services, migrationsApplied };
 }
 
 /** Opens the data dir and database, builds every service and the HTTP surface. */
-export function createApp(options: AppOptions): App {
-  const { services, migrationsApplied } = createServices(options);
-  ensureDefaultRunbook({ ctx: withActor(services, SYSTEM) });
+export async function createApp(options: AppOptions): Promise<App> {
+  const { services, migrationsApplied } = await createServices(options);
+  await ensureDefaultRunbook({ ctx: withActor(services, SYSTEM) });
   const http = createHttpApp({
     services,
     config: options.config,

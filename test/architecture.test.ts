@@ -39,8 +39,8 @@ function violations(predicate: (imp: Import) => boolean): string[] {
   return all.filter(predicate).map((i) => `${i.file} imports ${i.specifier}`);
 }
 
-describe("module boundaries", () => {
-  test("the import reader sees static, type-only and dynamic imports", () => {
+describe("module boundaries", async () => {
+  test("the import reader sees static, type-only and dynamic imports", async () => {
     const found = importsOf("src/x.ts", 'import a from "./a.ts";\nimport type { B } from "../b.ts";\nexport * from "./c.ts";\nconst d = await import("./d.ts");');
     expect(found.map((i) => [i.specifier, i.typeOnly])).toEqual([["./a.ts", false], ["../b.ts", true], ["./c.ts", false], ["./d.ts", false]]);
   });
@@ -59,9 +59,21 @@ describe("module boundaries", () => {
     expect(violations((i) => layer(i.file) === "core" && (resolvesInto(i, "http") || resolvesInto(i, "mcp") || resolvesInto(i, "cli")))).toEqual([]);
   });
 
-  test("only db imports bun:sqlite; only db and core import drizzle-orm", () => {
+  test("only db imports bun:sqlite and drizzle-orm", () => {
     expect(violations((i) => i.specifier === "bun:sqlite" && layer(i.file) !== "db")).toEqual([]);
-    expect(violations((i) => isPkg(i, "drizzle-orm") && !["db", "core"].includes(layer(i.file)))).toEqual([]);
+    expect(violations((i) => isPkg(i, "drizzle-orm") && layer(i.file) !== "db")).toEqual([]);
+  });
+
+  test("core is driver-free: no drizzle-orm, no node:fs, nothing from db (the Store port in core/store.ts is all it sees)", () => {
+    expect(violations((i) => layer(i.file) === "core" && (isPkg(i, "drizzle-orm") || i.specifier === "node:fs" || i.specifier === "node:fs/promises" || i.specifier === "fs" || resolvesInto(i, "db")))).toEqual([]);
+  });
+
+  test("no module-level mutable maps in core, http or mcp (stateful services are built in app.ts and passed in)", () => {
+    const offenders = files.filter((f) => ["core", "http", "mcp"].includes(layer(f))).flatMap((f) =>
+      readFileSync(join(root, f), "utf8").split("\n")
+        .filter((line) => /^(?:export\s+)?(?:const|let|var)\s+\w+(?:\s*:\s*([^=]+))?=\s*new\s+(?:Weak)?Map\b/.test(line) && !/:\s*Readonly(?:Map)</.test(line))
+        .map((line) => `${f}: ${line.trim().slice(0, 80)}`));
+    expect(offenders).toEqual([]);
   });
 
   test("only http imports elysia and only mcp imports the MCP SDK; they do not import each other", () => {

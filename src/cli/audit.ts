@@ -43,11 +43,11 @@ export const auditCommand: Command = async (argv, io) => {
     io.stderr(`railyard audit ${sub}: unexpected argument ${positional[0]}\n`);
     return 2;
   }
-  const { services } = createServices({ config, logger: createLogger("warn") });
+  const { services } = await createServices({ config, logger: createLogger("warn") });
   const ctx = withActor(services, SYSTEM);
   try {
     if (sub === "verify") {
-      const result = verifyAuditChain({ ctx, dataDir: config.dataDir });
+      const result = await verifyAuditChain({ ctx });
       if (result.intact) {
         const range = result.count === 0 ? "no events" : `${result.count} events, seq ${result.firstSeq} to ${result.lastSeq}`;
         io.stdout(`audit trail intact: ${range}; head anchor ${result.anchor.replace("_", " ")}\n`);
@@ -61,8 +61,8 @@ export const auditCommand: Command = async (argv, io) => {
       const value = options.get(name);
       if (typeof value === "string") input[name] = value;
     }
-    const exported = exportAudit({ ctx, input });
-    for (const chunk of exported.chunks) io.stdout(chunk);
+    const exported = await exportAudit({ ctx, input });
+    for await (const chunk of exported.chunks) io.stdout(chunk);
     return 0;
   } catch (error) {
     if (error instanceof AppError) {
@@ -71,6 +71,6 @@ export const auditCommand: Command = async (argv, io) => {
     }
     throw error;
   } finally {
-    services.store.close();
+    await services.store.close();
   }
 };

@@ -70,13 +70,13 @@ export const backupCommand: Command = async (argv, io) => {
     io.stderr("railyard backup: write the backup outside the data dir (a backup next to the data protects nothing)\n");
     return 1;
   }
-  const { services } = createServices({ config, logger: createLogger("warn") });
+  const { services } = await createServices({ config, logger: createLogger("warn") });
   try {
-    services.store.backupTo(file);
+    await services.store.backupTo(file);
     chmodSync(file, 0o600);
     const bytes = statSync(file).size;
     try {
-      transact(withActor(services, SYSTEM), (_tx, record) => record({ type: "backup.created", subject: basename(file).slice(0, 200), meta: { bytes } }));
+      await transact(withActor(services, SYSTEM), (_tx, record) => record({ type: "backup.created", subject: basename(file).slice(0, 200), meta: { bytes } }));
     } catch (error) {
       rmSync(file, { force: true });
       throw error;
@@ -88,7 +88,7 @@ export const backupCommand: Command = async (argv, io) => {
     );
     return 0;
   } finally {
-    services.store.close();
+    await services.store.close();
   }
 };
 
@@ -162,21 +162,21 @@ export const restoreCommand: Command = async (argv, io) => {
   copyFileSync(file, created[0]!);
   chmodSync(created[0]!, 0o600);
   writeFileSync(created[1]!, Buffer.from(key).toString("base64") + "\n", { mode: 0o600 });
-  const { services } = createServices({ config, logger: createLogger("warn") });
+  const { services } = await createServices({ config, logger: createLogger("warn") });
   try {
-    const result = verifyAudit(services.store.read, services.auditKey);
+    const result = await verifyAudit(services.store.read, services.auditKey);
     if (!result.intact) {
-      services.store.close();
+      await services.store.close();
       undo();
       io.stderr(`railyard restore: the backup's audit trail does not verify with this key (broken at seq ${result.brokenAt}: ${result.reason}); nothing restored\n`);
       return 1;
     }
-    transact(withActor(services, SYSTEM), (_tx, record) => record({ type: "backup.restored", subject: basename(file).slice(0, 200), meta: { events: result.count, lastSeq: result.lastSeq } }));
-    services.store.close();
+    await transact(withActor(services, SYSTEM), (_tx, record) => record({ type: "backup.restored", subject: basename(file).slice(0, 200), meta: { events: result.count, lastSeq: result.lastSeq } }));
+    await services.store.close();
     io.stdout(`restored ${file} into ${dataDir}: audit trail intact (${result.count} events). Start with: railyard serve --data-dir ${dataDir}\n`);
     return 0;
   } catch (error) {
-    services.store.close();
+    await services.store.close();
     undo();
     throw error;
   }

@@ -39,16 +39,16 @@ export const keysCommand: Command = async (argv, io) => {
     throw error;
   }
   const { config, options } = parsed;
-  const { services } = createServices({ config, logger: createLogger("warn") });
+  const { services } = await createServices({ config, logger: createLogger("warn") });
   try {
     const ctx = withActor(services, SYSTEM);
-    const user = findUserByEmail(services.store.read, String(options.get("email")));
+    const user = await findUserByEmail(services.store.read, String(options.get("email")));
     if (!user) {
       io.stderr("railyard keys create: no user with this email (create one with railyard users create)\n");
       return 1;
     }
     const days = options.get("expires-days");
-    const created = createKey({ ctx, input: { userId: user.id, name: options.get("name"), ...(days !== undefined ? { expiresDays: Number(days) } : {}) } });
+    const created = await createKey({ ctx, input: { userId: user.id, name: options.get("name"), ...(days !== undefined ? { expiresDays: Number(days) } : {}) } });
     io.stdout(`${created.key}\n`);
     io.stderr(`created key ${created.id} "${created.name}" for ${user.email}${created.expiresAt !== null ? `, expires ${new Date(created.expiresAt).toISOString()}` : ""}; it is shown only this once\n`);
     return 0;
@@ -59,6 +59,6 @@ export const keysCommand: Command = async (argv, io) => {
     }
     throw error;
   } finally {
-    services.store.close();
+    await services.store.close();
   }
 };

@@ -40,7 +40,7 @@ export const usersCommand: Command = async (argv, io) => {
     return 2;
   }
   const password = (await readAll(io.stdin())).replace(/\r?\n$/, "");
-  const { services } = createServices({ config, logger: createLogger("warn") });
+  const { services } = await createServices({ config, logger: createLogger("warn") });
   try {
     const user = await createUser({
       ctx: withActor(services, SYSTEM),
@@ -55,6 +55,6 @@ export const usersCommand: Command = async (argv, io) => {
     }
     throw error;
   } finally {
-    services.store.close();
+    await services.store.close();
   }
 };

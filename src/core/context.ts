@@ -1,8 +1,9 @@
 import type { Logger } from "pino";
-import type { Store } from "../db/store.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import type { Clock } from "../lib/time.ts";
+import type { KeyRateLimiter } from "./key/rate-limiter.ts";
 import type { Role } from "./roles.ts";
+import type { Store } from "./store.ts";
 
 /** Who is acting: a person (session), an agent (plugin key, acting for its user), or the system. */
 export type Actor =
@@ -31,6 +32,10 @@ export interface Services {
   readonly sessionKey: Uint8Array;
   readonly scan: (text: string) => readonly ScanFinding[];
   readonly bus: EventBus;
+  /** Per-key request budgets (one per running app, built by the composition root). */
+  readonly keyRateLimiter: KeyRateLimiter;
+  /** A bcrypt hash of a random password (computed once per app), checked for unknown accounts at sign-in. */
+  readonly dummyPasswordHash: () => Promise<string>;
   /** Counters and latencies for /metrics (recorded by the edges). */
   readonly metrics: Metrics;
   readonly options: {
@@ -61,6 +66,8 @@ export interface PublishedEvent {
   readonly runId: string | null;
   readonly projectId: string | null;
   readonly subject: string | null;
+  /** The event's chain hash (the head anchor follows it). */
+  readonly hash: string;
   /** False for all but the last event a transaction committed (listeners that need only the head skip the rest). */
   readonly lastInCommit?: boolean;
 }

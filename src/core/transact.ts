@@ -1,26 +1,62 @@
-import type { Tx } from "../db/store.ts";
 import { appendEvent, toPublished, type EventInput, type StoredEvent } from "./audit/append-event.ts";
 import type { Ctx } from "./context.ts";
+import type { AppError } from "./errors.ts";
+import type { Tx } from "./store.ts";
 
 /** Records an audit event in the current transaction. */
-export type Record = (event: EventInput) => StoredEvent;
+export type Record = (event: EventInput) => Promise<StoredEvent>;
+
+/**
+ * A refusal raised inside a write: the transaction keeps its audit events and nothing else.
+ * Thrown by `refuse()`; `transact` rolls the verb's changes back, records the events, commits, and
+ * then throws `error` to the caller.
+ */
+export class Refusal extends Error {
+  constructor(readonly error: AppError, readonly events: readonly EventInput[], readonly keep: ((tx: Tx, record: Record) => Promise<void>) | null = null) {
+    super(error.message);
+    this.name = "Refusal";
+  }
+}
+
+/** Refuses the current write: `events` are committed (and nothing else the write did), then `error` is thrown. */
+export function refuse(error: AppError, ...events: EventInput[]): never {
+  throw new Refusal(error, events);
+}
+
+/**
+ * Like `refuse`, for a refusal that is itself a finding: after the rollback, `keep` runs in the same
+ * transaction (records that must outlive the refusal with their events, e.g. a gate-skip drift
+ * signal), then `events` are recorded.
+ */
+export function refuseKeeping(error: AppError, keep: (tx: Tx, record: Record) => Promise<void>, ...events: EventInput[]): never {
+  throw new Refusal(error, events, keep);
+}
 
 /**
  * Runs `fn` as one write transaction with an audit recorder. The events and the change commit
- * together (fail-closed); committed events are then published for live updates.
+ * together (fail-closed), and the promise settles only after the commit is durable; committed
+ * events are then published for live updates. A `refuse()` inside `fn` commits its events only.
  */
-export function transact<T>(ctx: Ctx, fn: (tx: Tx, record: Record) => T): T {
+export async function transact<T>(ctx: Ctx, fn: (tx: Tx, record: Record) => Promise<T>): Promise<T> {
   const events: StoredEvent[] = [];
-  const result = ctx.store.write((tx) =>
-    fn(tx, (input) => {
-      const event = appendEvent(tx, ctx, input);
+  const outcome = await ctx.store.write(async (tx): Promise<{ ok: T } | { refused: AppError }> => {
+    const record: Record = async (input) => {
+      const event = await appendEvent(tx, ctx, input);
       events.push(event);
       return event;
-    }),
-  );
-  // Listeners (live updates, long polls, the head anchor) only ever see committed events.
-  if (events.length > 0) ctx.store.afterCommit(() => {
-    events.forEach((event, i) => ctx.bus.publish(toPublished(event, i === events.length - 1)));
+    };
+    try {
+      return { ok: await tx.savepoint(() => fn(tx, record)) };
+    } catch (error) {
+      events.length = 0;
+      if (!(error instanceof Refusal)) throw error;
+      if (error.keep) await error.keep(tx, record);
+      for (const input of error.events) await record(input);
+      return { refused: error.error };
+    }
   });
-  return result;
+  // Listeners (live updates, long polls, the head anchor) only ever see committed events.
+  events.forEach((event, i) => ctx.bus.publish(toPublished(event, i === events.length - 1)));
+  if ("refused" in outcome) throw outcome.refused;
+  return outcome.ok;
 }

@@ -1,51 +1,22 @@
-import type { Database } from "bun:sqlite";
+import type { Database, Statement } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
-import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { closeSync, constants, existsSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import type { Queries, Store, Tx } from "../core/store.ts";
 import { DATABASE_FILE, openDatabase } from "./client.ts";
 import { migrate, pendingMigrations } from "./migrate.ts";
+import { createQueries } from "./queries/index.ts";
+import type { SqliteDb } from "./queries/sqlite-db.ts";
 import * as schema from "./schema/index.ts";
 
-export type Schema = typeof schema;
-/** A query handle: drizzle's dialect-neutral SQLite builder, never bun:sqlite itself. */
-export type Db = BaseSQLiteDatabase<"sync", unknown, Schema>;
-/** The handle a write transaction receives. */
-export type Tx = Db;
-
-/**
- * The storage seam. Reads go through `read` (a read-only connection, so a write that bypasses the
- * write path fails loudly); every write goes through `write`, one BEGIN IMMEDIATE transaction per
- * call. Because writes are synchronous and funnelled here, they are serialised without lost updates
- * and could be batched (group commit) without touching callers.
- */
-export interface Store {
-  /**
-   * The query handle for reads: a read-only connection (so a write that bypasses the write path
-   * fails loudly), or, while a group commit is pending, the writer, so a request reads its own writes.
-   */
-  readonly read: Db;
-  /** Runs `fn` (synchronous) in the write transaction; throws roll back `fn`'s changes only. */
-  write<T>(fn: (tx: Tx) => T): T;
-  /** Resolves when every write made so far is durable (committed and synced). */
-  durable(): Promise<void>;
-  /** Runs `fn` once the writes made so far are committed (at once when nothing is pending). */
-  afterCommit(fn: () => void): void;
-  /** Whether the database answers and every embedded migration is applied. */
-  ready(): boolean;
-  /** Size of the database files in bytes. */
-  sizeBytes(): number;
-  /** Online, consistent copy of the database into `file` (VACUUM INTO). */
-  backupTo(file: string): void;
-  close(): void;
-}
+export type { Store, Tx } from "../core/store.ts";
 
 export interface StoreOptions {
   /**
-   * Group commit: writes made during one turn of the event loop share one transaction and one
-   * fsync, committed on the next turn. Callers must await `durable()` before acknowledging a
-   * write (the HTTP edge does). Off by default, so direct calls commit at once.
+   * Awaited just before each COMMIT (tests slow commits down with it to prove that no answer
+   * leaves before its write is durable). Never set in production.
    */
-  readonly groupCommit?: boolean;
+  readonly beforeCommit?: () => Promise<void> | void;
 }
 
 export interface OpenStoreResult {
@@ -53,126 +24,189 @@ export interface OpenStoreResult {
   migrationsApplied: string[];
 }
 
+/** The file, in the data dir, that holds the audit head anchor (see core/audit/anchor.ts). */
+export const ANCHOR_FILE = "audit.head";
+
 /** Opens (creating if needed) the database in `dataDir`, applies migrations, returns the store. */
 export function openStore(dataDir: string, options: StoreOptions = {}): OpenStoreResult {
   const path = join(dataDir, DATABASE_FILE);
-  const writer = openDatabase(path);
+  const prepared = { count: 0 };
+  const writer = counting(openDatabase(path), prepared);
   const migrationsApplied = migrate(writer);
-  const reader = openDatabase(path, { readonly: true });
-  return { store: createStore(writer, reader, options.groupCommit ?? false), migrationsApplied };
+  const reader = counting(openDatabase(path, { readonly: true }), prepared);
+  return { store: createStore(dataDir, writer, reader, prepared, options), migrationsApplied };
 }
 
-function createStore(writer: Database, reader: Database, groupCommit: boolean): Store {
-  const writeDb = drizzle({ client: writer, schema }) as unknown as Db;
-  const readDb = drizzle({ client: reader, schema }) as unknown as Db;
-  let closed = false;
-  /** Nesting depth of write() calls (savepoints). */
-  let depth = 0;
-  let savepoints = 0;
-  /** The open group-commit batch: its completion promise and what runs after it commits. */
-  let batch: { done: Promise<void>; resolve: () => void; reject: (e: unknown) => void; after: (() => void)[] } | null = null;
+/** Counts statement compilations on a connection (bun:sqlite compiles in prepare() and query()). */
+function counting(db: Database, prepared: { count: number }): Database {
+  const prepare = db.prepare.bind(db);
+  const query = db.query.bind(db);
+  db.prepare = ((...args: Parameters<Database["prepare"]>) => {
+    prepared.count++;
+    return prepare(...args);
+  }) as Database["prepare"];
+  db.query = ((...args: Parameters<Database["query"]>) => {
+    prepared.count++;
+    return query(...args);
+  }) as Database["query"];
+  return db;
+}
 
-  const commitBatch = (): void => {
-    const current = batch;
-    if (!current) return;
-    batch = null;
+interface Job {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Settled = { job: Job; ok: true; value: unknown } | { job: Job; ok: false; error: unknown };
+
+// Bounds one group commit, so a flood of writers still sees commits (and answers) regularly.
+const MAX_BATCH = 256;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The SQLite store. Writes run one at a time on the writer connection, each in a savepoint of an
+ * open BEGIN IMMEDIATE transaction; the transaction commits (one fsync) once no write is waiting
+ * (or MAX_BATCH ran), and only then does each write's promise settle: group commit, with every
+ * answer waiting for durability by construction. Reads use a read-only connection, which sees
+ * only committed data.
+ */
+function createStore(dataDir: string, writer: Database, reader: Database, prepared: { count: number }, options: StoreOptions): Store {
+  const writeDb = drizzle({ client: writer, schema }) as unknown as SqliteDb;
+  const readDb = drizzle({ client: reader, schema }) as unknown as SqliteDb;
+  const statement = (text: string): Statement => writer.prepare(text);
+  const begin = statement("BEGIN IMMEDIATE");
+  const commit = statement("COMMIT");
+  const rollback = statement("ROLLBACK");
+  const savepoint = statement("SAVEPOINT w");
+  const release = statement("RELEASE w");
+  const rollbackTo = statement("ROLLBACK TO w");
+  const pageBytes = reader.prepare("SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()");
+  const ping = reader.prepare("SELECT 1");
+
+  const inSavepoint = async <T>(fn: () => Promise<T>): Promise<T> => {
+    savepoint.run();
+    let value: T;
     try {
-      writer.run("COMMIT");
+      value = await fn();
     } catch (error) {
-      try {
-        writer.run("ROLLBACK");
-      } catch {
-        // Already rolled back by SQLite.
-      }
-      current.reject(error);
-      return;
+      rollbackTo.run();
+      release.run();
+      throw error;
     }
-    current.resolve();
-    for (const fn of current.after) fn();
+    release.run();
+    return value;
   };
 
-  const openBatch = () => {
-    writer.run("BEGIN IMMEDIATE");
-    let resolve!: () => void;
-    let reject!: (e: unknown) => void;
-    const done = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    // Awaited by the edge; an unobserved failure must not crash the process.
-    done.catch(() => {});
-    batch = { done, resolve, reject, after: [] };
-    setImmediate(commitBatch);
+  const tx: Tx = { ...createQueries(writeDb), savepoint: inSavepoint };
+  const read: Queries = createQueries(readDb);
+
+  const jobs: Job[] = [];
+  let draining: Promise<void> | null = null;
+  let closed = false;
+
+  const runBatch = async (): Promise<void> => {
+    const settled: Settled[] = [];
+    let failure: { error: unknown } | null = null;
+    begin.run();
+    try {
+      while (settled.length < MAX_BATCH) {
+        let job = jobs.shift();
+        if (!job) {
+          // Let the writes that other requests started in this turn share the commit.
+          await nextTurn();
+          job = jobs.shift();
+          if (!job) break;
+        }
+        try {
+          settled.push({ job, ok: true, value: await inSavepoint(() => job.fn(tx)) });
+        } catch (error) {
+          settled.push({ job, ok: false, error });
+        }
+      }
+      await options.beforeCommit?.();
+      commit.run();
+    } catch (error) {
+      failure = { error };
+      try {
+        rollback.run();
+      } catch {
+        // SQLite already rolled the transaction back.
+      }
+    }
+    for (const s of settled) {
+      if (failure) s.job.reject(failure.error);
+      else if (s.ok) s.job.resolve(s.value);
+      else s.job.reject(s.error);
+    }
   };
+
+  const drain = async (): Promise<void> => {
+    try {
+      while (jobs.length > 0) await runBatch();
+    } finally {
+      draining = null;
+    }
+  };
+
+  const idle = async (): Promise<void> => {
+    while (draining) await draining;
+  };
+
+  const anchorPath = join(dataDir, ANCHOR_FILE);
+  // Fixed length, so each update is one positioned write of one small block over the previous
+  // record: a reader never sees a truncated file.
+  const ANCHOR_RECORD_BYTES = 256;
 
   return {
-    get read() {
-      return batch ? writeDb : readDb;
+    read,
+    write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      if (closed) return Promise.reject(new Error("store is closed"));
+      return new Promise<T>((resolve, reject) => {
+        jobs.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+        draining ??= drain();
+      });
     },
-    write<T>(fn: (tx: Tx) => T): T {
-      if (closed) throw new Error("store is closed");
-      const outermost = depth === 0;
-      const standalone = outermost && !groupCommit;
-      if (standalone) writer.run("BEGIN IMMEDIATE");
-      else if (outermost && !batch) openBatch();
-      const savepoint = standalone ? null : `w${++savepoints}`;
-      if (savepoint) writer.run(`SAVEPOINT ${savepoint}`);
-      depth++;
-      let result: T;
-      try {
-        result = fn(writeDb);
-        if (result instanceof Promise) throw new Error("write functions must be synchronous");
-      } catch (error) {
-        depth--;
-        if (savepoint) {
-          writer.run(`ROLLBACK TO ${savepoint}`);
-          writer.run(`RELEASE ${savepoint}`);
-        }
-        if (standalone) writer.run("ROLLBACK");
-        throw error;
-      }
-      depth--;
-      if (savepoint) writer.run(`RELEASE ${savepoint}`);
-      if (standalone) {
+    anchor: {
+      load(): string | null {
+        if (!existsSync(anchorPath)) return null;
+        return readFileSync(anchorPath, "utf8");
+      },
+      save(record: string): void {
+        // Not "w": truncating first would leave an empty file for a reader in between.
+        const fd = openSync(anchorPath, constants.O_RDWR | constants.O_CREAT, 0o600);
         try {
-          writer.run("COMMIT");
-        } catch (error) {
-          writer.run("ROLLBACK");
-          throw error;
+          writeSync(fd, Buffer.from(record.padEnd(ANCHOR_RECORD_BYTES - 1, " ").slice(0, ANCHOR_RECORD_BYTES - 1) + "\n"), 0, ANCHOR_RECORD_BYTES, 0);
+        } finally {
+          closeSync(fd);
         }
-      }
-      return result;
+      },
     },
-    durable(): Promise<void> {
-      return batch ? batch.done : Promise.resolve();
-    },
-    afterCommit(fn: () => void): void {
-      if (batch) batch.after.push(fn);
-      else fn();
-    },
-    ready(): boolean {
+    async ready(): Promise<boolean> {
       if (closed) return false;
       try {
-        reader.query("SELECT 1").get();
+        ping.get();
         return pendingMigrations(reader).length === 0;
       } catch {
         return false;
       }
     },
-    sizeBytes(): number {
-      const row = reader.query<{ size: number }, []>(
-        "SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()",
-      ).get();
-      return row?.size ?? 0;
+    async sizeBytes(): Promise<number> {
+      return (pageBytes.get() as { size: number } | null)?.size ?? 0;
     },
-    backupTo(file: string): void {
-      commitBatch();
+    async backupTo(file: string): Promise<void> {
+      // Re-checked right before VACUUM (which cannot run inside a transaction): a write that
+      // started while idle() resolved would have opened one.
+      do await idle();
+      while (draining);
       writer.run("VACUUM INTO ?", [file]);
     },
-    close(): void {
+    statementsPrepared: () => prepared.count,
+    async close(): Promise<void> {
       if (closed) return;
-      commitBatch();
       closed = true;
+      await idle();
       reader.close();
       // A clean close checkpoints the WAL into the main file.
       writer.run("PRAGMA wal_checkpoint(TRUNCATE)");

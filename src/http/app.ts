@@ -34,26 +34,26 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   const allowed = new Set(config.allowedHosts);
 
   // Schema refusals are audit events (input.rejected) with field names only, never values.
-  const recordRejectedInput = (request: Request, reason: string, fields: unknown): void => {
+  const recordRejectedInput = (request: Request, reason: string, fields: unknown): Promise<void> => {
     const names = Array.isArray(fields) ? fields.slice(0, 20).map((f) => (typeof f === "string" && /^[\w.\-[\]]{1,100}$/.test(f) ? f : "?")) : [];
-    recordRefusal(withActor(services, { kind: "system", clientAddress: clientAddress(request) }), "input.rejected", {
+    return recordRefusal(withActor(services, { kind: "system", clientAddress: clientAddress(request) }), "input.rejected", {
       reason, fields: names, method: request.method, path: new URL(request.url).pathname.slice(0, 200),
     });
   };
 
   const app = new Elysia()
-    .onError(({ error, code, request }) => {
+    .onError(async ({ error, code, request }) => {
       if (error instanceof AppError) {
-        if (error.code === "invalid") recordRejectedInput(request, "schema", error.details?.fields);
+        if (error.code === "invalid") await recordRejectedInput(request, "schema", error.details?.fields);
         return appErrorResponse(error);
       }
       if (code === "NOT_FOUND") return errorResponse("not_found", "no such route");
       if (code === "PARSE") {
-        recordRejectedInput(request, "parse", undefined);
+        await recordRejectedInput(request, "parse", undefined);
         return errorResponse("invalid", "the request body is not valid JSON");
       }
       if (code === "VALIDATION") {
-        recordRejectedInput(request, "shape", undefined);
+        await recordRejectedInput(request, "shape", undefined);
         return errorResponse("invalid", "the request does not match the expected shape");
       }
       // Never leak internal messages or stacks; log the kind and the route only.
@@ -75,8 +75,8 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   }
   app.use(spaRoutes(deps.web));
 
-  const refuseOrigin = (request: Request, why: string): Response => {
-    recordRefusal(withActor(services, { kind: "system", clientAddress: clientAddress(request) }), "origin.rejected", { why, path: new URL(request.url).pathname });
+  const refuseOrigin = async (request: Request, why: string): Promise<Response> => {
+    await recordRefusal(withActor(services, { kind: "system", clientAddress: clientAddress(request) }), "origin.rejected", { why, path: new URL(request.url).pathname });
     return errorResponse("forbidden", "this host or origin is not allowed; use the server's configured address (see --public-url)");
   };
 
@@ -90,17 +90,10 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     return await app.handle(request);
   };
 
+  // Nothing here waits for durability: every write resolves only after its commit (the Store port).
   const measured = async (request: Request): Promise<Response> => {
     const started = performance.now();
-    let response = await guarded(request);
-    try {
-      // Acknowledge nothing before it is durable: with group commit, this request's writes (and any
-      // it read) commit together with others' on the next turn of the event loop.
-      await services.store.durable();
-    } catch (error) {
-      services.logger.error({ kind: (error as Error)?.name ?? "error" }, "commit failed");
-      response = errorResponse("internal", "the change could not be saved; nothing was recorded; try again");
-    }
+    const response = await guarded(request);
     services.metrics.request(routeLabel(new URL(request.url).pathname), request.method, response.status, (performance.now() - started) / 1000);
     return withSecurityHeaders(response, tls);
   };

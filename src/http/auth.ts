@@ -64,7 +64,7 @@ function isOwnOrigin(deps: RouteDeps, request: Request, origin: string): boolean
  * browser sends it; otherwise the Origin header must be this server's own origin.
  * Refusals answer 403 `forbidden` and record `origin.rejected`.
  */
-export function sameOriginCheck(deps: RouteDeps, request: Request): void {
+export async function sameOriginCheck(deps: RouteDeps, request: Request): Promise<void> {
   const site = request.headers.get("sec-fetch-site");
   let why: string | null = null;
   if (site !== null) {
@@ -75,8 +75,13 @@ export function sameOriginCheck(deps: RouteDeps, request: Request): void {
     else if (!isOwnOrigin(deps, request, origin)) why = "origin";
   }
   if (why === null) return;
-  recordRefusal(withActor(deps.services, { kind: "system", clientAddress: clientAddress(request) }), "origin.rejected", { why, path: new URL(request.url).pathname, method: request.method });
+  await recordRefusal(withActor(deps.services, { kind: "system", clientAddress: clientAddress(request) }), "origin.rejected", { why, path: new URL(request.url).pathname, method: request.method });
   throw new AppError("forbidden", "cross-site request refused; send state-changing requests from the Railyard web app (same origin)");
+}
+
+/** A signed-in person's Ctx, carrying the session it came from (for logout and live streams). */
+export interface SessionCtx extends Ctx {
+  readonly sessionId: string;
 }
 
 /**
@@ -89,23 +94,17 @@ export async function authenticate(
   request: Request,
   set: { headers: Record<string, string | string[]> | any },
   options: { write?: boolean } = {},
-): Promise<Ctx> {
-  if (options.write) sameOriginCheck(deps, request);
+): Promise<SessionCtx> {
+  if (options.write) await sameOriginCheck(deps, request);
   const resolved = await resolveSession(deps.services, sessionTokenFrom(deps.config, request));
   if (resolved.renewed) set.headers["set-cookie"] = sessionCookie(deps.config, resolved.renewed, deps.services.clock.now());
-  return withSessionId(withActor(deps.services, resolved.actor), resolved.sessionId);
+  return { ...withActor(deps.services, resolved.actor), sessionId: resolved.sessionId };
 }
 
-const sessionIds = new WeakMap<Ctx, string>();
-
-function withSessionId(ctx: Ctx, sessionId: string): Ctx {
-  sessionIds.set(ctx, sessionId);
-  return ctx;
-}
-
-/** The session id behind a Ctx built by `authenticate` (for logout). */
+/** The session id behind a Ctx built by `authenticate` (for logout), or null for any other Ctx. */
 export function sessionIdOf(ctx: Ctx): string | null {
-  return sessionIds.get(ctx) ?? null;
+  const sessionId = (ctx as Partial<SessionCtx>).sessionId;
+  return typeof sessionId === "string" ? sessionId : null;
 }
 
 /** A request body as an object of fields (absent body = no fields); anything else is `invalid`. */

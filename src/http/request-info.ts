@@ -1,11 +1,13 @@
 /** Per-request facts only the server knows (the peer address), attached without trusting headers. */
-const clientAddresses = new WeakMap<Request, string>();
+const CLIENT_ADDRESS = Symbol("railyard.clientAddress");
+
+type WithAddress = Request & { [CLIENT_ADDRESS]?: string };
 
 export function setClientAddress(request: Request, address: string): void {
-  clientAddresses.set(request, address);
+  (request as WithAddress)[CLIENT_ADDRESS] = address;
 }
 
 /** The peer address of the request ("unknown" in in-process tests). */
 export function clientAddress(request: Request): string {
-  return clientAddresses.get(request) ?? "unknown";
+  return (request as WithAddress)[CLIENT_ADDRESS] ?? "unknown";
 }

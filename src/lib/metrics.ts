@@ -11,9 +11,9 @@ export interface Metrics {
 
 export interface MetricsSources {
   /** Number of audit events stored. */
-  auditEvents(): number;
+  auditEvents(): Promise<number>;
   /** Database size in bytes. */
-  databaseBytes(): number;
+  databaseBytes(): Promise<number>;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -26,8 +26,8 @@ export function createMetrics(sources: MetricsSources): Metrics {
   const tools = new Counter({ name: "railyard_mcp_tool_calls_total", help: "MCP tool calls by tool and outcome.", labelNames: ["tool", "outcome"], registers: [registry] });
   const toolSeconds = new Histogram({ name: "railyard_mcp_tool_call_duration_seconds", help: "MCP tool call latency.", labelNames: ["tool"], buckets: LATENCY_BUCKETS, registers: [registry] });
   const scanner = new Counter({ name: "railyard_scanner_blocks_total", help: "Inputs refused or redacted by the scanner, by finding kind.", labelNames: ["kind"], registers: [registry] });
-  new Gauge({ name: "railyard_audit_events", help: "Audit events stored.", registers: [registry], collect() { this.set(sources.auditEvents()); } });
-  new Gauge({ name: "railyard_database_bytes", help: "Database size in bytes.", registers: [registry], collect() { this.set(sources.databaseBytes()); } });
+  new Gauge({ name: "railyard_audit_events", help: "Audit events stored.", registers: [registry], async collect() { this.set(await sources.auditEvents()); } });
+  new Gauge({ name: "railyard_database_bytes", help: "Database size in bytes.", registers: [registry], async collect() { this.set(await sources.databaseBytes()); } });
   return {
     request(route, method, status, seconds) {
       requests.inc({ route, method, status: String(status) });

@@ -56,7 +56,7 @@ async function callTool(ctx: Ctx, name: string, args: unknown, signal: AbortSign
       ctx.metrics.toolCall(tool.name, "business_error", seconds());
       if (error.code === "invalid") {
         const fields = Array.isArray(error.details?.fields) ? (error.details.fields as string[]).slice(0, 20).map((f) => String(f).slice(0, 64)) : [];
-        recordRefusal(ctx, "input.rejected", { tool: tool.name, fields });
+        await recordRefusal(ctx, "input.rejected", { tool: tool.name, fields });
       }
       return textResult(`${error.code}: ${error.message}`, true);
     }
@@ -92,7 +92,7 @@ export function createMcpEndpoint(services: Services, options: McpEndpointOption
   return async (request, clientAddress) => {
     let ctx: Ctx;
     try {
-      const { actor } = authenticateKey(services, bearerToken(request), clientAddress);
+      const { actor } = await authenticateKey(services, bearerToken(request), clientAddress);
       ctx = withActor(services, actor);
     } catch (error) {
       if (error instanceof AppError && error.code === "unauthenticated") {

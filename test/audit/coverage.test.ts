@@ -25,20 +25,20 @@ const PENDING: readonly string[] = [];
 const emitted = new Set<string>();
 const apps: TestApp[] = [];
 const scratch = mkdtempSync(join(tmpdir(), "railyard-coverage-"));
-function fresh(flags: Record<string, string> = {}): TestApp {
-  const app = createTestApp(flags);
+async function fresh(flags: Record<string, string> = {}): Promise<TestApp> {
+  const app = await createTestApp(flags);
   apps.push(app);
   return app;
 }
 function collect(app: TestApp): void {
   for (const type of emittedTypes(app)) emitted.add(type);
 }
-afterAll(() => {
-  for (const app of apps) app.dispose();
+afterAll(async () => {
+  for (const app of apps) await app.dispose();
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const app = fresh();
+const app = await fresh();
 let owner: Awaited<ReturnType<typeof seedUser>>;
 let lead: Awaited<ReturnType<typeof seedUser>>;
 let dev: Awaited<ReturnType<typeof seedUser>>;
@@ -51,7 +51,7 @@ const as = async (who: { actor: Parameters<typeof sessionHeaders>[1] }) => sessi
 
 describe("audit coverage: every registered event type is emitted by real code", () => {
   test("people: setup, sign-in, failures, lock-out, logout, user lifecycle and erasure", async () => {
-    const token = issueSetupToken(app.ctx())!;
+    const token = (await issueSetupToken(app.ctx()))!;
     const setup = await api(app, "POST", "/api/setup", { body: { token, email: "olive@example.test", name: "Olive", password: TEST_PASSWORD } });
     ok(setup);
     const login = await api(app, "POST", "/api/auth/login", { body: { email: "olive@example.test", password: TEST_PASSWORD } });
@@ -86,7 +86,7 @@ describe("audit coverage: every registered event type is emitted by real code", 
     const key = await api(app, "POST", "/api/keys", { body: { name: "laptop" }, headers: devHeaders });
     devKey = key.json.key;
 
-    const limited = fresh({ "key-rate-limit": "1" });
+    const limited = await fresh({ "key-rate-limit": "1" });
     const { user } = await seedUser(limited, "developer");
     const k = await api(limited, "POST", "/api/keys", { body: { name: "x" }, headers: await sessionHeaders(limited, { kind: "human", userId: user.id, role: "developer" }) });
     await callTool(limited, k.json.key, "get_scope", { project: "none" });
@@ -146,7 +146,7 @@ describe("audit coverage: every registered event type is emitted by real code", 
     const waiting = (await tool("start_run", { project: "shop", title: "Wait for approval" })).structured.run_id as string;
     await tool("request_approval", { run_id: waiting, reason: "release", summary: "Ship it" });
     app.clock.advance(2 * DAY);
-    expireCheckpoints({ ctx: app.ctx() });
+    await expireCheckpoints({ ctx: app.ctx() });
     const cancelled = (await tool("start_run", { project: "shop", title: "Change of plan" })).structured.run_id as string;
     expect((await tool("advance_phase", { run_id: cancelled, phase: "ship" })).isError).toBe(true); // skipping the review gate: drift
     await tool("finish_run", { run_id: cancelled, outcome: "cancelled", summary: "Not needed" });
@@ -177,7 +177,8 @@ describe("audit coverage: every registered event type is emitted by real code", 
     expect(await restoreCommand([file, "--audit-key", join(app.dataDir, "audit.key"), "--data-dir", restored], captureIo(scratch))).toBe(0);
     const dir = join(scratch, "served");
     const running = serveCommand(["--data-dir", dir, "--port", "0", "--log-level", "silent"], captureIo(scratch));
-    // The command installs its signal handlers synchronously, before it first awaits.
+    // The command installs its signal handlers synchronously, before it first awaits; a signal
+    // during start-up lets the start finish (migrations, system.started) and then stops.
     process.emit("SIGTERM");
     expect(await running).toBe(0);
     for (const d of [restored, dir]) for (const type of emittedTypes(d)) emitted.add(type);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { auditEvents, pluginKeys, projects, runbooks, runbookVersions, runs, users } from "../../src/db/schema/index.ts";
+import { auditEvents, pluginKeys, users } from "../../src/db/schema/index.ts";
+import type { EventInput } from "../../src/core/audit/append-event.ts";
 import { createKey } from "../../src/core/key/create-key.ts";
 import { transact } from "../../src/core/transact.ts";
 import type { Actor } from "../../src/core/context.ts";
@@ -9,29 +10,33 @@ import { newId } from "../../src/lib/ids.ts";
 import { DAY } from "../../src/lib/time.ts";
 import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
 import { countEvents, dropAuditTriggers, rawDatabase } from "../support/audit.ts";
+import { inspect } from "../support/inspect.ts";
 import { sessionHeaders } from "../support/session-cookie.ts";
 
 let app: TestApp;
 afterEach(() => app?.dispose());
 
-/** A project and a run owned by `ownerId`, inserted directly (the run verbs are not under test here). */
-function seedRun(a: TestApp, ownerId: string): { projectId: string; runId: string } {
+/** A project and a run owned by `ownerId`, inserted through the port (the run verbs are not under test here). */
+async function seedRun(a: TestApp, ownerId: string): Promise<{ projectId: string; runId: string }> {
   const projectId = newId("prj");
   const runbookId = newId("rbk");
   const versionId = newId("rbv");
   const runId = newId("run");
   const now = a.clock.now();
-  a.store.write((tx) => {
-    tx.insert(projects).values({ id: projectId, slug: `p-${projectId.slice(-6).toLowerCase()}`, name: "P", protectedGlobs: [], createdAt: now, updatedAt: now }).run();
-    tx.insert(runbooks).values({ id: runbookId, projectId, name: "default", createdAt: now }).run();
-    tx.insert(runbookVersions).values({ id: versionId, runbookId, version: 1, phases: [], createdAt: now }).run();
-    tx.insert(runs).values({ id: runId, projectId, runbookVersionId: versionId, title: "t", ownerUserId: ownerId, status: "active", phase: "plan", phaseEnteredAt: now, createdAt: now, updatedAt: now }).run();
+  await a.store.write(async (tx) => {
+    await tx.projects.insert({ id: projectId, slug: `p-${projectId.slice(-6).toLowerCase()}`, name: "P", remoteUrl: null, protectedGlobs: [], createdAt: now, updatedAt: now });
+    await tx.runbooks.insert({ id: runbookId, projectId, name: "default", createdAt: now });
+    await tx.runbooks.insertVersion({ id: versionId, runbookId, version: 1, phases: [], createdBy: null, createdAt: now });
+    await tx.runs.insertRun({
+      id: runId, projectId, runbookVersionId: versionId, title: "t", ticket: null, ownerUserId: ownerId, keyId: null, status: "active",
+      phase: "plan", phaseEnteredAt: now, branch: null, createdAt: now, updatedAt: now,
+    });
   });
   return { projectId, runId };
 }
 
-function recordAs(a: TestApp, actor: Actor, type: Parameters<Parameters<typeof transact>[1]>[1] extends (e: infer E) => unknown ? E : never): void {
-  transact(a.ctx(actor), (_tx, record) => record(type));
+async function recordAs(a: TestApp, actor: Actor, input: EventInput): Promise<void> {
+  await transact(a.ctx(actor), (_tx, record) => record(input));
 }
 
 async function get(a: TestApp, actor: Actor, path: string) {
@@ -41,16 +46,16 @@ async function get(a: TestApp, actor: Actor, path: string) {
 
 describe("GET /api/audit", () => {
   test("without a session: 401 and no events listed", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const res = await app.request("/api/audit");
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).error.code).toBe("unauthenticated");
   });
 
   test("the owner pages through everything newest first with a seq cursor", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "owner");
-    for (let i = 0; i < 7; i++) recordAs(app, actor, { type: "scope.served", subject: `s${i}` });
+    for (let i = 0; i < 7; i++) await recordAs(app, actor, { type: "scope.served", subject: `s${i}` });
     const first = await get(app, actor, "/api/audit?type=scope.served&limit=3");
     expect(first.status).toBe(200);
     expect(first.body.events.map((e: any) => e.subject)).toEqual(["s6", "s5", "s4"]);
@@ -65,13 +70,13 @@ describe("GET /api/audit", () => {
   });
 
   test("filters by actor, run, project and time; blank parameters mean no filter", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor: owner, user } = await seedUser(app, "owner");
     const { actor: dev, user: devUser } = await seedUser(app, "developer");
-    const { runId, projectId } = seedRun(app, devUser.id);
-    recordAs(app, dev, { type: "run.started", runId, projectId, subject: runId });
+    const { runId, projectId } = await seedRun(app, devUser.id);
+    await recordAs(app, dev, { type: "run.started", runId, projectId, subject: runId });
     app.clock.advance(60_000);
-    recordAs(app, owner, { type: "settings.changed", meta: { keys: ["retentionDays"] } });
+    await recordAs(app, owner, { type: "settings.changed", meta: { keys: ["retentionDays"] } });
     const byActor = await get(app, owner, `/api/audit?actor=${devUser.id}&type=`);
     expect(byActor.body.events.map((e: any) => e.type)).toContain("run.started");
     expect(byActor.body.events.every((e: any) => e.actor.userId === devUser.id || e.actor.id === devUser.id)).toBe(true);
@@ -84,7 +89,7 @@ describe("GET /api/audit", () => {
   });
 
   test("bad filters: 400 naming the field, nothing echoed, and input.rejected recorded with field names only", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "owner");
     const before = countEvents(app, "input.rejected");
     const res = await get(app, actor, "/api/audit?type=sk-secret-looking-value&limit=99999");
@@ -101,27 +106,46 @@ describe("GET /api/audit", () => {
   });
 
   test("unknown query parameters are refused, not ignored", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "owner");
     const res = await get(app, actor, "/api/audit?sort=asc");
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain("sort");
   });
 
+  test("any combination of filters runs one statement prepared once: a warmed-up listing compiles no SQL", async () => {
+    app = await createTestApp();
+    const { actor } = await seedUser(app, "owner");
+    const { actor: dev, user: devUser } = await seedUser(app, "developer");
+    const { runId, projectId } = await seedRun(app, devUser.id);
+    await recordAs(app, dev, { type: "run.started", runId, projectId });
+    const owner = await sessionHeaders(app, actor);
+    const developer = await sessionHeaders(app, dev);
+    const list = async (query: string, headers = owner) => (await app.request(`/api/audit${query}`, { headers })).json() as Promise<any>;
+    await list("");
+    await list("?type=scope.served", developer);
+    const before = app.store.statementsPrepared();
+    const filtered = await list(`?type=run.started&actor=${devUser.id}&run=${runId}&project=${projectId}&since=1&until=99999999999999&limit=5`);
+    expect(filtered.events.map((e: any) => e.type)).toEqual(["run.started"]);
+    expect((await list(`?run=${runId}`, developer)).events).toHaveLength(1);
+    await list("?cursor=3&limit=1");
+    expect(app.store.statementsPrepared()).toBe(before);
+  });
+
   test("roles: the developer sees own runs' events and own actions; the lead run and project events; the auditor everything", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor: owner } = await seedUser(app, "owner");
     const { actor: dev, user: devUser } = await seedUser(app, "developer");
     const { actor: otherDev, user: otherUser } = await seedUser(app, "developer");
     const { actor: lead } = await seedUser(app, "lead");
     const { actor: auditor } = await seedUser(app, "auditor");
-    const mine = seedRun(app, devUser.id);
-    const theirs = seedRun(app, otherUser.id);
-    recordAs(app, { kind: "agent", keyId: newId("key"), userId: devUser.id, role: "developer" }, { type: "run.started", runId: mine.runId, projectId: mine.projectId });
-    recordAs(app, otherDev, { type: "run.started", runId: theirs.runId, projectId: theirs.projectId });
-    recordAs(app, owner, { type: "checkpoint.approved", runId: mine.runId, projectId: mine.projectId });
-    recordAs(app, owner, { type: "settings.changed", meta: { keys: ["scannerPolicy"] } });
-    recordAs(app, dev, { type: "key.created", subject: "key_x" });
+    const mine = await seedRun(app, devUser.id);
+    const theirs = await seedRun(app, otherUser.id);
+    await recordAs(app, { kind: "agent", keyId: newId("key"), userId: devUser.id, role: "developer" }, { type: "run.started", runId: mine.runId, projectId: mine.projectId });
+    await recordAs(app, otherDev, { type: "run.started", runId: theirs.runId, projectId: theirs.projectId });
+    await recordAs(app, owner, { type: "checkpoint.approved", runId: mine.runId, projectId: mine.projectId });
+    await recordAs(app, owner, { type: "settings.changed", meta: { keys: ["scannerPolicy"] } });
+    await recordAs(app, dev, { type: "key.created", subject: "key_x" });
 
     const types = async (actor: Actor) => (await get(app, actor, "/api/audit?limit=500")).body.events.map((e: any) => `${e.type}:${e.runId ?? "-"}`);
     const devSees = await types(dev);
@@ -144,7 +168,7 @@ describe("GET /api/audit", () => {
 
 describe("GET /api/audit/verify", () => {
   test("reports intact with count and last seq, and records audit.verified", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "auditor");
     const res = await get(app, actor, "/api/audit/verify");
     expect(res.status).toBe(200);
@@ -153,9 +177,9 @@ describe("GET /api/audit/verify", () => {
   });
 
   test("after an edit made directly in the file: intact false with the broken seq", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "owner");
-    recordAs(app, actor, { type: "scope.served", subject: "a" });
+    await recordAs(app, actor, { type: "scope.served", subject: "a" });
     const db = rawDatabase(app);
     dropAuditTriggers(db);
     db.run("UPDATE audit_events SET subject = 'b' WHERE type = 'scope.served'");
@@ -168,9 +192,9 @@ describe("GET /api/audit/verify", () => {
 
 describe("GET /api/audit/export", () => {
   test("JSON lines, oldest first, ending with the audit.exported event itself", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "owner");
-    for (let i = 0; i < 5; i++) recordAs(app, actor, { type: "scope.served", subject: `s${i}` });
+    for (let i = 0; i < 5; i++) await recordAs(app, actor, { type: "scope.served", subject: `s${i}` });
     const res = await app.request("/api/audit/export?format=jsonl", { headers: await sessionHeaders(app, actor) });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/x-ndjson");
@@ -182,11 +206,11 @@ describe("GET /api/audit/export", () => {
   });
 
   test("CSV with a header row, quoted JSON metadata and a since filter", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "auditor");
-    recordAs(app, actor, { type: "scope.served", subject: "old" });
+    await recordAs(app, actor, { type: "scope.served", subject: "old" });
     app.clock.advance(DAY);
-    recordAs(app, actor, { type: "settings.changed", subject: "=cmd", meta: { keys: ["a", "b"] } });
+    await recordAs(app, actor, { type: "settings.changed", subject: "=cmd", meta: { keys: ["a", "b"] } });
     const since = new Date(app.clock.now()).toISOString();
     const res = await app.request(`/api/audit/export?format=csv&since=${since}`, { headers: await sessionHeaders(app, actor) });
     const text = await res.text();
@@ -197,8 +221,24 @@ describe("GET /api/audit/export", () => {
     expect(text).toContain(",'=cmd,");
   });
 
+  test("an export longer than one batch holds every event exactly once, in order, and stops at its own audit.exported", async () => {
+    app = await createTestApp();
+    const { actor } = await seedUser(app, "owner");
+    await transact(app.ctx(actor), async (_tx, record) => {
+      for (let i = 0; i < 2300; i++) await record({ type: "scope.served", subject: `s${i}` });
+    });
+    const res = await app.request("/api/audit/export", { headers: await sessionHeaders(app, actor) });
+    // Appended after the export began: beyond its audit.exported, so not part of it.
+    await recordAs(app, actor, { type: "scope.served", subject: "later" });
+    const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as { seq: number; type: string; subject: string });
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
+    expect(lines.filter((l) => l.type === "scope.served")).toHaveLength(2300);
+    expect(lines.at(-1)!.type).toBe("audit.exported");
+    expect(lines.some((l) => l.subject === "later")).toBe(false);
+  });
+
   test("an admin or developer may not export (403) and no audit.exported is recorded", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     for (const role of ["admin", "developer", "lead"] as const) {
       const { actor } = await seedUser(app, role);
       const res = await app.request("/api/audit/export", { headers: await sessionHeaders(app, actor) });
@@ -208,7 +248,7 @@ describe("GET /api/audit/export", () => {
   });
 
   test("a bad format is refused naming the field", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "owner");
     const res = await get(app, actor, "/api/audit/export?format=xml");
     expect(res.status).toBe(400);
@@ -219,32 +259,39 @@ describe("GET /api/audit/export", () => {
 
 describe("POST /api/audit/purge", () => {
   test("removes events past retention, anchors the chain, and what remains verifies", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "owner");
-    for (let i = 0; i < 6; i++) recordAs(app, actor, { type: "scope.served", subject: `old${i}` });
+    for (let i = 0; i < 6; i++) await recordAs(app, actor, { type: "scope.served", subject: `old${i}` });
     app.clock.advance(40 * DAY);
-    recordAs(app, actor, { type: "scope.served", subject: "recent" });
-    updateSettings({ ctx: app.ctx(actor), input: { retentionDays: 30 } });
+    await recordAs(app, actor, { type: "scope.served", subject: "recent" });
+    await updateSettings({ ctx: app.ctx(actor), input: { retentionDays: 30 } });
     const headers = await sessionHeaders(app, actor);
     const res = await app.request("/api/audit/purge", { method: "POST", headers });
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
     expect(body.purged).toBeGreaterThanOrEqual(7);
-    const remaining = app.store.read.select().from(auditEvents).all();
+    const remaining = inspect(app).select().from(auditEvents).all();
     expect(remaining.some((e) => e.subject?.startsWith("old"))).toBe(false);
     expect(remaining.some((e) => e.subject === "recent")).toBe(true);
     const purge = remaining.find((e) => e.type === "retention.purged")!;
     expect(JSON.parse(purge.meta)).toMatchObject({ firstSeq: remaining[0]!.seq, firstPrevHash: remaining[0]!.prevHash, retentionDays: 30 });
     const verified = await get(app, actor, "/api/audit/verify");
     expect(verified.body).toMatchObject({ intact: true, firstSeq: remaining[0]!.seq });
+    // The purge closed its window again: the trail is append-only once more.
+    const db = rawDatabase(app);
+    try {
+      expect(() => db.run("DELETE FROM audit_events WHERE seq = ?", [remaining[0]!.seq])).toThrow("append-only");
+    } finally {
+      db.close();
+    }
   });
 
   test("a second purge after new events still leaves a verifying chain", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "owner");
-    updateSettings({ ctx: app.ctx(actor), input: { retentionDays: 1 } });
+    await updateSettings({ ctx: app.ctx(actor), input: { retentionDays: 1 } });
     for (let round = 0; round < 3; round++) {
-      recordAs(app, actor, { type: "scope.served", subject: `r${round}` });
+      await recordAs(app, actor, { type: "scope.served", subject: `r${round}` });
       app.clock.advance(2 * DAY);
       const headers = await sessionHeaders(app, actor);
       expect((await app.request("/api/audit/purge", { method: "POST", headers })).status).toBe(200);
@@ -253,10 +300,10 @@ describe("POST /api/audit/purge", () => {
   });
 
   test("only the owner may purge; an admin gets 403 and nothing is deleted", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor: owner } = await seedUser(app, "owner");
     const { actor: admin } = await seedUser(app, "admin");
-    updateSettings({ ctx: app.ctx(owner), input: { retentionDays: 1 } });
+    await updateSettings({ ctx: app.ctx(owner), input: { retentionDays: 1 } });
     app.clock.advance(3 * DAY);
     const before = countEvents(app);
     const res = await app.request("/api/audit/purge", { method: "POST", headers: await sessionHeaders(app, admin) });
@@ -265,9 +312,9 @@ describe("POST /api/audit/purge", () => {
   });
 
   test("a cross-site purge request is refused (403) before anything is deleted", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "owner");
-    updateSettings({ ctx: app.ctx(actor), input: { retentionDays: 1 } });
+    await updateSettings({ ctx: app.ctx(actor), input: { retentionDays: 1 } });
     app.clock.advance(3 * DAY);
     const headers = { ...(await sessionHeaders(app, actor)), "sec-fetch-site": "cross-site" };
     const before = countEvents(app, "retention.purged");
@@ -276,7 +323,7 @@ describe("POST /api/audit/purge", () => {
   });
 
   test("with retention off (0 days) nothing is purged", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "owner");
     app.clock.advance(1000 * DAY);
     const before = countEvents(app);
@@ -288,21 +335,21 @@ describe("POST /api/audit/purge", () => {
 
 describe("POST /api/users/:id/erase", () => {
   test("replaces the profile, revokes sessions, keeps the opaque id in events and records user.erased", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor: owner } = await seedUser(app, "owner");
     const { actor: dev, user } = await seedUser(app, "developer", "dana@example.test");
-    recordAs(app, dev, { type: "scope.served", subject: "x" });
-    const key = createKey({ ctx: app.ctx(dev), input: { name: "laptop" } });
+    await recordAs(app, dev, { type: "scope.served", subject: "x" });
+    const key = await createKey({ ctx: app.ctx(dev), input: { name: "laptop" } });
     const devHeaders = await sessionHeaders(app, dev);
     const res = await app.request(`/api/users/${user.id}/erase`, { method: "POST", headers: await sessionHeaders(app, owner) });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: user.id, sessionsRevoked: 1, keysRevoked: 1 });
-    expect(app.store.read.select().from(pluginKeys).where(eq(pluginKeys.id, key.id)).get()!.revokedAt).not.toBeNull();
-    const row = app.store.read.select().from(users).where(eq(users.id, user.id)).get()!;
+    expect(inspect(app).select().from(pluginKeys).where(eq(pluginKeys.id, key.id)).get()!.revokedAt).not.toBeNull();
+    const row = inspect(app).select().from(users).where(eq(users.id, user.id)).get()!;
     expect(row).toMatchObject({ email: `erased-${user.id}@invalid`, name: "Erased user", disabled: true });
     expect(row.erasedAt).not.toBeNull();
     expect(row.passwordHash.startsWith("$2")).toBe(false);
-    const events = app.store.read.select().from(auditEvents).all();
+    const events = inspect(app).select().from(auditEvents).all();
     expect(events.some((e) => e.type === "scope.served" && e.actorId === user.id)).toBe(true);
     expect(events.some((e) => e.type === "user.erased" && e.subject === user.id)).toBe(true);
     expect(JSON.stringify(events)).not.toContain("dana@example.test");
@@ -310,7 +357,7 @@ describe("POST /api/users/:id/erase", () => {
   });
 
   test("the last owner cannot be erased, nobody erases themselves, and a developer may not erase anyone", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor: owner, user: ownerUser } = await seedUser(app, "owner");
     const { actor: admin } = await seedUser(app, "admin");
     const { actor: dev, user: devUser } = await seedUser(app, "developer");
@@ -323,7 +370,7 @@ describe("POST /api/users/:id/erase", () => {
     expect(res.status).toBe(200);
     expect((await post(owner, second.id)).status).toBe(409);
     expect((await post(owner, "usr_nope")).status).toBe(400);
-    expect(app.store.read.select().from(users).where(eq(users.id, devUser.id)).get()!.erasedAt).toBeNull();
+    expect(inspect(app).select().from(users).where(eq(users.id, devUser.id)).get()!.erasedAt).toBeNull();
     expect(countEvents(app, "user.erased")).toBe(1);
   });
 });

@@ -10,16 +10,16 @@ let app: TestApp;
 afterEach(() => rmSync(app.dataDir, { recursive: true, force: true }));
 
 /** A data dir holding `n` events, with the app closed so the command opens it like a separate process. */
-function dataDirWith(n: number): TestApp {
-  const a = createTestApp();
-  for (let i = 0; i < n; i++) transact(a.ctx(), (_tx, record) => record({ type: "scope.served", subject: `s${i}`, meta: { i } }));
-  a.close();
+async function dataDirWith(n: number): Promise<TestApp> {
+  const a = await createTestApp();
+  for (let i = 0; i < n; i++) await transact(a.ctx(), (_tx, record) => record({ type: "scope.served", subject: `s${i}`, meta: { i } }));
+  await a.close();
   return a;
 }
 
 describe("railyard audit verify", () => {
   test("exits 0 and names the count and range when the chain is intact", async () => {
-    app = dataDirWith(4);
+    app = await dataDirWith(4);
     const n = countEvents(app.dataDir);
     const io = captureIo(app.dataDir);
     expect(await auditCommand(["verify", "--data-dir", app.dataDir], io)).toBe(0);
@@ -27,7 +27,7 @@ describe("railyard audit verify", () => {
   });
 
   test("exits 1 naming the first broken event after the file was edited", async () => {
-    app = dataDirWith(5);
+    app = await dataDirWith(5);
     const db = rawDatabase(app);
     dropAuditTriggers(db);
     db.run("UPDATE audit_events SET meta = '{\"i\":42}' WHERE seq = 3");
@@ -38,7 +38,7 @@ describe("railyard audit verify", () => {
   });
 
   test("exits 1 when the tail was cut off (the head anchor outside the database remembers it)", async () => {
-    app = dataDirWith(5);
+    app = await dataDirWith(5);
     const db = rawDatabase(app);
     dropAuditTriggers(db);
     db.run("DELETE FROM audit_events WHERE seq >= 4");
@@ -50,7 +50,7 @@ describe("railyard audit verify", () => {
   });
 
   test("usage errors exit 2 with a message", async () => {
-    app = dataDirWith(0);
+    app = await dataDirWith(0);
     const io = captureIo(app.dataDir);
     expect(await auditCommand(["frobnicate"], io)).toBe(2);
     expect(io.err()).toContain("unknown subcommand");
@@ -61,7 +61,7 @@ describe("railyard audit verify", () => {
 
 describe("railyard audit export", () => {
   test("writes JSON lines oldest first to stdout and records audit.exported", async () => {
-    app = dataDirWith(3);
+    app = await dataDirWith(3);
     const io = captureIo(app.dataDir);
     expect(await auditCommand(["export", "--data-dir", app.dataDir], io)).toBe(0);
     const lines = io.out().trim().split("\n").map((l) => JSON.parse(l) as { type: string; actor: unknown });
@@ -70,7 +70,7 @@ describe("railyard audit export", () => {
   });
 
   test("--format csv --since filters by time; a bad --since exits 2 naming the field", async () => {
-    app = dataDirWith(2);
+    app = await dataDirWith(2);
     const io = captureIo(app.dataDir);
     expect(await auditCommand(["export", "--format", "csv", "--since", "2999-01-01", "--data-dir", app.dataDir], io)).toBe(0);
     expect(io.out().trim().split("\r\n")).toHaveLength(1);

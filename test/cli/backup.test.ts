@@ -16,9 +16,9 @@ afterEach(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function setup(events = 3): void {
-  app = createTestApp();
-  for (let i = 0; i < events; i++) transact(app.ctx(), (_tx, record) => record({ type: "scope.served", subject: `s${i}` }));
+async function setup(events = 3): Promise<void> {
+  app = await createTestApp();
+  for (let i = 0; i < events; i++) await transact(app.ctx(), (_tx, record) => record({ type: "scope.served", subject: `s${i}` }));
   scratch = mkdtempSync(join(tmpdir(), "railyard-backup-test-"));
 }
 
@@ -33,20 +33,29 @@ function eventTypes(file: string): string[] {
 
 describe("railyard backup", () => {
   test("writes a consistent 0600 copy while the app keeps its database open, and records backup.created", async () => {
-    setup();
+    await setup();
     const file = join(scratch, "b.sqlite");
     const io = captureIo(scratch);
     expect(await backupCommand([file, "--data-dir", app.dataDir], io)).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(io.out()).toContain("audit key is not in the backup");
     expect(eventTypes(file).filter((t) => t === "scope.served")).toHaveLength(3);
-    const live = (app.store.read as unknown as { $client: Database }).$client;
-    expect(live.query<{ type: string }, []>("SELECT type FROM audit_events ORDER BY seq DESC LIMIT 1").get()!.type).toBe("backup.created");
-    app.close();
+    expect(eventTypes(join(app.dataDir, "railyard.sqlite")).at(-1)).toBe("backup.created");
+    await app.close();
+  });
+
+  test("the copy holds every write queued before it, though none had committed when it was asked for", async () => {
+    await setup(0);
+    const pending = Array.from({ length: 20 }, (_, i) => transact(app.ctx(), (_tx, record) => record({ type: "scope.served", subject: `w${i}` })));
+    const file = join(scratch, "online.sqlite");
+    await app.store.backupTo(file);
+    await Promise.all(pending);
+    expect(eventTypes(file).filter((t) => t === "scope.served")).toHaveLength(20);
+    await app.close();
   });
 
   test("refuses to overwrite an existing file or write inside the data dir", async () => {
-    setup();
+    await setup();
     const file = join(scratch, "exists.sqlite");
     writeFileSync(file, "keep me");
     const io = captureIo(scratch);
@@ -54,16 +63,16 @@ describe("railyard backup", () => {
     expect(io.err()).toContain("already exists");
     expect(await backupCommand([join(app.dataDir, "inside.sqlite"), "--data-dir", app.dataDir], io)).toBe(1);
     expect(await backupCommand(["--data-dir", app.dataDir], io)).toBe(2);
-    app.close();
+    await app.close();
   });
 });
 
 describe("railyard restore", () => {
   async function backupAndKey(): Promise<{ file: string; key: string }> {
-    setup();
+    await setup();
     const file = join(scratch, "b.sqlite");
     expect(await backupCommand([file, "--data-dir", app.dataDir], captureIo(scratch))).toBe(0);
-    app.close();
+    await app.close();
     const key = join(scratch, "audit.key.copy");
     copyFileSync(join(app.dataDir, "audit.key"), key);
     return { file, key };

@@ -1,39 +1,44 @@
 // railyard exec runs a command without a shell, then reports exit code, duration and a scanned
 // log tail to a real server over MCP, and exits with the command's code.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { execCommand } from "../../src/cli/exec.ts";
 import { startRun } from "../../src/core/run/start-run.ts";
-import { builds } from "../../src/db/schema/index.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { memoryIo } from "../support/cli-io.ts";
 import { seedAgent, serve, type Agent, type Served } from "../support/mcp.ts";
 import { seedCanaryProject } from "../support/projects.ts";
+import { runSnapshot } from "../support/runs.ts";
 
 let app: TestApp;
 let served: Served;
 let agent: Agent;
 beforeAll(async () => {
-  app = createTestApp();
-  seedCanaryProject(app);
+  app = await createTestApp();
+  await seedCanaryProject(app);
   served = serve(app);
   agent = await seedAgent(app);
 });
 afterAll(async () => {
   await served.stop();
-  app.dispose();
+  await app.dispose();
 });
 
-const newRun = () => startRun({ ctx: app.ctx(agent.actor), input: { project: "shop", title: "exec" } }).run_id;
+const newRun = async () => (await startRun({ ctx: app.ctx(agent.actor), input: { project: "shop", title: "exec" } })).run_id;
+/** The run's only build report. */
+async function buildOf(run: string) {
+  const { builds } = await runSnapshot(app, run);
+  expect(builds).toHaveLength(1);
+  return builds[0]!;
+}
 
 test("reports a failing test with its exit code and a redacted log tail, and exits with that code", async () => {
-  const run = newRun();
+  const run = await newRun();
   const io = memoryIo("", { RAILYARD_URL: served.url, RAILYARD_KEY: agent.key });
   const script = `console.log("x".repeat(800)); console.log("3 failed; token AKIAQ3EGWSGKXTNKSE7Z; $(rm -rf /)"); process.exit(3)`;
   const code = await execCommand(["--run", run, "--kind", "test", "--", process.execPath, "-e", script], io);
   expect(code).toBe(3);
   expect(io.out()).toContain("3 failed");
-  const row = app.store.read.select().from(builds).where(eq(builds.runId, run)).get()!;
+  const row = await buildOf(run);
   expect(row).toMatchObject({ kind: "test", exitCode: 3 });
   expect(row.logTail!.length).toBeLessThanOrEqual(500);
   expect(row.logTail).toContain("[REDACTED:aws_access_key_id]");
@@ -44,17 +49,17 @@ test("reports a failing test with its exit code and a redacted log tail, and exi
 });
 
 test("a passing command exits 0 and its report counts as the test evidence", async () => {
-  const run = newRun();
+  const run = await newRun();
   const io = memoryIo("", { RAILYARD_URL: served.url, RAILYARD_KEY: agent.key });
   expect(await execCommand(["--run", run, "--kind=test", "--", process.execPath, "-e", "console.log('12 passed')"], io)).toBe(0);
-  expect(app.store.read.select().from(builds).where(eq(builds.runId, run)).get()).toMatchObject({ exitCode: 0, logTail: "12 passed\n" });
+  expect(await buildOf(run)).toMatchObject({ exitCode: 0, logTail: "12 passed\n" });
 });
 
 test("a command that cannot start exits 127 and is still reported", async () => {
-  const run = newRun();
+  const run = await newRun();
   const io = memoryIo("", { RAILYARD_URL: served.url, RAILYARD_KEY: agent.key });
   expect(await execCommand(["--run", run, "--", "/nonexistent/railyard-test-binary"], io)).toBe(127);
-  expect(app.store.read.select().from(builds).where(eq(builds.runId, run)).get()).toMatchObject({ exitCode: 127 });
+  expect(await buildOf(run)).toMatchObject({ exitCode: 127 });
 });
 
 test("missing settings or arguments are usage errors (exit 2) and nothing runs", async () => {

@@ -1,16 +1,14 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { keysCommand } from "../../src/cli/keys.ts";
 import { authenticateKey } from "../../src/core/key/authenticate-key.ts";
-import { pluginKeys } from "../../src/db/schema/index.ts";
 import { sha256Hex } from "../../src/lib/hash.ts";
 import { isWellFormedPluginKey } from "../../src/lib/plugin-key-format.ts";
 import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
 import { memoryIo } from "../support/cli-io.ts";
 
 let app: TestApp;
-beforeEach(() => {
-  app = createTestApp();
+beforeEach(async () => {
+  app = await createTestApp();
 });
 afterEach(() => app.dispose());
 
@@ -24,11 +22,12 @@ describe("railyard keys create", () => {
     expect(isWellFormedPluginKey(key)).toBe(true);
     expect(io.err()).toContain("shown only this once");
     expect(io.err()).not.toContain(key);
-    const row = app.store.read.select().from(pluginKeys).where(eq(pluginKeys.userId, user.id)).get()!;
-    expect(row.hash).toBe(sha256Hex(key));
+    const [row, ...more] = await app.store.read.keys.list(user.id);
+    expect(more).toEqual([]);
+    expect(row!.hash).toBe(sha256Hex(key));
     expect(JSON.stringify(row)).not.toContain(key);
-    expect(row.expiresAt).toBeGreaterThan(app.clock.now());
-    expect(authenticateKey(app.services, key, "127.0.0.1").actor).toMatchObject({ kind: "agent", userId: user.id, role: "developer" });
+    expect(row!.expiresAt).toBeGreaterThan(app.clock.now());
+    expect((await authenticateKey(app.services, key, "127.0.0.1")).actor).toMatchObject({ kind: "agent", userId: user.id, role: "developer" });
   });
 
   test("an unknown email fails with exit 1 and creates nothing", async () => {
@@ -36,7 +35,7 @@ describe("railyard keys create", () => {
     expect(await keysCommand(["create", "--email", "nobody@example.test", "--name", "x", "--data-dir", app.dataDir], io)).toBe(1);
     expect(io.out()).toBe("");
     expect(io.err()).toContain("no user with this email");
-    expect(app.store.read.select().from(pluginKeys).all()).toHaveLength(0);
+    expect(await app.store.read.keys.list(null)).toHaveLength(0);
   });
 
   test("an auditor cannot own keys", async () => {
@@ -60,6 +59,6 @@ describe("railyard keys create", () => {
       expect(await keysCommand([...argv, "--data-dir", app.dataDir], io)).toBe(2);
       expect(io.out()).toBe("");
     }
-    expect(app.store.read.select().from(pluginKeys).all()).toHaveLength(0);
+    expect(await app.store.read.keys.list(null)).toHaveLength(0);
   });
 });

@@ -1,147 +1,152 @@
+// The SQLite store's write path: serialised writes, group commit, answers only after COMMIT.
 import { Database } from "bun:sqlite";
-import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { users } from "../../src/db/schema/index.ts";
-import { openStore, type Store } from "../../src/db/store.ts";
-import { createHttpApp } from "../../src/http/app.ts";
-import { createTestApp } from "../support/app.ts";
+import type { Store } from "../../src/core/store.ts";
+import { openStore, type StoreOptions } from "../../src/db/store.ts";
 
 const dirs: string[] = [];
 const stores: Store[] = [];
-function groupStore(): { store: Store; file: string } {
+function groupStore(options: StoreOptions = {}): { store: Store; file: string } {
   const dir = mkdtempSync(join(tmpdir(), "railyard-gc-"));
   dirs.push(dir);
-  const { store } = openStore(dir, { groupCommit: true });
+  const { store } = openStore(dir, options);
   stores.push(store);
   return { store, file: join(dir, "railyard.sqlite") };
 }
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const row = (id: string) => ({ id, email: `${id}@example.test`, name: id, passwordHash: "x", role: "developer" as const, createdAt: 1, updatedAt: 1 });
-const committedIds = (file: string) => {
+const setting = (key: string) => ({ key, value: 1, updatedAt: 1, updatedBy: null });
+/** What another process would see: committed rows only. */
+const committedKeys = (file: string) => {
   const db = new Database(file, { readonly: true });
   try {
-    return db.query<{ id: string }, []>("SELECT id FROM users ORDER BY id").all().map((r) => r.id);
+    return db.query<{ key: string }, []>("SELECT key FROM settings ORDER BY key").all().map((r) => r.key);
   } finally {
     db.close();
   }
 };
 
 describe("group commit", () => {
-  test("writes in one turn of the event loop become durable together, after durable() resolves", async () => {
+  test("concurrent writes share one commit, and none resolves before it is durable", async () => {
+    let commits = 0;
+    const seenAtCommit: string[][] = [];
+    const { store, file } = groupStore({ beforeCommit: () => { commits++; seenAtCommit.push(committedKeys(file)); } });
+    const settled: string[] = [];
+    const a = store.write((tx) => tx.settings.put(setting("a"))).then(() => settled.push("a"));
+    const b = store.write((tx) => tx.settings.put(setting("b"))).then(() => settled.push("b"));
+    await Promise.all([a, b]);
+    expect(commits).toBe(1);
+    // Just before COMMIT nothing was visible to another connection, and nobody had been answered.
+    expect(seenAtCommit).toEqual([[]]);
+    expect(settled).toEqual(["a", "b"]);
+    expect(committedKeys(file)).toEqual(["a", "b"]);
+  });
+
+  test("a write that throws rolls back only its own changes; the rest of the batch commits", async () => {
     const { store, file } = groupStore();
-    store.write((tx) => tx.insert(users).values(row("usr_1")).run());
-    store.write((tx) => tx.insert(users).values(row("usr_2")).run());
-    // Not yet visible to another connection: the batch has not committed.
-    expect(committedIds(file)).toEqual([]);
-    await store.durable();
-    expect(committedIds(file)).toEqual(["usr_1", "usr_2"]);
-  });
-
-  test("a write that throws rolls back only its own changes; the batch still commits", async () => {
-    const { store, file } = groupStore();
-    store.write((tx) => tx.insert(users).values(row("usr_a")).run());
-    expect(() =>
-      store.write((tx) => {
-        tx.insert(users).values(row("usr_b")).run();
-        throw new Error("refused");
-      }),
-    ).toThrow("refused");
-    store.write((tx) => tx.insert(users).values(row("usr_c")).run());
-    await store.durable();
-    expect(committedIds(file)).toEqual(["usr_a", "usr_c"]);
-  });
-
-  test("a request reads its own writes before the batch commits", () => {
-    const { store } = groupStore();
-    store.write((tx) => tx.insert(users).values(row("usr_r")).run());
-    expect(store.read.select({ id: users.id }).from(users).all()).toEqual([{ id: "usr_r" }]);
-  });
-
-  test("afterCommit callbacks run only once the batch is committed", async () => {
-    const { store, file } = groupStore();
-    const seen: string[][] = [];
-    store.write((tx) => tx.insert(users).values(row("usr_x")).run());
-    store.afterCommit(() => seen.push(committedIds(file)));
-    expect(seen).toEqual([]);
-    await store.durable();
-    expect(seen).toEqual([["usr_x"]]);
-  });
-
-  test("asynchronous write functions are refused (they would escape the transaction)", async () => {
-    const { store, file } = groupStore();
-    expect(() => store.write((async () => 1) as never)).toThrow("synchronous");
-    await store.durable();
-    expect(committedIds(file)).toEqual([]);
-  });
-
-  test("close() commits a pending batch", () => {
-    const { store, file } = groupStore();
-    store.write((tx) => tx.insert(users).values(row("usr_z")).run());
-    store.close();
-    stores.splice(stores.indexOf(store), 1);
-    expect(committedIds(file)).toEqual(["usr_z"]);
-  });
-
-  test("a failed commit rejects durable() so the edge can refuse to acknowledge", async () => {
-    const { store } = groupStore();
-    store.write((tx) => tx.insert(users).values(row("usr_f")).run());
-    // A deferred foreign-key violation only fails at COMMIT time.
-    store.write((tx) => {
-      tx.run(sql`PRAGMA defer_foreign_keys = ON`);
-      tx.run(sql`INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at) VALUES ('ses_x', 'usr_missing', 1, 1, 1)`);
+    const a = store.write((tx) => tx.settings.put(setting("a")));
+    const b = store.write(async (tx) => {
+      await tx.settings.put(setting("b"));
+      throw new Error("refused");
     });
-    await expect(store.durable()).rejects.toThrow();
-    expect(store.read.select({ id: users.id }).from(users).all()).toEqual([]);
+    const c = store.write((tx) => tx.settings.put(setting("c")));
+    await a;
+    await expect(b).rejects.toThrow("refused");
+    await c;
+    expect(committedKeys(file)).toEqual(["a", "c"]);
   });
-});
 
-describe("the HTTP edge with group commit", () => {
-  function appWithControlledDurability() {
-    const app = createTestApp();
-    let settle!: { resolve: () => void; reject: (e: Error) => void };
-    const pending = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-    pending.catch(() => {});
-    const store = Object.create(app.services.store, { durable: { value: () => pending } }) as Store;
-    const http = createHttpApp({ services: { ...app.services, store }, config: app.config, web: { index: "<div id=\"app\"></div>", assets: {} } });
-    return { app, http, settle };
-  }
+  test("writes never interleave, even when one awaits the next turn of the event loop", async () => {
+    const { store } = groupStore();
+    const order: string[] = [];
+    const slow = store.write(async (tx) => {
+      order.push("slow:start");
+      await Bun.sleep(20);
+      await tx.settings.put(setting("slow"));
+      order.push("slow:end");
+    });
+    const fast = store.write(async (tx) => {
+      order.push("fast:start");
+      await tx.settings.put(setting("fast"));
+      order.push("fast:end");
+    });
+    await Promise.all([slow, fast]);
+    expect(order).toEqual(["slow:start", "slow:end", "fast:start", "fast:end"]);
+  });
 
-  test("a response waits until the writes before it are durable", async () => {
-    const { app, http, settle } = appWithControlledDurability();
-    try {
-      let answered = false;
-      const response = http.handle(new Request("http://127.0.0.1:7433/healthz")).then((r) => {
-        answered = true;
-        return r;
+  test("reads see committed data only, and a resolved write is visible to them at once", async () => {
+    const { store } = groupStore({ beforeCommit: () => Bun.sleep(20) });
+    const seenDuring: number[] = [];
+    const write = store.write((tx) => tx.settings.put(setting("r")));
+    // The write is running or waiting for its commit: a read must not see it yet.
+    seenDuring.push((await store.read.settings.all()).length);
+    await write;
+    expect(seenDuring).toEqual([0]);
+    expect((await store.read.settings.all()).map((r) => r.key)).toEqual(["r"]);
+  });
+
+  test("a failed commit rejects every write that shared it and keeps none of them", async () => {
+    const { store, file } = groupStore({ beforeCommit: () => { throw new Error("disk full"); } });
+    const a = store.write((tx) => tx.settings.put(setting("a")));
+    const b = store.write((tx) => tx.settings.put(setting("b")));
+    const results = await Promise.allSettled([a, b]);
+    expect(results.map((r) => (r.status === "rejected" ? (r.reason as Error).message : "resolved"))).toEqual(["disk full", "disk full"]);
+    expect(committedKeys(file)).toEqual([]);
+  });
+
+  test("the store keeps working after a failed commit", async () => {
+    let fail = true;
+    const { store, file } = groupStore({ beforeCommit: () => { if (fail) { fail = false; throw new Error("once"); } } });
+    await expect(store.write((tx) => tx.settings.put(setting("lost")))).rejects.toThrow("once");
+    await store.write((tx) => tx.settings.put(setting("kept")));
+    expect(committedKeys(file)).toEqual(["kept"]);
+  });
+
+  test("close() waits for pending writes to commit", async () => {
+    const { store, file } = groupStore({ beforeCommit: () => Bun.sleep(10) });
+    const pending = store.write((tx) => tx.settings.put(setting("z")));
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    await pending;
+    expect(committedKeys(file)).toEqual(["z"]);
+  });
+
+  test("a write after close() is refused", async () => {
+    const { store } = groupStore();
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+    await expect(store.write((tx) => tx.settings.put(setting("late")))).rejects.toThrow("closed");
+  });
+
+  test("statements are compiled once: repeated reads and writes compile nothing new", async () => {
+    const { store } = groupStore();
+    await store.write((tx) => tx.settings.put(setting("warm")));
+    await store.read.settings.all();
+    const before = store.statementsPrepared();
+    for (let i = 0; i < 20; i++) {
+      await store.write(async (tx) => {
+        await tx.savepoint(() => tx.settings.put(setting(`k${i}`)));
       });
-      await Bun.sleep(30);
-      expect(answered).toBe(false);
-      settle.resolve();
-      expect((await response).status).toBe(200);
-    } finally {
-      app.dispose();
+      await store.read.settings.all();
     }
+    expect(store.statementsPrepared()).toBe(before);
   });
 
-  test("when the commit fails, the client gets an error instead of an acknowledgement", async () => {
-    const { app, http, settle } = appWithControlledDurability();
-    try {
-      const response = http.handle(new Request("http://127.0.0.1:7433/healthz"));
-      settle.reject(new Error("disk full"));
-      const res = await response;
-      expect(res.status).toBe(500);
-      const body = await res.text();
-      expect(body).toContain("could not be saved");
-      expect(body).not.toContain("disk full");
-    } finally {
-      app.dispose();
-    }
+  test("a nested savepoint that throws undoes its own changes only", async () => {
+    const { store, file } = groupStore();
+    await store.write(async (tx) => {
+      await tx.settings.put(setting("outer"));
+      await expect(tx.savepoint(async () => {
+        await tx.settings.put(setting("inner"));
+        throw new Error("undo inner");
+      })).rejects.toThrow("undo inner");
+    });
+    expect(committedKeys(file)).toEqual(["outer"]);
   });
 });

@@ -3,9 +3,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, rmSync, statSync, readFileSync, chmodSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "drizzle-orm";
 import { openDatabase } from "../../src/db/client.ts";
-import { users } from "../../src/db/schema/index.ts";
 import { openStore } from "../../src/db/store.ts";
 import { MIGRATIONS } from "../../src/db/migrations.ts";
 import { migrate } from "../../src/db/migrate.ts";
@@ -21,7 +19,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const row = (id: string) => ({ id, email: `${id}@example.test`, name: id, passwordHash: "x", role: "developer" as const, createdAt: 1, updatedAt: 1 });
+const setting = (key: string) => ({ key, value: 1, updatedAt: 1, updatedBy: null });
 
 describe("migrations", () => {
   test("the embedded list and the migrations folder name the same files, in order", () => {
@@ -36,15 +34,15 @@ describe("migrations", () => {
     for (const m of MIGRATIONS) expect(m.name).toMatch(/^\d{4}_[a-z0-9_]+$/);
   });
 
-  test("migrations are applied once and tracked by name", () => {
+  test("migrations are applied once and tracked by name", async () => {
     const dir = tempDir();
     const first = openStore(dir);
     expect(first.migrationsApplied).toEqual(MIGRATIONS.map((m) => m.name));
-    expect(first.store.ready()).toBe(true);
-    first.store.close();
+    expect(await first.store.ready()).toBe(true);
+    await first.store.close();
     const second = openStore(dir);
     expect(second.migrationsApplied).toEqual([]);
-    second.store.close();
+    await second.store.close();
   });
 
   test("a failing migration is rolled back whole and not recorded", () => {
@@ -56,10 +54,10 @@ describe("migrations", () => {
 });
 
 describe("the store", () => {
-  test("pragmas: WAL, synchronous=FULL, foreign keys on, busy timeout", () => {
+  test("pragmas: WAL, synchronous=FULL, foreign keys on, busy timeout", async () => {
     const dir = tempDir();
     const { store } = openStore(dir);
-    store.close();
+    await store.close();
     const db = new Database(join(dir, "railyard.sqlite"));
     expect(db.query("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
     db.close();
@@ -71,53 +69,46 @@ describe("the store", () => {
     conn.close();
   });
 
-  test("writes go through the write path; the read handle refuses to write", () => {
+  test("writes go through the write path; the read handle refuses to write", async () => {
     const { store } = openStore(tempDir());
-    store.write((tx) => tx.insert(users).values(row("usr_a")).run());
-    expect(store.read.select().from(users).all()).toHaveLength(1);
-    expect(() => store.read.insert(users).values(row("usr_b")).run()).toThrow();
-    expect(store.read.select().from(users).all()).toHaveLength(1);
-    store.close();
+    await store.write((tx) => tx.settings.put(setting("a")));
+    expect(await store.read.settings.all()).toHaveLength(1);
+    await expect(store.read.settings.put(setting("b"))).rejects.toThrow();
+    expect(await store.read.settings.all()).toHaveLength(1);
+    await store.close();
   });
 
-  test("a write that throws leaves nothing behind", () => {
+  test("a write that throws leaves nothing behind", async () => {
     const { store } = openStore(tempDir());
-    expect(() =>
-      store.write((tx) => {
-        tx.insert(users).values(row("usr_c")).run();
-        throw new Error("boom");
-      }),
-    ).toThrow("boom");
-    expect(store.read.select().from(users).all()).toHaveLength(0);
-    store.close();
+    await expect(store.write(async (tx) => {
+      await tx.settings.put(setting("c"));
+      throw new Error("boom");
+    })).rejects.toThrow("boom");
+    expect(await store.read.settings.all()).toHaveLength(0);
+    await store.close();
   });
 
-  test("audit events cannot be updated or deleted through SQL", () => {
-    const { store } = openStore(tempDir());
-    // A raw insert is enough to test the triggers.
-    store.write((tx) => tx.run(sql`INSERT INTO audit_events (seq, at, type, actor_kind, meta, prev_hash, hash) VALUES (1, 1, 'system.started', 'system', '{}', 'p', 'h')`));
-    const failure = (fn: () => unknown): string => {
-      try {
-        fn();
-      } catch (error) {
-        return `${(error as Error).message} ${((error as Error).cause as Error | undefined)?.message ?? ""}`;
-      }
-      return "no error";
-    };
-    expect(failure(() => store.write((tx) => tx.run(sql`UPDATE audit_events SET type = 'x'`)))).toContain("append-only");
-    expect(failure(() => store.write((tx) => tx.run(sql`DELETE FROM audit_events`)))).toContain("append-only");
-    expect(store.read.all(sql`SELECT type FROM audit_events`)).toEqual([{ type: "system.started" }]);
-    store.close();
-  });
-
-  test("database files are private to the user (0600)", () => {
+  test("audit events cannot be updated or deleted through SQL", async () => {
     const dir = tempDir();
     const { store } = openStore(dir);
-    store.write((tx) => tx.insert(users).values(row("usr_d")).run());
+    await store.close();
+    // The triggers live in the database itself: any connection is refused.
+    const db = openDatabase(join(dir, "railyard.sqlite"));
+    db.run("INSERT INTO audit_events (seq, at, type, actor_kind, meta, prev_hash, hash) VALUES (1, 1, 'system.started', 'system', '{}', 'p', 'h')");
+    expect(() => db.run("UPDATE audit_events SET type = 'x'")).toThrow("append-only");
+    expect(() => db.run("DELETE FROM audit_events")).toThrow("append-only");
+    expect(db.query("SELECT type FROM audit_events").all()).toEqual([{ type: "system.started" }]);
+    db.close();
+  });
+
+  test("database files are private to the user (0600)", async () => {
+    const dir = tempDir();
+    const { store } = openStore(dir);
+    await store.write((tx) => tx.settings.put(setting("d")));
     for (const f of readdirSync(dir).filter((f) => f.startsWith("railyard.sqlite"))) {
       expect((statSync(join(dir, f)).mode & 0o777).toString(8)).toBe("600");
     }
-    store.close();
+    await store.close();
   });
 });
 
@@ -152,11 +143,11 @@ describe("the data dir", () => {
     for (const f of ["session.key", "audit.key"]) expect((statSync(join(dir, f)).mode & 0o777).toString(8)).toBe("600");
   });
 
-  test("secrets never enter the database", () => {
+  test("secrets never enter the database", async () => {
     const dir = tempDir();
     const secrets = loadSecrets(dir);
     const { store } = openStore(dir);
-    store.close();
+    await store.close();
     const bytes = readFileSync(join(dir, "railyard.sqlite"));
     for (const key of [secrets.auditKey, secrets.sessionKey]) {
       expect(bytes.includes(Buffer.from(key))).toBe(false);

@@ -24,7 +24,7 @@ describeBrowser(suiteName, () => {
   const shared: { key?: string; runId?: string; checkpointId?: string; agent?: Client; developerPage?: Page; leadPage?: Page } = {};
 
   beforeAll(async () => {
-    app = createTestApp();
+    app = await createTestApp();
     for (const role of ["owner", "lead", "developer", "auditor"] as const) {
       const { user } = await seedUser(app, role, `${role}@example.test`);
       people[role] = { email: user.email, name: user.name };
@@ -43,7 +43,7 @@ describeBrowser(suiteName, () => {
   });
 
   test("first-run setup reads the token from the URL fragment, creates the owner and signs them in", async () => {
-    const fresh = createTestApp();
+    const fresh = await createTestApp();
     const freshServer = serveForBrowser(fresh, await freshWebAssets());
     const context = await browser.newContext();
     try {
@@ -84,7 +84,7 @@ describeBrowser(suiteName, () => {
   }, 40_000);
 
   test("served over plain HTTP beyond loopback, every page warns that the connection is not encrypted", async () => {
-    const lan = createTestApp({ host: "0.0.0.0", "public-url": "http://railyard.example.test:7433" });
+    const lan = await createTestApp({ host: "0.0.0.0", "public-url": "http://railyard.example.test:7433" });
     const lanServer = serveForBrowser(lan, await freshWebAssets());
     try {
       await seedUser(lan, "developer", "dev@example.test");

@@ -1,19 +1,25 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { SignJWT, base64url } from "jose";
-import { auditEvents, sessions, users } from "../../src/db/schema/index.ts";
+import type { UserProfile } from "../../src/core/user/queries.ts";
 import { MINUTE, HOUR } from "../../src/lib/time.ts";
 import { createTestApp, seedUser, TEST_PASSWORD, type TestApp } from "../support/app.ts";
 import { api, cookieFrom, login } from "../support/http.ts";
+import { emittedTypes, eventsOf } from "../support/audit.ts";
 import { sessionHeaders } from "../support/session-cookie.ts";
 
 let app: TestApp;
-beforeEach(() => {
-  app = createTestApp();
+beforeEach(async () => {
+  app = await createTestApp();
 });
 afterEach(() => app.dispose());
 
-const eventTypes = () => app.store.read.select({ type: auditEvents.type }).from(auditEvents).all().map((e) => e.type);
+const eventTypes = () => [...emittedTypes(app)];
+
+/** Changes a person's row behind the verbs' back (no session revocation), as a concurrent change or a repair would. */
+async function overwriteUser(id: string, change: Partial<Pick<UserProfile, "role" | "disabled">>) {
+  const row = (await app.store.read.users.byId(id))!;
+  await app.store.write((tx) => tx.users.setProfile({ id, name: row.name, role: row.role, disabled: row.disabled, updatedAt: app.clock.now(), ...change }));
+}
 
 describe("login, me, logout", () => {
   test("login sets an HttpOnly SameSite=Strict session cookie and returns the user without secrets", async () => {
@@ -39,7 +45,7 @@ describe("login, me, logout", () => {
   });
 
   test("with TLS the cookie is __Host-railyard_session and Secure", async () => {
-    const tlsApp = createTestApp({ "tls-cert": "/nonexistent/cert.pem", "tls-key": "/nonexistent/key.pem" });
+    const tlsApp = await createTestApp({ "tls-cert": "/nonexistent/cert.pem", "tls-key": "/nonexistent/key.pem" });
     try {
       const { user } = await seedUser(tlsApp, "lead");
       const r = await api(tlsApp, "POST", "/api/auth/login", { body: { email: user.email, password: TEST_PASSWORD } });
@@ -52,18 +58,18 @@ describe("login, me, logout", () => {
       const plain = await api(tlsApp, "GET", "/api/auth/me", { headers: { cookie: cookieFrom(r)!.replace("__Host-", "") } });
       expect(plain.status).toBe(401);
     } finally {
-      tlsApp.dispose();
+      await tlsApp.dispose();
     }
   });
 
   test("me reports insecure transport when serving a non-loopback address without TLS", async () => {
-    const lan = createTestApp({ host: "0.0.0.0", "public-url": "http://railyard.example.test:7433" });
+    const lan = await createTestApp({ host: "0.0.0.0", "public-url": "http://railyard.example.test:7433" });
     try {
       const { actor } = await seedUser(lan, "owner");
       const me = await api(lan, "GET", "/api/auth/me", { headers: await sessionHeaders(lan, actor) });
       expect(me.json.insecureTransport).toBe(true);
     } finally {
-      lan.dispose();
+      await lan.dispose();
     }
   });
 
@@ -83,7 +89,8 @@ describe("login, me, logout", () => {
     expect(out.headers.get("set-cookie")).toContain("Max-Age=0");
     expect((await api(app, "GET", "/api/auth/me", { headers: { cookie } })).status).toBe(401);
     expect(eventTypes()).toContain("auth.logout");
-    expect(app.store.read.select().from(sessions).all()[0]!.revokedAt).not.toBeNull();
+    const [logoutEvent] = eventsOf(app, "auth.logout");
+    expect((await app.store.read.users.sessionAuth(String(logoutEvent!.meta.sessionId)))!.revokedAt).not.toBeNull();
   });
 
   test("a wrong password and an unknown email get the same status and message", async () => {
@@ -98,12 +105,12 @@ describe("login, me, logout", () => {
     expect(malformed.json).toEqual(wrong.json);
     expect(wrong.headers.get("set-cookie")).toBeNull();
     expect(wrong.text).not.toContain("not-the-password");
-    expect(eventTypes().filter((t) => t === "auth.login_failed")).toHaveLength(3);
+    expect(eventsOf(app, "auth.login_failed").map((e) => e.meta.reason)).toEqual(["bad_password", "unknown_account", "unknown_account"]);
   });
 
   test("a disabled person cannot sign in, and gets the same answer as a wrong password", async () => {
     const { user } = await seedUser(app, "developer");
-    app.store.write((tx) => tx.update(users).set({ disabled: true }).where(eq(users.id, user.id)).run());
+    await overwriteUser(user.id, { disabled: true });
     const r = await api(app, "POST", "/api/auth/login", { body: { email: user.email, password: TEST_PASSWORD } });
     expect(r.status).toBe(401);
     expect(r.json.error.message).toBe("email or password is incorrect");
@@ -239,10 +246,10 @@ describe("session tokens", () => {
   });
 
   test("a role changed behind the session's back revokes it on the next request", async () => {
-    const { cookie, user } = await signedIn("developer");
-    app.store.write((tx) => tx.update(users).set({ role: "lead" }).where(eq(users.id, user.id)).run());
+    const { cookie, user, claims } = await signedIn("developer");
+    await overwriteUser(user.id, { role: "lead" });
     expect((await me(cookie)).status).toBe(401);
-    expect(app.store.read.select().from(sessions).where(eq(sessions.userId, user.id)).get()!.revokedAt).not.toBeNull();
-    expect(eventTypes()).toContain("auth.session_revoked");
+    expect((await app.store.read.users.sessionAuth(claims.sid))!.revokedAt).not.toBeNull();
+    expect(eventsOf(app, "auth.session_revoked").map((e) => e.meta)).toEqual([{ why: "role_changed", count: 1 }]);
   });
 });

@@ -9,7 +9,7 @@ import { WEB_ASSETS } from "../../src/http/web-assets.generated.ts";
 import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
 import { sessionHeaders } from "../support/session-cookie.ts";
 
-const app = createTestApp();
+const app = await createTestApp();
 afterAll(() => app.dispose());
 
 /** Reads SSE frames from a streaming response body as they arrive. */
@@ -72,7 +72,7 @@ function streamApp(base: TestApp, options: EventStreamOptions) {
   };
 }
 
-const event = (type: string, extra: Partial<PublishedEvent> = {}): PublishedEvent => ({ seq: 1, at: 1, type, runId: null, projectId: null, subject: null, ...extra });
+const event = (type: string, extra: Partial<PublishedEvent> = {}): PublishedEvent => ({ seq: 1, at: 1, type, runId: null, projectId: null, subject: null, hash: "0".repeat(64), ...extra });
 
 describe("GET /api/events", () => {
   test("without a session it answers 401 JSON and opens no stream", async () => {
@@ -90,7 +90,7 @@ describe("GET /api/events", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
     const stream = frames(res);
     expect(await stream.next()).toContain(": connected");
-    transact(app.ctx(), (_tx, record) => record({ type: "settings.changed", subject: "src/secret/path.ts", meta: { keys: ["retentionDays"] } }));
+    await transact(app.ctx(), (_tx, record) => record({ type: "settings.changed", subject: "src/secret/path.ts", meta: { keys: ["retentionDays"] } }));
     const [frame] = await stream.until(isChange);
     const body = data(frame!);
     expect(body.type).toBe("settings.changed");
@@ -106,12 +106,12 @@ describe("GET /api/events", () => {
     const res = await app.request("/api/events", { headers: await sessionHeaders(app, actor) });
     const stream = frames(res);
     await stream.next();
-    transact(app.ctx(), (_tx, record) => {
-      record({ type: "user.created", subject: "usr_x" });
-      record({ type: "key.created", subject: "key_x" });
-      record({ type: "settings.changed" });
-      record({ type: "auth.login_failed" });
-      record({ type: "checkpoint.requested", subject: "chk_x" });
+    await transact(app.ctx(), async (_tx, record) => {
+      await record({ type: "user.created", subject: "usr_x" });
+      await record({ type: "key.created", subject: "key_x" });
+      await record({ type: "settings.changed" });
+      await record({ type: "auth.login_failed" });
+      await record({ type: "checkpoint.requested", subject: "chk_x" });
     });
     const seen = await stream.until(isChange);
     const changes = seen.filter(isChange).map((f) => data(f).type);
@@ -123,7 +123,7 @@ describe("GET /api/events", () => {
     const { actor } = await seedUser(app, "auditor");
     const stream = frames(await app.request("/api/events", { headers: await sessionHeaders(app, actor) }));
     await stream.next();
-    transact(app.ctx(), (_tx, record) => record({ type: "auth.login_failed" }));
+    await transact(app.ctx(), (_tx, record) => record({ type: "auth.login_failed" }));
     const [frame] = await stream.until(isChange);
     expect(data(frame!).type).toBe("auth.login_failed");
     await stream.close();
@@ -180,7 +180,7 @@ describe("GET /api/events", () => {
     const stream = frames(await local.request("/api/events", { headers: await sessionHeaders(app, actor) }));
     await stream.next();
     if (actor.kind !== "human") throw new Error("unreachable");
-    transact(app.ctx(), (tx, record) => revokeUserSessions(tx, record, app.clock.now(), actor.userId, "test"));
+    await transact(app.ctx(), (tx, record) => revokeUserSessions(tx, record, app.clock.now(), actor.userId, "test"));
     const seen = await stream.until((f) => f.startsWith("event: end"));
     expect(seen.at(-1)).toStartWith("event: end");
     expect(await stream.next()).toBe("<closed>");
@@ -188,7 +188,7 @@ describe("GET /api/events", () => {
   });
 
   test("an idle session ends the stream: the stream itself never counts as activity", async () => {
-    const idleApp = createTestApp();
+    const idleApp = await createTestApp();
     try {
       const local = streamApp(idleApp, { heartbeatMs: 10 });
       const { actor } = await seedUser(idleApp, "developer");
@@ -199,7 +199,7 @@ describe("GET /api/events", () => {
       const seen = await stream.until((f) => f.startsWith("event: end"));
       expect(seen.at(-1)).toStartWith("event: end");
     } finally {
-      idleApp.dispose();
+      await idleApp.dispose();
     }
   });
 

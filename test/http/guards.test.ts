@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createTestApp } from "../support/app.ts";
+import { eventsOf } from "../support/audit.ts";
 
-const app = createTestApp();
+const app = await createTestApp();
 afterAll(() => app.dispose());
 
 describe("every response", () => {
@@ -41,10 +42,7 @@ describe("Host and Origin allow-list (DNS-rebinding protection)", () => {
     const res = await app.request("/healthz", { headers: { host: "attacker.example:7433" } });
     expect(res.status).toBe(403);
     expect((await res.json()).error.code).toBe("forbidden");
-    const events = app.services.store.read.all<{ type: string; meta: string }>(
-      (await import("drizzle-orm")).sql`SELECT type, meta FROM audit_events WHERE type = 'origin.rejected'`,
-    );
-    expect(events.length).toBeGreaterThan(0);
+    expect(eventsOf(app, "origin.rejected").map((e) => e.meta.why)).toContain("host");
   });
 
   test("a foreign Origin is refused even with a good Host", async () => {
@@ -53,12 +51,12 @@ describe("Host and Origin allow-list (DNS-rebinding protection)", () => {
   });
 
   test("the --public-url host is allowed", async () => {
-    const lan = createTestApp({ host: "0.0.0.0", "public-url": "https://railyard.corp.example" });
+    const lan = await createTestApp({ host: "0.0.0.0", "public-url": "https://railyard.corp.example" });
     try {
       expect((await lan.request("https://railyard.corp.example/healthz")).status).toBe(200);
       expect((await lan.request("https://other.corp.example/healthz")).status).toBe(403);
     } finally {
-      lan.dispose();
+      await lan.dispose();
     }
   });
 });
@@ -103,7 +101,7 @@ describe("metrics", () => {
   });
 
   test("with --metrics, /metrics reports requests by bounded route label, audit events and database size", async () => {
-    const metered = createTestApp({ metrics: "true" });
+    const metered = await createTestApp({ metrics: "true" });
     try {
       await metered.request("/healthz");
       await metered.request("/api/runs/run_secretish_id");
@@ -116,7 +114,7 @@ describe("metrics", () => {
       expect(text).toMatch(/railyard_database_bytes \d+/);
       expect(text).toMatch(/railyard_audit_events \d+/);
     } finally {
-      metered.dispose();
+      await metered.dispose();
     }
   });
 });

@@ -1,16 +1,15 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { authenticateKey } from "../../src/core/key/authenticate-key.ts";
-import { auditEvents, pluginKeys } from "../../src/db/schema/index.ts";
 import { sha256Hex } from "../../src/lib/hash.ts";
 import { isWellFormedPluginKey } from "../../src/lib/plugin-key-format.ts";
 import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
+import { countEvents, trailText } from "../support/audit.ts";
 import { api } from "../support/http.ts";
 import { sessionHeaders } from "../support/session-cookie.ts";
 
 let app: TestApp;
-beforeEach(() => {
-  app = createTestApp();
+beforeEach(async () => {
+  app = await createTestApp();
 });
 afterEach(() => app.dispose());
 
@@ -29,14 +28,14 @@ describe("/api/keys", () => {
     expect(isWellFormedPluginKey(key)).toBe(true);
     expect(name).toBe("laptop");
     expect(expiresAt).toBe(app.clock.now() + 7 * 86_400_000);
-    const row = app.store.read.select().from(pluginKeys).where(eq(pluginKeys.id, id)).get()!;
+    const row = (await app.store.read.keys.byId(id))!;
     expect(row.hash).toBe(sha256Hex(key));
     expect(Object.values(row)).not.toContain(key);
     const listed = await api(app, "GET", "/api/keys", { headers: dev.headers });
     expect(listed.json.keys).toEqual([{ id, userId: dev.user.id, name: "laptop", hint: key.slice(0, 8), createdAt: app.clock.now(), expiresAt, lastUsedAt: null, revokedAt: null }]);
     expect(listed.text).not.toContain(key);
     expect(listed.text).not.toContain(row.hash);
-    expect(JSON.stringify(app.store.read.select().from(auditEvents).all())).not.toContain(key);
+    expect(trailText(app)).not.toContain(key);
     expect(app.logs()).not.toContain(key);
   });
 
@@ -58,21 +57,21 @@ describe("/api/keys", () => {
     const { id, key } = (await api(app, "POST", "/api/keys", { headers: dev.headers, body: { name: "k" } })).json;
     const refused = await api(app, "DELETE", `/api/keys/${id}`, { headers: lead.headers });
     expect(refused.status).toBe(404);
-    expect(authenticateKey(app.services, key, "x").keyId).toBe(id);
+    expect((await authenticateKey(app.services, key, "x")).keyId).toBe(id);
     const revoked = await api(app, "DELETE", `/api/keys/${id}`, { headers: admin.headers });
     expect(revoked.status).toBe(200);
     expect(revoked.json.key.revokedAt).toBe(app.clock.now());
-    expect(() => authenticateKey(app.services, key, "x")).toThrow();
+    await expect(authenticateKey(app.services, key, "x")).rejects.toThrow("a valid plugin key is required");
     const own = (await api(app, "POST", "/api/keys", { headers: dev.headers, body: { name: "mine" } })).json;
     expect((await api(app, "DELETE", `/api/keys/${own.id}`, { headers: dev.headers })).status).toBe(200);
-    expect(app.store.read.select().from(auditEvents).where(eq(auditEvents.type, "key.revoked")).all()).toHaveLength(2);
+    expect(countEvents(app, "key.revoked")).toBe(2);
   });
 
   test("auditors cannot own keys", async () => {
     const auditor = await as("auditor");
     const r = await api(app, "POST", "/api/keys", { headers: auditor.headers, body: { name: "k" } });
     expect(r.status).toBe(403);
-    expect(app.store.read.select().from(pluginKeys).all()).toHaveLength(0);
+    expect(await app.store.read.keys.list(null)).toHaveLength(0);
   });
 
   test("bad input is refused with the field named and nothing created", async () => {
@@ -84,6 +83,6 @@ describe("/api/keys", () => {
     }
     expect((await api(app, "POST", "/api/keys", { headers: dev.headers, body: { name: "x".repeat(101) } })).json.error.message).toContain("name");
     expect((await api(app, "DELETE", "/api/keys/not-an-id", { headers: dev.headers })).status).toBe(400);
-    expect(app.store.read.select().from(pluginKeys).all()).toHaveLength(0);
+    expect(await app.store.read.keys.list(null)).toHaveLength(0);
   });
 });

@@ -2,9 +2,8 @@
 // roles without notes about their excluded modules), everyone who works on code may post, the
 // auditor may not; notes are capped, scanned before storage and written same-origin only.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { count, eq } from "drizzle-orm";
 import type { Role } from "../../src/core/roles.ts";
-import { auditEvents, knowledgeNotes } from "../../src/db/schema/index.ts";
+import { countEvents, rawDatabase } from "../support/audit.ts";
 import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
 import { api } from "../support/http.ts";
 import { seedAgent } from "../support/mcp.ts";
@@ -18,17 +17,20 @@ const NOTES = "/api/projects/shop/notes";
 const SECRET = crcToken("ghp_");
 
 let app: TestApp;
+let projectId: string;
 const headersOf: Partial<Record<Role, Record<string, string>>> = {};
 beforeAll(async () => {
-  app = createTestApp();
-  seedCanaryProject(app);
+  app = await createTestApp();
+  ({ projectId } = await seedCanaryProject(app));
   for (const role of ROLES) headersOf[role] = await sessionHeaders(app, (await seedUser(app, role)).actor);
 });
 afterAll(() => app.dispose());
 
 const as = (role: Role) => headersOf[role]!;
-const noteCount = () => app.store.read.select({ n: count() }).from(knowledgeNotes).get()!.n;
-const eventCount = (type: string) => app.store.read.select({ n: count() }).from(auditEvents).where(eq(auditEvents.type, type)).get()!.n;
+/** The project's stored notes (all of them: the test posts far fewer than this), through the port. */
+const stored = () => app.store.read.knowledge.recent(projectId, 1000);
+const noteCount = async () => (await stored()).length;
+const eventCount = (type: string) => countEvents(app, type);
 
 describe("who may post", () => {
   test.each(["owner", "admin", "lead", "developer"] as const)("%s posts a note: 201, stored as human-written and recorded as knowledge.recorded", async (role) => {
@@ -36,27 +38,27 @@ describe("who may post", () => {
     const posted = await api(app, "POST", NOTES, { headers: as(role), body: { body: `Invoices are computed in cents (${role}).`, paths: ["src/api/invoices.ts", "src/api/invoices.ts"] } });
     expect(posted.status).toBe(201);
     expect(posted.json.note).toMatchObject({ body: `Invoices are computed in cents (${role}).`, paths: ["src/api/invoices.ts"], authorKind: "human", runId: null });
-    const row = app.store.read.select().from(knowledgeNotes).where(eq(knowledgeNotes.id, posted.json.note.id)).get()!;
+    const row = (await stored()).find((n) => n.id === posted.json.note.id)!;
     expect(row).toMatchObject({ authorKind: "human", paths: ["src/api/invoices.ts"] });
     expect(eventCount("knowledge.recorded")).toBe(before + 1);
   });
 
   test("an auditor may read but not post: 403 and nothing stored", async () => {
-    const before = noteCount();
+    const before = await noteCount();
     const posted = await api(app, "POST", NOTES, { headers: as("auditor"), body: { body: "Auditors do not teach agents." } });
     expect(posted.status).toBe(403);
     expect(posted.json.error.code).toBe("forbidden");
-    expect(noteCount()).toBe(before);
+    expect(await noteCount()).toBe(before);
   });
 
   test("without a session, or with a plugin key instead of a session, reading and posting are 401", async () => {
     const agent = await seedAgent(app, "developer");
-    const before = noteCount();
+    const before = await noteCount();
     for (const headers of [{}, { authorization: `Bearer ${agent.key}` }] as Record<string, string>[]) {
       expect((await api(app, "GET", NOTES, { headers })).status).toBe(401);
       expect((await api(app, "POST", NOTES, { headers, body: { body: "sneaky" } })).status).toBe(401);
     }
-    expect(noteCount()).toBe(before);
+    expect(await noteCount()).toBe(before);
   });
 });
 
@@ -118,7 +120,7 @@ describe("who may read", () => {
 
 describe("bad notes are refused and nothing is stored", () => {
   test("a planted secret in the body: 422 scanner_blocked naming the field and kind, never the value; recorded as scanner.blocked", async () => {
-    const before = noteCount();
+    const before = await noteCount();
     const blockedBefore = eventCount("scanner.blocked");
     const recordedBefore = eventCount("knowledge.recorded");
     const r = await api(app, "POST", NOTES, { headers: as("developer"), body: { body: `CI pushes with ${SECRET} from the vault.`, paths: ["src/api/ci.ts"] } });
@@ -128,32 +130,34 @@ describe("bad notes are refused and nothing is stored", () => {
     expect(r.json.error.message).toContain("github_token");
     expect(r.json.error.details).toMatchObject({ fields: ["body"], kinds: ["github_token"] });
     expect(r.text).not.toContain(SECRET);
-    expect(noteCount()).toBe(before);
+    expect(await noteCount()).toBe(before);
     expect(eventCount("knowledge.recorded")).toBe(recordedBefore);
     expect(eventCount("scanner.blocked")).toBe(blockedBefore + 1);
-    const event = app.store.read.select().from(auditEvents).where(eq(auditEvents.type, "scanner.blocked")).all().at(-1)!;
+    const db = rawDatabase(app);
+    const event = db.query("SELECT meta FROM audit_events WHERE type = 'scanner.blocked' ORDER BY seq DESC LIMIT 1").get() as { meta: string };
+    db.close();
     expect(event.meta).not.toContain(SECRET);
     expect(app.logs()).not.toContain(SECRET);
   });
 
   test("a secret planted in a path is refused the same way, naming paths.N", async () => {
-    const before = noteCount();
+    const before = await noteCount();
     const r = await api(app, "POST", NOTES, { headers: as("lead"), body: { body: "Config lives here.", paths: ["src/api/ok.ts", `config/${SECRET}.ts`] } });
     expect(r.status).toBe(422);
     expect(r.json.error.details.fields).toEqual(["paths.1"]);
     expect(r.text).not.toContain(SECRET);
-    expect(noteCount()).toBe(before);
+    expect(await noteCount()).toBe(before);
   });
 
   test("a note of exactly 2000 characters is accepted; 2001 is 400 naming body", async () => {
     const ok = await api(app, "POST", NOTES, { headers: as("developer"), body: { body: "a".repeat(2000) } });
     expect(ok.status).toBe(201);
-    const before = noteCount();
+    const before = await noteCount();
     const long = await api(app, "POST", NOTES, { headers: as("developer"), body: { body: "b".repeat(2001) } });
     expect(long.status).toBe(400);
     expect(long.json.error.code).toBe("invalid");
     expect(long.json.error.message).toContain("body");
-    expect(noteCount()).toBe(before);
+    expect(await noteCount()).toBe(before);
   });
 
   test.each([
@@ -166,32 +170,32 @@ describe("bad notes are refused and nothing is stored", () => {
     ["a body that is not a string", { body: 42 }],
     ["a JSON array instead of an object", ["body"]],
   ])("%s is 400 invalid and stores nothing", async (_label, body) => {
-    const before = noteCount();
+    const before = await noteCount();
     const r = await api(app, "POST", NOTES, { headers: as("lead"), body });
     expect(r.status).toBe(400);
     expect(r.json.error.code).toBe("invalid");
-    expect(noteCount()).toBe(before);
+    expect(await noteCount()).toBe(before);
   });
 
   test("a cross-site POST is 403, stores nothing and records origin.rejected", async () => {
-    const before = noteCount();
+    const before = await noteCount();
     const rejected = eventCount("origin.rejected");
     const { cookie } = as("owner");
     for (const headers of [{ "sec-fetch-site": "cross-site", origin: "https://evil.example" }, { origin: "https://evil.example" }, {}] as Record<string, string>[]) {
       const r = await app.request(NOTES, { method: "POST", headers: { cookie: cookie!, "content-type": "application/json", ...headers }, body: JSON.stringify({ body: "planted by another site" }) });
       expect(r.status).toBe(403);
     }
-    expect(noteCount()).toBe(before);
+    expect(await noteCount()).toBe(before);
     expect(eventCount("origin.rejected")).toBe(rejected + 3);
   });
 
   test("an unknown project is 404 for reading and posting (before the body is scanned)", async () => {
-    const before = noteCount();
+    const before = await noteCount();
     const blocked = eventCount("scanner.blocked");
     expect((await api(app, "GET", "/api/projects/nowhere/notes", { headers: as("developer") })).status).toBe(404);
     expect((await api(app, "POST", "/api/projects/nowhere/notes", { headers: as("developer"), body: { body: "lost" } })).status).toBe(404);
     expect((await api(app, "POST", "/api/projects/nowhere/notes", { headers: as("developer"), body: { body: `lost ${SECRET}` } })).status).toBe(404);
-    expect(noteCount()).toBe(before);
+    expect(await noteCount()).toBe(before);
     expect(eventCount("scanner.blocked")).toBe(blocked);
   });
 });

@@ -3,7 +3,7 @@ import { CAPABILITIES, ROLES, can, type Role } from "../../src/core/roles.ts";
 import { createTestApp, seedUser } from "../support/app.ts";
 import { sessionHeaders } from "../support/session-cookie.ts";
 
-const app = createTestApp();
+const app = await createTestApp();
 afterAll(() => app.dispose());
 
 describe("GET /api/auth/me tells the web app what the role may do", () => {

@@ -7,7 +7,7 @@ import { registeredApiRoutes } from "../support/routes.ts";
 let app: TestApp;
 let doc: any;
 beforeAll(async () => {
-  app = createTestApp();
+  app = await createTestApp();
   const r = await api(app, "GET", "/api/openapi.json");
   expect(r.status).toBe(200);
   doc = r.json;

@@ -5,16 +5,17 @@ import type { Role } from "../../src/core/roles.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { api } from "../support/http.ts";
 import { CANARY_PATH, seedCanaryProject } from "../support/projects.ts";
+import { inspect } from "../support/inspect.ts";
 import { signedInAs } from "../support/session-cookie.ts";
 
 let app: TestApp;
-beforeEach(() => {
-  app = createTestApp();
+beforeEach(async () => {
+  app = await createTestApp();
 });
 afterEach(() => app.dispose());
 
 const as = (role: Role) => signedInAs(app, role);
-const eventTypes = () => app.store.read.select({ type: auditEvents.type }).from(auditEvents).all().map((e) => e.type);
+const eventTypes = () => inspect(app).select({ type: auditEvents.type }).from(auditEvents).all().map((e) => e.type);
 
 describe("/api/projects", () => {
   test("admins create, change and delete projects; every step is audited", async () => {
@@ -48,11 +49,11 @@ describe("/api/projects", () => {
       expect(r.json.error.code).toBe("invalid");
       expect(r.text).not.toContain("hunter2");
     }
-    expect(app.store.read.select().from(projects).all()).toHaveLength(0);
+    expect(inspect(app).select().from(projects).all()).toHaveLength(0);
   });
 
   test("leads, developers and auditors may read projects but not change them", async () => {
-    seedCanaryProject(app);
+    await seedCanaryProject(app);
     for (const role of ["lead", "developer", "auditor"] as const) {
       const who = await as(role);
       expect((await api(app, "GET", "/api/projects", { headers: who.headers })).status).toBe(200);
@@ -60,7 +61,7 @@ describe("/api/projects", () => {
       expect((await api(app, "PATCH", "/api/projects/shop", { headers: who.headers, body: { name: "x" } })).status).toBe(403);
       expect((await api(app, "POST", "/api/projects/shop/modules", { headers: who.headers, body: { name: "m", globs: ["m/**"] } })).status).toBe(403);
     }
-    expect(app.store.read.select().from(projects).all()).toHaveLength(1);
+    expect(inspect(app).select().from(projects).all()).toHaveLength(1);
   });
 });
 
@@ -76,16 +77,16 @@ describe("modules and access", () => {
     const access = await api(app, "PUT", "/api/projects/core/modules/payments/access", { headers: owner.headers, body: { access: { auditor: "excluded", developer: "editable" } } });
     expect(access.json.module.accessByRole).toMatchObject({ developer: "editable", auditor: "excluded" });
     // editable is the absence of a row
-    expect(app.store.read.select().from(moduleAccess).all()).toEqual([expect.objectContaining({ role: "auditor", level: "excluded" })]);
+    expect(inspect(app).select().from(moduleAccess).all()).toEqual([expect.objectContaining({ role: "auditor", level: "excluded" })]);
     const matrix = await api(app, "GET", "/api/projects/core/access", { headers: owner.headers });
     expect(matrix.json).toEqual({ roles: ["owner", "admin", "lead", "developer", "auditor"], modules: [{ name: "payments", access: { owner: "editable", admin: "editable", lead: "editable", developer: "editable", auditor: "excluded" } }] });
     expect((await api(app, "DELETE", "/api/projects/core/modules/payments", { headers: owner.headers })).status).toBe(200);
-    expect(app.store.read.select().from(modules).all()).toHaveLength(0);
+    expect(inspect(app).select().from(modules).all()).toHaveLength(0);
     expect(eventTypes()).toEqual(expect.arrayContaining(["module.created", "module.changed", "module.access_changed", "module.deleted"]));
   });
 
   test("an admin cannot change the owner's access, and bad module input is refused", async () => {
-    seedCanaryProject(app);
+    await seedCanaryProject(app);
     const admin = await as("admin");
     expect((await api(app, "PUT", "/api/projects/shop/modules/api/access", { headers: admin.headers, body: { access: { owner: "excluded" } } })).status).toBe(403);
     expect((await api(app, "PUT", "/api/projects/shop/modules/api/access", { headers: admin.headers, body: { access: { lead: "hidden" } } })).status).toBe(400);
@@ -96,7 +97,7 @@ describe("modules and access", () => {
   });
 
   test("a developer sees the excluded module by name only, in the project, module list and scope", async () => {
-    seedCanaryProject(app);
+    await seedCanaryProject(app);
     const dev = await as("developer");
     const owner = await as("owner");
     for (const path of ["/api/projects/shop", "/api/projects/shop/modules", "/api/projects/shop/scope"]) {
@@ -114,11 +115,11 @@ describe("modules and access", () => {
   });
 
   test("a manager whose own role has a module excluded cannot edit its globs", async () => {
-    seedCanaryProject(app);
+    await seedCanaryProject(app);
     const owner = await as("owner");
     await api(app, "PUT", "/api/projects/shop/modules/secret-billing/access", { headers: owner.headers, body: { access: { admin: "excluded" } } });
     const admin = await as("admin");
     expect((await api(app, "PATCH", "/api/projects/shop/modules/secret-billing", { headers: admin.headers, body: { globs: ["**"] } })).status).toBe(403);
-    expect(app.store.read.select().from(modules).where(eq(modules.name, "secret-billing")).get()!.globs).toContain(CANARY_PATH);
+    expect(inspect(app).select().from(modules).where(eq(modules.name, "secret-billing")).get()!.globs).toContain(CANARY_PATH);
   });
 });

@@ -15,18 +15,18 @@ type Caller = Role | "anonymous";
 const CALLERS: readonly Caller[] = ["anonymous", ...ROLES];
 
 async function fixtureApp(caller: Caller): Promise<{ app: TestApp; fixture: MatrixFixture; headers: Record<string, string> }> {
-  const app = createTestApp();
+  const app = await createTestApp();
   const owner = await seedUser(app, "owner");
   const target = await seedUser(app, "developer");
-  seedCanaryProject(app);
-  createProject({ ctx: app.ctx(), input: { slug: "scratch", name: "Scratch" } });
-  const key = createKey({ ctx: app.ctx(target.actor), input: { name: "target key" } });
+  await seedCanaryProject(app);
+  await createProject({ ctx: app.ctx(), input: { slug: "scratch", name: "Scratch" } });
+  const key = await createKey({ ctx: app.ctx(target.actor), input: { name: "target key" } });
   // The owner's agent works inside the secret module: its run must reach masked roles masked.
-  const ownerKey = createKey({ ctx: app.ctx(owner.actor), input: { name: "owner agent" } });
+  const ownerKey = await createKey({ ctx: app.ctx(owner.actor), input: { name: "owner agent" } });
   const agent = app.ctx({ kind: "agent", keyId: ownerKey.id, userId: owner.user.id, role: "owner" });
-  const run = startRun({ ctx: agent, input: { project: "shop", title: "Invoice rounding" } });
-  planWork({ ctx: agent, input: { run_id: run.run_id, units: [{ title: "Fix rounding", paths: [CANARY_PATH] }, { title: "Adjust api", paths: ["src/api/invoices.ts"] }] } });
-  reportFiles({ ctx: agent, input: { run_id: run.run_id, action: "modified", paths: [CANARY_PATH, "src/api/invoices.ts"] } });
+  const run = await startRun({ ctx: agent, input: { project: "shop", title: "Invoice rounding" } });
+  await planWork({ ctx: agent, input: { run_id: run.run_id, units: [{ title: "Fix rounding", paths: [CANARY_PATH] }, { title: "Adjust api", paths: ["src/api/invoices.ts"] }] } });
+  await reportFiles({ ctx: agent, input: { run_id: run.run_id, action: "modified", paths: [CANARY_PATH, "src/api/invoices.ts"] } });
   const fixture: MatrixFixture = { ownerEmail: owner.user.email, targetUserId: target.user.id, targetKeyId: key.id, runId: run.run_id, unique: caller };
   let headers: Record<string, string> = {};
   if (caller === "owner") headers = await sessionHeaders(app, owner.actor);
@@ -70,7 +70,7 @@ describe("role matrix: every /api route × the five roles and anonymous", () => 
         expect(problems).toEqual([]);
         expect(leaks).toEqual([]);
       } finally {
-        app.dispose();
+        await app.dispose();
       }
     });
   }
@@ -83,7 +83,7 @@ describe("role matrix: every /api route × the five roles and anonymous", () => 
         expect(CANARY_STRINGS.every((c) => r.text.includes(c))).toBe(true);
       }
     } finally {
-      app.dispose();
+      await app.dispose();
     }
   });
 
@@ -93,7 +93,7 @@ describe("role matrix: every /api route × the five roles and anonymous", () => 
       const registered = new Set(registeredApiRoutes(app).map((r) => `${r.method} ${r.path}`));
       expect(Object.keys(ROUTE_EXPECTATIONS).filter((k) => !registered.has(k))).toEqual([]);
     } finally {
-      app.dispose();
+      await app.dispose();
     }
   });
 });

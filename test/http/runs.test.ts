@@ -13,14 +13,14 @@ import { sessionHeaders } from "../support/session-cookie.ts";
 let app: TestApp;
 let runId: string;
 beforeAll(async () => {
-  app = createTestApp();
-  seedCanaryProject(app);
+  app = await createTestApp();
+  await seedCanaryProject(app);
   // A lead's agent may edit the billing module; masked viewers must still not see it.
   const agent = await seedAgent(app, "lead");
   const ctx = app.ctx(agent.actor);
-  runId = startRun({ ctx, input: { project: "shop", title: "Billing rework" } }).run_id;
-  planWork({ ctx, input: { run_id: runId, units: [{ title: "Rewrite CANARY_PATH billing", paths: [CANARY_PATH] }, { title: "API glue", paths: ["src/api/glue.ts"] }] } });
-  reportFiles({ ctx, input: { run_id: runId, action: "modified", paths: [CANARY_PATH, "src/api/glue.ts"] } });
+  runId = (await startRun({ ctx, input: { project: "shop", title: "Billing rework" } })).run_id;
+  await planWork({ ctx, input: { run_id: runId, units: [{ title: "Rewrite CANARY_PATH billing", paths: [CANARY_PATH] }, { title: "API glue", paths: ["src/api/glue.ts"] }] } });
+  await reportFiles({ ctx, input: { run_id: runId, action: "modified", paths: [CANARY_PATH, "src/api/glue.ts"] } });
 });
 afterAll(() => app.dispose());
 

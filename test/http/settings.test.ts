@@ -1,15 +1,14 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
-import { auditEvents } from "../../src/db/schema/index.ts";
 import { DEFAULT_SETTINGS } from "../../src/core/setting/schemas.ts";
 import { ROLES } from "../../src/core/roles.ts";
 import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
+import { eventsOf } from "../support/audit.ts";
 import { api } from "../support/http.ts";
 import { sessionHeaders } from "../support/session-cookie.ts";
 
 let app: TestApp;
-beforeEach(() => {
-  app = createTestApp();
+beforeEach(async () => {
+  app = await createTestApp();
 });
 afterEach(() => app.dispose());
 
@@ -26,7 +25,7 @@ describe("/api/settings", () => {
     }
     const owner = await seedUser(app, "owner");
     expect((await api(app, "GET", "/api/settings", { headers: await sessionHeaders(app, owner.actor) })).json.settings.retentionDays).toBe(90);
-    expect(app.store.read.select().from(auditEvents).where(eq(auditEvents.type, "settings.changed")).all()).toHaveLength(1);
+    expect(eventsOf(app, "settings.changed").map((e) => e.meta)).toEqual([{ keys: ["retentionDays"], retentionDays: 90 }]);
   });
 
   test("out-of-range or unknown settings are refused and nothing changes", async () => {

@@ -2,12 +2,11 @@
 // tool-result errors, and no internal detail ever reaching a client.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { revokeKey } from "../../src/core/key/revoke-key.ts";
-import { eq } from "drizzle-orm";
-import { auditEvents } from "../../src/db/schema/index.ts";
 import { createMcpEndpoint } from "../../src/mcp/handler.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { connectV1, connectV2, seedAgent, serve, textOf, type Agent, type Served } from "../support/mcp.ts";
 import { seedCanaryProject } from "../support/projects.ts";
+import { eventsOf } from "../support/runs.ts";
 
 const INIT = {
   jsonrpc: "2.0", id: 1, method: "initialize",
@@ -19,14 +18,14 @@ let app: TestApp;
 let served: Served;
 let agent: Agent;
 beforeAll(async () => {
-  app = createTestApp({ "max-body-bytes": "4096" });
-  seedCanaryProject(app);
+  app = await createTestApp({ "max-body-bytes": "4096" });
+  await seedCanaryProject(app);
   served = serve(app);
   agent = await seedAgent(app);
 });
 afterAll(async () => {
   await served.stop();
-  app.dispose();
+  await app.dispose();
 });
 
 describe("authentication", () => {
@@ -112,7 +111,7 @@ describe("errors", () => {
     expect(tooLong.isError).toBe(true);
     expect(textOf(tooLong)).toContain("title");
     expect(app.logs()).not.toContain("SECRET-FILE-CONTENT");
-    const rejected = app.store.read.select().from(auditEvents).where(eq(auditEvents.type, "input.rejected")).all();
+    const rejected = await eventsOf(app, { type: "input.rejected" });
     expect(rejected.length).toBeGreaterThanOrEqual(2);
     expect(rejected.map((e) => e.meta).join()).not.toContain("SECRET-FILE-CONTENT");
     await v2.close();

@@ -16,7 +16,7 @@ function expectSecurityHeaders(response: Response): void {
 
 describe("security headers", () => {
   test("every kind of answer carries them: 200, 401, 403, 404, 405, 413, 429 and the event stream", async () => {
-    app = createTestApp({ "key-rate-limit": "1" });
+    app = await createTestApp({ "key-rate-limit": "1" });
     const { actor } = await seedUser(app, "developer");
     const session = await sessionHeaders(app, actor);
     const agent = await seedAgent(app);
@@ -48,12 +48,12 @@ describe("security headers", () => {
 
 describe("Host and Origin tricks", () => {
   test.each(["localhost.", "127.0.0.1.nip.io", "localhost@evil.example", "evil.example#@localhost", "[::ffff:7f00:1]", "evil.example:7433"])("Host %s is refused", async (host) => {
-    app = createTestApp();
+    app = await createTestApp();
     expect((await app.request("/healthz", { headers: { host } })).status).toBe(403);
   });
 
   test.each(["LOCALHOST", "localhost:7433", "[::1]:7433", "127.0.0.1"])("loopback Host %s is served", async (host) => {
-    app = createTestApp();
+    app = await createTestApp();
     expect((await app.request("/healthz", { headers: { host } })).status).toBe(200);
   });
 
@@ -64,7 +64,7 @@ describe("Host and Origin tricks", () => {
     ["a cross-site fetch", { origin: "http://127.0.0.1:7433", "sec-fetch-site": "cross-site" }],
     ["a same-site fetch", { origin: "http://127.0.0.1:7433", "sec-fetch-site": "same-site" }],
   ])("%s cannot sign out, create a key or sign in", async (_why, extra) => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "developer");
     const cookie = (await sessionHeaders(app, actor)).cookie!;
     const headers = { cookie, "content-type": "application/json", ...extra };
@@ -78,7 +78,7 @@ describe("Host and Origin tricks", () => {
 
 describe("session cookie quirks", () => {
   test("whitespace around the name and value is tolerated; case variants, quotes and over-long values are not sessions", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     const { actor } = await seedUser(app, "developer");
     const cookie = (await sessionHeaders(app, actor)).cookie!;
     const token = cookie.split("=")[1]!;
@@ -94,7 +94,7 @@ describe("session cookie quirks", () => {
 
 describe("cross-site checks without Sec-Fetch-Site (older browsers)", () => {
   test("an Origin on the same host but another port is another site: refused, nothing created", async () => {
-    const app = createTestApp();
+    const app = await createTestApp();
     try {
       const { actor } = await seedUser(app, "developer");
       const headers = await sessionHeaders(app, actor);
@@ -106,19 +106,19 @@ describe("cross-site checks without Sec-Fetch-Site (older browsers)", () => {
       const list = await (await app.request("/api/keys", { headers })).json();
       expect(JSON.stringify(list)).not.toContain('"name":"x"');
     } finally {
-      app.dispose();
+      await app.dispose();
     }
   });
 
   test("behind a proxy, the configured --public-url origin is accepted even though the Host differs", async () => {
-    const app = createTestApp({ host: "0.0.0.0", "public-url": "https://railyard.corp.example" });
+    const app = await createTestApp({ host: "0.0.0.0", "public-url": "https://railyard.corp.example" });
     try {
       const { actor } = await seedUser(app, "developer");
       const { "sec-fetch-site": _omit, cookie } = await sessionHeaders(app, actor);
       const res = await app.request("http://railyard.corp.example:7433/api/keys", { method: "POST", headers: { cookie: cookie!, origin: "https://railyard.corp.example", "content-type": "application/json" }, body: JSON.stringify({ name: "z" }) });
       expect(res.status).toBe(201);
     } finally {
-      app.dispose();
+      await app.dispose();
     }
   });
 });

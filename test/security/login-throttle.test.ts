@@ -13,7 +13,7 @@ function login(email: string, password: string): Promise<Response> {
 
 describe("login throttling under concurrency", () => {
   test("a burst of parallel guesses gets no more passwords checked than the lock allows (5), and the lock then holds", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     await seedUser(app, "developer", "victim@example.test");
     // All attempts are in flight before any bcrypt verification finishes.
     const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => login("victim@example.test", `wrong-guess-${i}`)));
@@ -27,7 +27,7 @@ describe("login throttling under concurrency", () => {
   }, 60_000);
 
   test("the right password on the last allowed attempt still signs in, and lifts the address lock it set", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     await seedUser(app, "developer", "typo@example.test");
     for (let i = 0; i < 4; i++) expect((await login("typo@example.test", `typo-${i}`)).status).toBe(401);
     expect((await login("typo@example.test", TEST_PASSWORD)).status).toBe(200);
@@ -36,7 +36,7 @@ describe("login throttling under concurrency", () => {
   }, 30_000);
 
   test("a single correct sign-in with no lock still succeeds", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     await seedUser(app, "developer", "ok@example.test");
     expect((await login("ok@example.test", TEST_PASSWORD)).status).toBe(200);
   }, 30_000);

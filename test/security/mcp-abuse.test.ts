@@ -22,8 +22,8 @@ async function post(body: unknown, key = agent.key): Promise<{ status: number; t
 const call = (name: string, args: unknown, key = agent.key, id = 1) => post({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } }, key);
 
 beforeAll(async () => {
-  app = createTestApp({ "key-rate-limit": "1000" });
-  seedCanaryProject(app);
+  app = await createTestApp({ "key-rate-limit": "1000" });
+  await seedCanaryProject(app);
   served = serve(app);
   agent = await seedAgent(app);
   other = await seedAgent(app);
@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await served.stop();
-  app.dispose();
+  await app.dispose();
 });
 
 describe("JSON-RPC batches", () => {

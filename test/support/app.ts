@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { createApp, type App } from "../../src/app.ts";
+import type { StoreOptions } from "../../src/db/store.ts";
 import { extractFlags, loadConfig, type Config } from "../../src/config.ts";
 import { SYSTEM, withActor, type Actor, type Ctx } from "../../src/core/context.ts";
 import type { Role } from "../../src/core/roles.ts";
@@ -12,6 +13,7 @@ import { insertUser } from "../../src/core/user/create-user.ts";
 import { hashPassword } from "../../src/core/user/password.ts";
 import type { UserView } from "../../src/core/user/schemas.ts";
 import { createLogger } from "../../src/logger.ts";
+import { closeInspection } from "./inspect.ts";
 import { ManualClock } from "../../src/lib/time.ts";
 
 export interface TestApp extends App {
@@ -23,11 +25,11 @@ export interface TestApp extends App {
   ctx(actor?: Actor): Ctx;
   /** Sends a request through the real HTTP stack; `path` may be relative ("/api/…"). */
   request(path: string, init?: RequestInit): Promise<Response>;
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 /** Builds a complete app on a fresh temporary data dir. `flags` are CLI-style settings. */
-export function createTestApp(flags: Record<string, string> = {}): TestApp {
+export async function createTestApp(flags: Record<string, string> = {}, options: { storeOptions?: StoreOptions } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "railyard-test-"));
   const argv = Object.entries({ "data-dir": dataDir, "log-level": "info", ...flags }).flatMap(([k, v]) => [`--${k}`, v]);
   const config = loadConfig(extractFlags(argv).flags, {}, dataDir);
@@ -40,7 +42,7 @@ export function createTestApp(flags: Record<string, string> = {}): TestApp {
   });
   const clock = new ManualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
   const logger = createLogger(config.logLevel, sink as unknown as Parameters<typeof createLogger>[1]);
-  const app = createApp({ config, logger, clock });
+  const app = await createApp({ config, logger, clock, storeOptions: options.storeOptions });
   const base = `http://127.0.0.1:${config.port}`;
   return {
     ...app,
@@ -50,8 +52,9 @@ export function createTestApp(flags: Record<string, string> = {}): TestApp {
     logs: () => logged,
     ctx: (actor = SYSTEM) => withActor(app.services, actor),
     request: (path, init) => app.http.handle(new Request(path.startsWith("http") ? path : base + path, init)),
-    dispose() {
-      app.close();
+    async dispose() {
+      closeInspection(dataDir);
+      await app.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -67,6 +70,6 @@ let cachedHash: Promise<string> | null = null;
 export async function seedUser(app: TestApp, role: Role, email = `${role}-${crypto.randomUUID().slice(0, 8)}@example.test`): Promise<{ user: UserView; actor: Actor; password: string }> {
   cachedHash ??= hashPassword(TEST_PASSWORD);
   const passwordHash = await cachedHash;
-  const user = transact(app.ctx(), (tx, record) => insertUser(tx, record, app.clock.now(), { email, name: `Test ${role}`, role, passwordHash }));
+  const user = await transact(app.ctx(), (tx, record) => insertUser(tx, record, app.clock.now(), { email, name: `Test ${role}`, role, passwordHash }));
   return { user, actor: { kind: "human", userId: user.id, role }, password: TEST_PASSWORD };
 }

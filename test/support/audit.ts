@@ -49,3 +49,24 @@ export function countEvents(app: TestApp | string, type?: string): number {
     db.close();
   }
 }
+
+/** The events of one type in an app's trail (or a data dir's), oldest first, with meta parsed. */
+export function eventsOf(app: TestApp | string, type: string): { type: string; subject: string | null; meta: Record<string, unknown> }[] {
+  const db = rawDatabase(app);
+  try {
+    return db.query<{ type: string; subject: string | null; meta: string }, [string]>("SELECT type, subject, meta FROM audit_events WHERE type = ? ORDER BY seq").all(type)
+      .map((e) => ({ type: e.type, subject: e.subject, meta: JSON.parse(e.meta) as Record<string, unknown> }));
+  } finally {
+    db.close();
+  }
+}
+
+/** The whole trail as text (to assert that a secret appears nowhere in it). */
+export function trailText(app: TestApp | string): string {
+  const db = rawDatabase(app);
+  try {
+    return JSON.stringify(db.query("SELECT * FROM audit_events ORDER BY seq").all());
+  } finally {
+    db.close();
+  }
+}

@@ -34,7 +34,7 @@ export interface Agent {
 /** Seeds a user of `role` and creates a plugin key for them. */
 export async function seedAgent(app: TestApp, role: Role = "developer"): Promise<Agent> {
   const { user, actor } = await seedUser(app, role);
-  const created = createKey({ ctx: app.ctx(), input: { name: "test agent", userId: user.id } });
+  const created = await createKey({ ctx: app.ctx(), input: { name: "test agent", userId: user.id } });
   return {
     key: created.key, keyId: created.id, userId: user.id, role,
     actor: { kind: "agent", keyId: created.id, userId: user.id, role },

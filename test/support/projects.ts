@@ -9,12 +9,12 @@ export const CANARY_PATH = "src/secret-billing/CANARY_PATH.ts";
 export const CANARY_STRINGS = ["CANARY_PATH", "src/secret-billing"] as const;
 export const MASKED_ROLES = ["developer", "auditor"] as const;
 
-export function seedCanaryProject(app: TestApp, slug = "shop"): { projectId: string; slug: string } {
+export async function seedCanaryProject(app: TestApp, slug = "shop"): Promise<{ projectId: string; slug: string }> {
   const ctx = app.ctx();
-  const project = createProject({ ctx, input: { slug, name: "Shop", remoteUrl: "https://git.example.test/shop.git", protectedGlobs: ["vendor/**", "src/generated/"] } });
-  createModule({ ctx, input: { projectSlug: slug, name: "api", globs: ["src/api/**"], access: { auditor: "read_only" } } });
-  createModule({ ctx, input: { projectSlug: slug, name: "docs", globs: ["docs/**", "*.md"], access: { developer: "read_only" } } });
-  createModule({
+  const project = await createProject({ ctx, input: { slug, name: "Shop", remoteUrl: "https://git.example.test/shop.git", protectedGlobs: ["vendor/**", "src/generated/"] } });
+  await createModule({ ctx, input: { projectSlug: slug, name: "api", globs: ["src/api/**"], access: { auditor: "read_only" } } });
+  await createModule({ ctx, input: { projectSlug: slug, name: "docs", globs: ["docs/**", "*.md"], access: { developer: "read_only" } } });
+  await createModule({
     ctx,
     input: { projectSlug: slug, name: "secret-billing", globs: ["src/secret-billing/**", CANARY_PATH], access: { developer: "excluded", auditor: "excluded" } },
   });

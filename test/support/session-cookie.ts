@@ -10,7 +10,7 @@ import { seedUser, type TestApp } from "./app.ts";
 export async function sessionHeaders(app: TestApp, actor: Actor): Promise<Record<string, string>> {
   if (actor.kind !== "human") throw new Error("sessions belong to people");
   const sessionId = newId("ses");
-  const { absoluteExpiresAt } = app.store.write((tx) => insertSession(tx, app.services, actor.userId, sessionId, null));
+  const { absoluteExpiresAt } = await app.store.write((tx) => insertSession(tx, app.services, actor.userId, sessionId, null));
   const { token } = await signSessionToken(app.services, { sessionId, userId: actor.userId, role: actor.role, lastSeenAt: app.clock.now(), absoluteExpiresAt });
   return { cookie: `${sessionCookieName(app.config)}=${token}`, origin: "http://127.0.0.1:7433", "sec-fetch-site": "same-origin" };
 }

@@ -1,9 +1,7 @@
-import { desc, sql } from "drizzle-orm";
-import { auditEvents } from "../../db/schema/index.ts";
-import type { Tx } from "../../db/store.ts";
 import { hmacHex } from "../../lib/hash.ts";
 import type { Actor, Ctx, PublishedEvent } from "../context.ts";
 import { AppError } from "../errors.ts";
+import type { Tx } from "../store.ts";
 import { isEventType, type EventType } from "./registry.ts";
 
 /** Metadata values allowed in events: ids, kinds, counts, statuses. Never content. */
@@ -110,39 +108,13 @@ function canonicalMeta(meta: EventMeta | undefined): string {
   return JSON.stringify(sorted);
 }
 
-function prepare(tx: Tx) {
-  const p = (name: keyof StoredEvent) => sql.placeholder(name);
-  return {
-    head: tx.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1).prepare(),
-    insert: tx.insert(auditEvents).values({
-      seq: p("seq"), at: p("at"), type: p("type"), actorKind: p("actorKind"), actorId: p("actorId"), actorUserId: p("actorUserId"),
-      runId: p("runId"), projectId: p("projectId"), subject: p("subject"), meta: p("meta"), prevHash: p("prevHash"), hash: p("hash"),
-    }).prepare(),
-  };
-}
-
-// Compiling the two statements costs more than running them (measured in bench/audit.ts), so they
-// are prepared once per connection. Every transaction of a store shares one drizzle session, which
-// keys this cache (weakly: a closed store's statements go with it).
-const preparedBySession = new WeakMap<object, ReturnType<typeof prepare>>();
-function preparedFor(tx: Tx): ReturnType<typeof prepare> {
-  const key = (tx as unknown as { session?: object }).session ?? tx;
-  let statements = preparedBySession.get(key);
-  if (!statements) {
-    statements = prepare(tx);
-    preparedBySession.set(key, statements);
-  }
-  return statements;
-}
-
 /**
  * Appends one event to the chain inside the caller's write transaction, so the event and the change
  * it records commit or fail together.
  */
-export function appendEvent(tx: Tx, ctx: Pick<Ctx, "actor" | "clock" | "auditKey">, input: EventInput): StoredEvent {
+export async function appendEvent(tx: Tx, ctx: Pick<Ctx, "actor" | "clock" | "auditKey">, input: EventInput): Promise<StoredEvent> {
   checkEventInput(input);
-  const statements = preparedFor(tx);
-  const last = statements.head.get();
+  const last = await tx.audit.head();
   const unhashed: Omit<StoredEvent, "hash"> = {
     seq: (last?.seq ?? 0) + 1,
     at: ctx.clock.now(),
@@ -155,10 +127,10 @@ export function appendEvent(tx: Tx, ctx: Pick<Ctx, "actor" | "clock" | "auditKey
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   const event: StoredEvent = { ...unhashed, hash: eventHash(ctx.auditKey, unhashed) };
-  statements.insert.run(event as unknown as Record<string, unknown>);
+  await tx.audit.insert(event);
   return event;
 }
 
 export function toPublished(e: StoredEvent, lastInCommit = true): PublishedEvent {
-  return { seq: e.seq, at: e.at, type: e.type, runId: e.runId, projectId: e.projectId, subject: e.subject, lastInCommit };
+  return { seq: e.seq, at: e.at, type: e.type, runId: e.runId, projectId: e.projectId, subject: e.subject, hash: e.hash, lastInCommit };
 }

@@ -1,8 +1,6 @@
-import { count } from "drizzle-orm";
-import { auditEvents } from "../../db/schema/index.ts";
-import type { Db } from "../../db/store.ts";
+import type { Queries } from "../store.ts";
 
 /** How many audit events are stored (for the metrics gauge). */
-export function countAuditEvents(db: Db): number {
-  return db.select({ n: count() }).from(auditEvents).get()?.n ?? 0;
+export function countAuditEvents(q: Queries): Promise<number> {
+  return q.audit.count();
 }

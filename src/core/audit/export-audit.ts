@@ -15,7 +15,7 @@ export interface AuditExport {
   readonly format: "jsonl" | "csv";
   readonly contentType: string;
   /** The export's text in chunks (one batch of rows each), read lazily from the database. */
-  readonly chunks: Generator<string>;
+  readonly chunks: AsyncGenerator<string>;
 }
 
 function csvCell(value: string | number | null): string {
@@ -30,9 +30,9 @@ function csvLine(e: StoredEvent): string {
   return [e.seq, iso(e.at), e.type, e.actorKind, e.actorId, e.actorUserId, e.runId, e.projectId, e.subject, e.meta, e.prevHash, e.hash].map(csvCell).join(",") + "\r\n";
 }
 
-function* render(ctx: Ctx, format: "jsonl" | "csv", since: number | undefined, upToSeq: number): Generator<string> {
+async function* render(ctx: Ctx, format: "jsonl" | "csv", since: number | undefined, upToSeq: number): AsyncGenerator<string> {
   if (format === "csv") yield CSV_COLUMNS.join(",") + "\r\n";
-  for (const rows of auditBatches(ctx.store.read, { since, upToSeq })) {
+  for await (const rows of auditBatches(ctx.store.read, { since, upToSeq })) {
     yield rows.map((e) => (format === "csv" ? csvLine(e) : JSON.stringify(toAuditEventView(e)) + "\n")).join("");
   }
 }
@@ -43,11 +43,11 @@ function* render(ctx: Ctx, format: "jsonl" | "csv", since: number | undefined, u
  * exported. The export covers events up to and including that one; rows are read in batches as
  * the consumer pulls, so memory stays flat.
  */
-export function exportAudit({ ctx, input }: { ctx: Ctx; input: unknown }): AuditExport {
+export async function exportAudit({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<AuditExport> {
   const actor = ctx.actor;
   if (actor.kind === "agent" || (actor.kind === "human" && !can(actor.role, "audit.export"))) throw forbidden("only the owner and auditors can export the audit trail");
   const { format = "jsonl", since } = parseInput(AuditExportInput, input ?? {});
-  const event = transact(ctx, (_tx, record) => record({ type: "audit.exported", meta: { format, since: since ?? null } }));
+  const event = await transact(ctx, (_tx, record) => record({ type: "audit.exported", meta: { format, since: since ?? null } }));
   return {
     format,
     contentType: format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",

@@ -1,11 +1,10 @@
-import { and, desc, eq, gte, inArray, isNotNull, lt, or, type SQL } from "drizzle-orm";
-import { auditEvents, runs } from "../../db/schema/index.ts";
 import { iso } from "../../lib/time.ts";
 import type { Ctx } from "../context.ts";
 import { forbidden } from "../errors.ts";
 import { can } from "../roles.ts";
 import { parseInput } from "../validate.ts";
 import type { StoredEvent } from "./append-event.ts";
+import type { AuditVisibility } from "./queries.ts";
 import { AuditQuery, type AuditEventView } from "./schemas.ts";
 
 const DEFAULT_LIMIT = 100;
@@ -36,33 +35,32 @@ export function toAuditEventView(e: StoredEvent): AuditEventView {
  * projects' runs"; there is no project membership, so): every run or project event, plus their own
  * actions. Developer: events of runs they own, plus their own actions (and their agents'). Agents: none.
  */
-export function auditVisibility(ctx: Ctx): SQL | undefined {
+export function auditVisibility(ctx: Ctx): AuditVisibility {
   const actor = ctx.actor;
-  if (actor.kind === "system") return undefined;
+  if (actor.kind === "system") return { kind: "all" };
   if (actor.kind === "agent") throw forbidden("plugin keys cannot read the audit trail");
-  if (can(actor.role, "audit.read_all")) return undefined;
-  const ownActions = eq(auditEvents.actorUserId, actor.userId);
-  if (can(actor.role, "audit.read_project")) return or(isNotNull(auditEvents.runId), isNotNull(auditEvents.projectId), ownActions);
-  if (can(actor.role, "audit.read_own")) {
-    const ownRuns = ctx.store.read.select({ id: runs.id }).from(runs).where(eq(runs.ownerUserId, actor.userId));
-    return or(ownActions, inArray(auditEvents.runId, ownRuns));
-  }
+  if (can(actor.role, "audit.read_all")) return { kind: "all" };
+  if (can(actor.role, "audit.read_project")) return { kind: "project", userId: actor.userId };
+  if (can(actor.role, "audit.read_own")) return { kind: "own", userId: actor.userId };
   throw forbidden("your role cannot read the audit trail");
 }
 
 /** One page of the trail, newest first, filtered and limited to what the caller may see. */
-export function listAuditEvents({ ctx, input }: { ctx: Ctx; input: unknown }): { events: AuditEventView[]; nextCursor: string | null } {
+export async function listAuditEvents({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
   const query = parseInput(AuditQuery, input ?? {});
-  const conditions: (SQL | undefined)[] = [auditVisibility(ctx)];
-  if (query.type) conditions.push(eq(auditEvents.type, query.type));
-  if (query.actor) conditions.push(or(eq(auditEvents.actorId, query.actor), eq(auditEvents.actorUserId, query.actor)));
-  if (query.run) conditions.push(eq(auditEvents.runId, query.run));
-  if (query.project) conditions.push(eq(auditEvents.projectId, query.project));
-  if (query.since !== undefined) conditions.push(gte(auditEvents.at, query.since));
-  if (query.until !== undefined) conditions.push(lt(auditEvents.at, query.until));
-  if (query.cursor !== undefined) conditions.push(lt(auditEvents.seq, query.cursor));
+  const visibility = auditVisibility(ctx);
   const limit = query.limit ?? DEFAULT_LIMIT;
-  const rows = ctx.store.read.select().from(auditEvents).where(and(...conditions)).orderBy(desc(auditEvents.seq)).limit(limit + 1).all() as StoredEvent[];
+  const rows = await ctx.store.read.audit.page({
+    visibility,
+    type: query.type ?? null,
+    actor: query.actor ?? null,
+    runId: query.run ?? null,
+    projectId: query.project ?? null,
+    since: query.since ?? null,
+    until: query.until ?? null,
+    beforeSeq: query.cursor ?? null,
+    limit: limit + 1,
+  });
   const page = rows.slice(0, limit);
   return { events: page.map(toAuditEventView), nextCursor: rows.length > limit ? String(page[page.length - 1]!.seq) : null };
 }

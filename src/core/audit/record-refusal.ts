@@ -6,12 +6,12 @@ type RefusalType = "origin.rejected" | "rate.limited" | "input.rejected" | "key.
 
 /**
  * Records a refused request as an audit event of its own (kinds and ids only, never content).
- * Never throws: the refusal stands whether or not it could be recorded, so callers need no guard.
+ * Resolves once the event is durable. Never rejects: the refusal stands whether or not it could be recorded, so callers need no guard.
  */
-export function recordRefusal(ctx: Ctx, type: RefusalType, meta: EventMeta, refs: { runId?: string | null; subject?: string | null } = {}): void {
+export async function recordRefusal(ctx: Ctx, type: RefusalType, meta: EventMeta, refs: { runId?: string | null; subject?: string | null } = {}): Promise<void> {
   try {
-    transact(ctx, (_tx, record) => {
-      record({ type, meta, runId: refs.runId ?? null, subject: refs.subject ?? null });
+    await transact(ctx, async (_tx, record) => {
+      await record({ type, meta, runId: refs.runId ?? null, subject: refs.subject ?? null });
     });
   } catch (error) {
     ctx.logger.error({ type, kind: (error as Error)?.name ?? "error" }, "could not record a refusal");

@@ -7,16 +7,16 @@ import { purgeAudit } from "./purge-audit.ts";
  * (they never keep the process alive); the returned function clears them at shutdown.
  */
 export function scheduleAuditPurge(ctx: Ctx, options: { firstAfterMs?: number; everyMs?: number } = {}): () => void {
-  const runOnce = () => {
+  const runOnce = async () => {
     try {
-      const result = purgeAudit(ctx);
+      const result = await purgeAudit(ctx);
       if (result.purged > 0) ctx.logger.info({ purged: result.purged, retentionDays: result.retentionDays }, "audit retention purge");
     } catch (error) {
       ctx.logger.error({ kind: (error as Error)?.name ?? "error" }, "audit retention purge failed; it will be retried");
     }
   };
-  const first = setTimeout(runOnce, options.firstAfterMs ?? MINUTE);
-  const daily = setInterval(runOnce, options.everyMs ?? DAY);
+  const first = setTimeout(() => void runOnce(), options.firstAfterMs ?? MINUTE);
+  const daily = setInterval(() => void runOnce(), options.everyMs ?? DAY);
   first.unref();
   daily.unref();
   return () => {

@@ -6,17 +6,17 @@ import { readAuditAnchor } from "./anchor.ts";
 import { verifyAudit, type VerifyResult } from "./verify-audit.ts";
 
 /**
- * Verifies the whole chain against the head anchor in `dataDir` (needs `audit.verify`) and records
+ * Verifies the whole chain against the store's head anchor (needs `audit.verify`) and records
  * `audit.verified` with the outcome. The anchor is read before the chain, so concurrent appends
  * can only lengthen what is checked, never fail it.
  */
-export function verifyAuditChain({ ctx, dataDir }: { ctx: Ctx; dataDir: string }): VerifyResult {
+export async function verifyAuditChain({ ctx }: { ctx: Ctx }): Promise<VerifyResult> {
   const actor = ctx.actor;
   if (actor.kind === "agent" || (actor.kind === "human" && !can(actor.role, "audit.verify"))) throw forbidden("your role cannot verify the audit trail");
-  const anchor = readAuditAnchor(dataDir, ctx.auditKey);
-  const result = verifyAudit(ctx.store.read, ctx.auditKey, { anchor });
-  transact(ctx, (_tx, record) => {
-    record({
+  const anchor = readAuditAnchor(ctx.store.anchor, ctx.auditKey);
+  const result = await verifyAudit(ctx.store.read, ctx.auditKey, { anchor });
+  await transact(ctx, async (_tx, record) => {
+    await record({
       type: "audit.verified",
       meta: result.intact ? { intact: true, count: result.count, lastSeq: result.lastSeq, anchor: result.anchor } : { intact: false, brokenAt: result.brokenAt },
     });

@@ -1,6 +1,4 @@
-import { and, desc, eq, gt } from "drizzle-orm";
-import { auditEvents } from "../../db/schema/index.ts";
-import type { Db } from "../../db/store.ts";
+import type { Queries } from "../store.ts";
 import type { AnchorState } from "./anchor.ts";
 import { eventHash, GENESIS_HASH, type StoredEvent } from "./append-event.ts";
 
@@ -14,13 +12,13 @@ const BATCH = 1000;
  * Where the retained chain starts: seq 1 after the genesis hash, or the first event left by a
  * retention purge, whose `retention.purged` event recorded that event's seq and previous hash.
  */
-function chainStart(db: Db, first: { seq: number; prevHash: string }): { prevHash: string } | { reason: string } {
+async function chainStart(q: Queries, first: { seq: number; prevHash: string }): Promise<{ prevHash: string } | { reason: string }> {
   if (first.seq === 1) return { prevHash: GENESIS_HASH };
-  const purge = db.select({ meta: auditEvents.meta }).from(auditEvents).where(eq(auditEvents.type, "retention.purged")).orderBy(desc(auditEvents.seq)).limit(1).get();
-  if (!purge) return { reason: `events before seq ${first.seq} are missing and no retention purge accounts for them` };
+  const purgeMeta = await q.audit.latestMetaOfType("retention.purged");
+  if (purgeMeta === undefined) return { reason: `events before seq ${first.seq} are missing and no retention purge accounts for them` };
   let meta: { firstSeq?: unknown; firstPrevHash?: unknown };
   try {
-    meta = JSON.parse(purge.meta);
+    meta = JSON.parse(purgeMeta);
   } catch {
     return { reason: "the latest retention.purged event has unreadable metadata" };
   }
@@ -35,24 +33,22 @@ function chainStart(db: Db, first: { seq: number; prevHash: string }): { prevHas
  * trail. Finds edits, deletions, insertions and reordering (every event's HMAC covers its seq and
  * its predecessor's hash) and, given the head anchor kept outside the database, a truncated tail.
  */
-export function verifyAudit(db: Db, auditKey: Uint8Array, options: { anchor?: AnchorState } = {}): VerifyResult {
+export async function verifyAudit(q: Queries, auditKey: Uint8Array, options: { anchor?: AnchorState } = {}): Promise<VerifyResult> {
   const anchor = options.anchor ?? { kind: "absent" };
   if (anchor.kind === "forged") return { intact: false, brokenAt: 0, reason: "the head anchor file (audit.head) was edited or made with another key" };
-  const first = db.select({ seq: auditEvents.seq, prevHash: auditEvents.prevHash }).from(auditEvents).orderBy(auditEvents.seq).limit(1).get();
+  const first = await q.audit.first();
   if (!first) {
     if (anchor.kind === "present") return { intact: false, brokenAt: 1, reason: `the trail is empty but its head anchor records seq ${anchor.anchor.seq}` };
     return { intact: true, count: 0, firstSeq: 0, lastSeq: 0, anchor: "absent" };
   }
-  const start = chainStart(db, first);
+  const start = await chainStart(q, first);
   if ("reason" in start) return { intact: false, brokenAt: first.seq, reason: start.reason };
 
   let expectedSeq = first.seq;
   let prevHash = start.prevHash;
   let count = 0;
   let anchorMatched = false;
-  for (;;) {
-    const rows = db.select().from(auditEvents).where(gt(auditEvents.seq, expectedSeq - 1)).orderBy(auditEvents.seq).limit(BATCH).all() as StoredEvent[];
-    if (rows.length === 0) break;
+  for await (const rows of auditBatches(q, { afterSeq: expectedSeq - 1 })) {
     for (const row of rows) {
       if (row.seq !== expectedSeq) return { intact: false, brokenAt: expectedSeq, reason: `event ${expectedSeq} is missing (next present: ${row.seq})` };
       if (row.prevHash !== prevHash) return { intact: false, brokenAt: row.seq, reason: "its previous hash does not match the event before it (deleted, inserted or reordered events)" };
@@ -75,16 +71,14 @@ export function verifyAudit(db: Db, auditKey: Uint8Array, options: { anchor?: An
 }
 
 /** Rows of the trail in seq order after `afterSeq`, in batches (for streaming exports). */
-export function* auditBatches(db: Db, options: { afterSeq?: number; since?: number; upToSeq?: number; batch?: number } = {}): Generator<StoredEvent[]> {
-  let after = options.afterSeq ?? 0;
-  const batch = options.batch ?? BATCH;
+export async function* auditBatches(q: Queries, options: { afterSeq?: number; since?: number; upToSeq?: number; batch?: number } = {}): AsyncGenerator<StoredEvent[]> {
+  let afterSeq = options.afterSeq ?? 0;
+  const limit = options.batch ?? BATCH;
   for (;;) {
-    const conditions = [gt(auditEvents.seq, after)];
-    if (options.since !== undefined) conditions.push(gt(auditEvents.at, options.since - 1));
-    let rows = db.select().from(auditEvents).where(and(...conditions)).orderBy(auditEvents.seq).limit(batch).all() as StoredEvent[];
-    if (options.upToSeq !== undefined) rows = rows.filter((r) => r.seq <= options.upToSeq!);
+    const rows = await q.audit.batch({ afterSeq, upToSeq: options.upToSeq ?? null, since: options.since ?? null, limit });
     if (rows.length === 0) return;
     yield rows;
-    after = rows[rows.length - 1]!.seq;
+    if (rows.length < limit) return;
+    afterSeq = rows[rows.length - 1]!.seq;
   }
 }

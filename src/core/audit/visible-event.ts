@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { sessions, users } from "../../db/schema/index.ts";
 import { MINUTE } from "../../lib/time.ts";
 import type { Actor, Ctx, PublishedEvent } from "../context.ts";
 import { can } from "../roles.ts";
@@ -41,14 +39,13 @@ export function visibleEvent(actor: Actor, event: PublishedEvent): LiveEvent | n
  * neither revoked nor past its absolute or idle deadline, and the person is still enabled with the
  * same role. Read-only on purpose: an open stream is not activity, so it never extends a session.
  */
-export function streamStillAllowed(ctx: Ctx, sessionId: string): boolean {
+export async function streamStillAllowed(ctx: Ctx, sessionId: string): Promise<boolean> {
   const actor = ctx.actor;
   if (actor.kind !== "human") return false;
   const db = ctx.store.read;
   const now = ctx.clock.now();
-  const session = db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+  const session = await db.users.sessionAuth(sessionId);
   if (!session || session.userId !== actor.userId || session.revokedAt !== null || session.expiresAt <= now) return false;
-  if (session.lastSeenAt + getSettings(db).sessionIdleMinutes * MINUTE <= now) return false;
-  const user = db.select({ role: users.role, disabled: users.disabled, erasedAt: users.erasedAt }).from(users).where(eq(users.id, actor.userId)).get();
-  return user !== undefined && !user.disabled && user.erasedAt === null && user.role === actor.role;
+  if (session.lastSeenAt + (await getSettings(db)).sessionIdleMinutes * MINUTE <= now) return false;
+  return !session.disabled && session.erasedAt === null && session.role === actor.role;
 }

@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { checkpoints, runs } from "../../db/schema/index.ts";
 import type { Ctx, PublishedEvent } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { requireAgent, type AgentActor } from "../run/access.ts";
@@ -12,13 +10,17 @@ import { checkpointView } from "./view.ts";
 
 const DECIDED = new Set(["checkpoint.approved", "checkpoint.rejected", "checkpoint.expired"]);
 
-function read(ctx: Ctx, actor: AgentActor, id: string): CheckpointViewT {
-  const row = ctx.store.read.select({ ck: checkpoints, owner: runs.ownerUserId }).from(checkpoints).innerJoin(runs, eq(runs.id, checkpoints.runId)).where(eq(checkpoints.id, id)).get();
-  if (!row || row.owner !== actor.userId) throw notFound(`checkpoint '${id}'`);
+/**
+ * The checkpoint as committed. One found due is expired first (lazily, as well as by the periodic
+ * sweep), and the answer waits for that expiry to commit: nobody is told "expired" before it is.
+ */
+async function read(ctx: Ctx, actor: AgentActor, id: string): Promise<CheckpointViewT> {
+  const row = await ctx.store.read.checkpoints.withRun(id);
+  if (!row || row.ownerUserId !== actor.userId) throw notFound(`checkpoint '${id}'`);
   if (row.ck.status === "pending" && row.ck.expiresAt <= ctx.clock.now()) {
-    // Expiry is checked lazily on read as well as by the periodic sweep.
-    transact(ctx, (tx, record) => expireDue(tx, record, ctx.clock.now(), { checkpointId: id }));
-    return read(ctx, actor, id);
+    await transact(ctx, (tx, record) => expireDue(tx, record, ctx.clock.now(), { checkpointId: id }));
+    const after = await ctx.store.read.checkpoints.byId(id);
+    return checkpointView(after!);
   }
   return checkpointView(row.ck);
 }
@@ -31,7 +33,7 @@ export async function getCheckpoint({ ctx, input, signal }: { ctx: Ctx; input: u
   const actor = requireAgent(ctx);
   const data = parseInput(GetCheckpointInput, input);
   const waitMs = (data.wait_seconds ?? 0) * 1000;
-  if (waitMs === 0) return read(ctx, actor, data.checkpoint_id);
+  if (waitMs === 0) return await read(ctx, actor, data.checkpoint_id);
 
   // Subscribe before reading, so a decision landing in between is not missed.
   let wake: () => void = () => {};
@@ -42,12 +44,12 @@ export async function getCheckpoint({ ctx, input, signal }: { ctx: Ctx; input: u
   let timer: ReturnType<typeof setTimeout> | undefined;
   const onAbort = () => wake();
   try {
-    const first = read(ctx, actor, data.checkpoint_id);
+    const first = await read(ctx, actor, data.checkpoint_id);
     if (first.status !== "pending") return first;
     const untilExpiry = Math.max(0, Date.parse(first.expires_at) - ctx.clock.now());
     signal?.addEventListener("abort", onAbort, { once: true });
     await Promise.race([decided, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(waitMs, untilExpiry + 10))))]);
-    return read(ctx, actor, data.checkpoint_id);
+    return await read(ctx, actor, data.checkpoint_id);
   } finally {
     unsubscribe();
     if (timer) clearTimeout(timer);

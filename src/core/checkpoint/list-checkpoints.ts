@@ -1,5 +1,3 @@
-import { desc, eq } from "drizzle-orm";
-import { checkpoints, runs, users } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
 import { forbidden } from "../errors.ts";
 import { atLeast, can } from "../roles.ts";
@@ -9,16 +7,14 @@ import { expireDue } from "./expiry.ts";
 import { ListCheckpointsInput, type CheckpointQueueItem } from "./schemas.ts";
 
 /** The approvals queue (or checkpoints of another status), newest first, with whether the viewer may decide each. */
-export function listCheckpoints({ ctx, input }: { ctx: Ctx; input: unknown }): CheckpointQueueItem[] {
+export async function listCheckpoints({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<CheckpointQueueItem[]> {
   const actor = ctx.actor;
   if (actor.kind !== "human" || !can(actor.role, "runs.view")) throw forbidden("sign in to see checkpoints");
   const data = parseInput(ListCheckpointsInput, input);
-  // Lazily expire what is due so the queue never offers a checkpoint that can no longer be decided.
-  transact(ctx, (tx, record) => expireDue(tx, record, ctx.clock.now()));
-  const query = ctx.store.read
-    .select({ ck: checkpoints, runTitle: runs.title, projectId: runs.projectId, ownerId: runs.ownerUserId, ownerName: users.name })
-    .from(checkpoints).innerJoin(runs, eq(runs.id, checkpoints.runId)).innerJoin(users, eq(users.id, runs.ownerUserId));
-  const rows = (data.status ? query.where(eq(checkpoints.status, data.status)) : query).orderBy(desc(checkpoints.requestedAt)).limit(data.limit ?? 100).all();
+  // Lazily expire what is due so the queue never offers a checkpoint that can no longer be decided
+  // (a write only when something is due: listing is a read).
+  if (await ctx.store.read.checkpoints.anyDue(ctx.clock.now())) await transact(ctx, (tx, record) => expireDue(tx, record, ctx.clock.now()));
+  const rows = await ctx.store.read.checkpoints.queue(data.status ?? null, data.limit ?? 100);
   const mayDecide = can(actor.role, "checkpoints.decide");
   return rows.map(({ ck, runTitle, projectId, ownerId, ownerName }) => ({
     id: ck.id,

@@ -1,5 +1,5 @@
 import type { CheckpointViewT } from "../run/schemas.ts";
-import type { CheckpointRow } from "./insert-checkpoint.ts";
+import type { CheckpointRow } from "./queries.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

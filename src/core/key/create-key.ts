@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { pluginKeys, users } from "../../db/schema/index.ts";
 import { sha256Hex } from "../../lib/hash.ts";
 import { newId } from "../../lib/ids.ts";
 import { formatPluginKey } from "../../lib/plugin-key-format.ts";
@@ -18,7 +16,7 @@ export const KEY_HINT_LENGTH = 8;
  * Creates a plugin key for the acting person (the system actor names `userId`). Only the SHA-256
  * is stored; the plaintext is returned this once.
  */
-export function createKey({ ctx, input }: { ctx: Ctx; input: unknown }): { id: string; key: string; name: string; expiresAt: number | null } {
+export async function createKey({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ id: string; key: string; name: string; expiresAt: number | null }> {
   const data = parseInput(CreateKeyInput, input);
   const actor = ctx.actor;
   if (actor.kind === "agent") throw forbidden("agents cannot create plugin keys");
@@ -34,14 +32,14 @@ export function createKey({ ctx, input }: { ctx: Ctx; input: unknown }): { id: s
   const id = newId("key");
   const now = ctx.clock.now();
   const expiresAt = data.expiresDays === undefined ? null : now + data.expiresDays * DAY;
-  transact(ctx, (tx, record) => {
-    const owner = tx.select({ role: users.role, disabled: users.disabled, erasedAt: users.erasedAt }).from(users).where(eq(users.id, userId)).get();
+  await transact(ctx, async (tx, record) => {
+    const owner = await tx.users.standing(userId);
     if (!owner || owner.erasedAt !== null) throw notFound("user");
     if (owner.disabled) throw forbidden("this user is disabled");
     // Checked against the stored role, not the session's, so a just-demoted auditor cannot slip through.
     if (!can(owner.role, "keys.own")) throw forbidden(`the ${owner.role} role cannot own plugin keys`);
-    tx.insert(pluginKeys).values({ id, userId, name: data.name, hash: sha256Hex(key), hint: key.slice(0, KEY_HINT_LENGTH), createdAt: now, expiresAt, lastUsedAt: null, revokedAt: null, revokedBy: null }).run();
-    record({ type: "key.created", subject: id, meta: { userId, expiresAt } });
+    await tx.keys.insert({ id, userId, name: data.name, hash: sha256Hex(key), hint: key.slice(0, KEY_HINT_LENGTH), createdAt: now, expiresAt, lastUsedAt: null, revokedAt: null, revokedBy: null });
+    await record({ type: "key.created", subject: id, meta: { userId, expiresAt } });
   });
   return { id, key, name: data.name, expiresAt };
 }

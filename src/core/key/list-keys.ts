@@ -1,22 +1,19 @@
-import { desc, eq } from "drizzle-orm";
-import { pluginKeys } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
 import { forbidden } from "../errors.ts";
 import { can } from "../roles.ts";
 import { parseInput } from "../validate.ts";
+import type { KeyRow } from "./queries.ts";
 import { ListKeysInput, type KeyView } from "./schemas.ts";
 
-export function toKeyView(row: typeof pluginKeys.$inferSelect): KeyView {
+export function toKeyView(row: KeyRow): KeyView {
   return { id: row.id, userId: row.userId, name: row.name, hint: row.hint, createdAt: row.createdAt, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
 }
 
 /** The caller's own keys, newest first; with `all` (keys.revoke_others roles) everyone's. */
-export function listKeys({ ctx, input }: { ctx: Ctx; input: unknown }): KeyView[] {
+export async function listKeys({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<KeyView[]> {
   const { all } = parseInput(ListKeysInput, input ?? {});
   const actor = ctx.actor;
   if (actor.kind !== "human") throw forbidden("only people list plugin keys");
   if (all && !can(actor.role, "keys.revoke_others")) throw forbidden("your role can only list its own keys");
-  const query = ctx.store.read.select().from(pluginKeys);
-  const rows = (all ? query : query.where(eq(pluginKeys.userId, actor.userId))).orderBy(desc(pluginKeys.createdAt)).all();
-  return rows.map(toKeyView);
+  return (await ctx.store.read.keys.list(all ? null : actor.userId)).map(toKeyView);
 }

@@ -1,8 +1,6 @@
-import { desc, eq } from "drizzle-orm";
-import { knowledgeNotes } from "../../db/schema/index.ts";
-import type { Db } from "../../db/store.ts";
-import { classifyPath, maskPath, type ScopeManifest } from "../scope/manifest.ts";
 import type { NoteViewT } from "../run/schemas.ts";
+import { classifyPath, maskPath, type ScopeManifest } from "../scope/manifest.ts";
+import type { Queries } from "../store.ts";
 import { RELEVANT_NOTES_LIMIT } from "./schemas.ts";
 
 // Bounds the work per start_run: relevance is ranked over the project's most recent notes only.
@@ -13,8 +11,8 @@ const CANDIDATES = 500;
  * caller's editable scope (or in `paths` when known), most recent first among equals, at most 10.
  * Notes that only concern modules excluded for the caller are left out.
  */
-export function relevantNotes(db: Db, projectId: string, manifest: ScopeManifest, paths: readonly string[] = []): NoteViewT[] {
-  const rows = db.select().from(knowledgeNotes).where(eq(knowledgeNotes.projectId, projectId)).orderBy(desc(knowledgeNotes.createdAt)).limit(CANDIDATES).all();
+export async function relevantNotes(db: Queries, projectId: string, manifest: ScopeManifest, paths: readonly string[] = []): Promise<NoteViewT[]> {
+  const rows = await db.knowledge.recent(projectId, CANDIDATES);
   const known = new Set(paths);
   const scored = rows.flatMap((row, order) => {
     const access = row.paths.map((p) => classifyPath(manifest, p));

@@ -1,9 +1,8 @@
-import { eq } from "drizzle-orm";
-import { projects } from "../../db/schema/index.ts";
-import type { Db } from "../../db/store.ts";
 import type { Ctx } from "../context.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { can, type Role } from "../roles.ts";
+import type { Queries } from "../store.ts";
+import type { ProjectRow } from "./queries.ts";
 import type { ProjectView } from "./schemas.ts";
 
 /** The role a viewer reads with (people and agents by their role; the system sees as the owner). */
@@ -17,12 +16,12 @@ export function requireProjectsManage(ctx: Ctx): void {
   if (ctx.actor.kind === "human" && !can(ctx.actor.role, "projects.manage")) throw forbidden("your role cannot manage projects");
 }
 
-export function findProject(db: Db, slug: string): typeof projects.$inferSelect {
-  const row = db.select().from(projects).where(eq(projects.slug, slug)).get();
+export async function findProject(q: Pick<Queries, "projects">, slug: string): Promise<ProjectRow> {
+  const row = await q.projects.bySlug(slug);
   if (!row) throw notFound("project");
   return row;
 }
 
-export function toProjectView(row: typeof projects.$inferSelect): ProjectView {
+export function toProjectView(row: ProjectRow): ProjectView {
   return { id: row.id, slug: row.slug, name: row.name, remoteUrl: row.remoteUrl, protectedGlobs: row.protectedGlobs, createdAt: row.createdAt, updatedAt: row.updatedAt };
 }

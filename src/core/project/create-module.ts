@@ -1,14 +1,13 @@
-import { and, eq } from "drizzle-orm";
-import { moduleAccess, modules } from "../../db/schema/index.ts";
-import type { Tx } from "../../db/store.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Ctx } from "../context.ts";
 import { conflict, forbidden } from "../errors.ts";
 import { atLeast, ROLES, type Role } from "../roles.ts";
+import type { Tx } from "../store.ts";
 import { transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
 import { findProject, requireProjectsManage, viewerRole } from "./access.ts";
 import { toModuleView } from "./list-modules.ts";
+import type { ModuleLevels, ModuleRow } from "./queries.ts";
 import { CreateModuleInput, type AccessMap, type ModuleView } from "./schemas.ts";
 
 /** People may not set the access of a role above their own (an admin cannot lock the owner out). */
@@ -19,34 +18,41 @@ export function checkAccessChange(ctx: Ctx, access: AccessMap): void {
   }
 }
 
-/** Writes access rows (absent rows mean editable, so `editable` deletes the row). Returns the roles whose level changed. */
-export function writeAccess(tx: Tx, moduleId: string, access: AccessMap, current: Partial<Record<Role, string>>): Role[] {
+/**
+ * Writes access levels (absent rows mean editable, so `editable` removes the row). Returns the
+ * roles whose level changed and the module's levels afterwards.
+ */
+export async function writeAccess(tx: Tx, moduleId: string, access: AccessMap, current: ModuleLevels): Promise<{ changed: Role[]; levels: ModuleLevels }> {
   const changed: Role[] = [];
+  const levels: ModuleLevels = { ...current };
   for (const role of ROLES) {
     const level = access[role];
     if (level === undefined || (current[role] ?? "editable") === level) continue;
-    tx.delete(moduleAccess).where(and(eq(moduleAccess.moduleId, moduleId), eq(moduleAccess.role, role))).run();
-    if (level !== "editable") tx.insert(moduleAccess).values({ moduleId, role, level }).run();
+    if (level === "editable") {
+      await tx.projects.clearAccess(moduleId, role);
+      delete levels[role];
+    } else {
+      await tx.projects.setAccess(moduleId, role, level);
+      levels[role] = level;
+    }
     changed.push(role);
   }
-  return changed;
+  return { changed, levels };
 }
 
-export function createModule({ ctx, input }: { ctx: Ctx; input: unknown }): ModuleView {
+export async function createModule({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ModuleView> {
   requireProjectsManage(ctx);
   const data = parseInput(CreateModuleInput, input);
   checkAccessChange(ctx, data.access ?? {});
   const now = ctx.clock.now();
-  return transact(ctx, (tx, record) => {
-    const project = findProject(tx, data.projectSlug);
-    if (tx.select({ id: modules.id }).from(modules).where(and(eq(modules.projectId, project.id), eq(modules.name, data.name))).get()) {
-      throw conflict("a module with this name already exists in the project");
-    }
-    const row = { id: newId("mod"), projectId: project.id, name: data.name, globs: data.globs, createdAt: now, updatedAt: now };
-    tx.insert(modules).values(row).run();
-    const changed = writeAccess(tx, row.id, data.access ?? {}, {});
-    record({ type: "module.created", projectId: project.id, subject: row.id, meta: { name: row.name, globCount: row.globs.length } });
-    if (changed.length > 0) record({ type: "module.access_changed", projectId: project.id, subject: row.id, meta: Object.fromEntries(changed.map((r) => [r, data.access![r]!])) });
-    return toModuleView(row, data.access ?? {}, viewerRole(ctx), ctx);
+  return transact(ctx, async (tx, record) => {
+    const project = await findProject(tx, data.projectSlug);
+    if (await tx.projects.moduleByName(project.id, data.name)) throw conflict("a module with this name already exists in the project");
+    const row: ModuleRow = { id: newId("mod"), projectId: project.id, name: data.name, globs: data.globs, createdAt: now, updatedAt: now };
+    await tx.projects.insertModule(row);
+    const { changed, levels } = await writeAccess(tx, row.id, data.access ?? {}, {});
+    await record({ type: "module.created", projectId: project.id, subject: row.id, meta: { name: row.name, globCount: row.globs.length } });
+    if (changed.length > 0) await record({ type: "module.access_changed", projectId: project.id, subject: row.id, meta: Object.fromEntries(changed.map((r) => [r, data.access![r]!])) });
+    return toModuleView(row, levels, viewerRole(ctx), ctx);
   });
 }

@@ -1,14 +1,13 @@
-import { asc, eq } from "drizzle-orm";
-import { modules } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
 import { can, ROLES, type Role } from "../roles.ts";
-import { maskedName, moduleAccessLevels, type AccessLevel } from "../scope/manifest.ts";
+import { maskedName, type AccessLevel } from "../scope/manifest.ts";
 import { parseInput } from "../validate.ts";
 import { findProject, requireProjectsManage, viewerRole } from "./access.ts";
+import type { ModuleLevels, ModuleRow } from "./queries.ts";
 import { ProjectRef, type ModuleView } from "./schemas.ts";
 
 /** A module as the viewer may see it: an excluded module shows `‹name›` instead of its globs. */
-export function toModuleView(row: typeof modules.$inferSelect, levels: Partial<Record<Role, AccessLevel>>, role: Role, ctx: Ctx): ModuleView {
+export function toModuleView(row: ModuleRow, levels: ModuleLevels, role: Role, ctx: Ctx): ModuleView {
   const access = levels[role] ?? "editable";
   const view: ModuleView = {
     id: row.id,
@@ -24,26 +23,23 @@ export function toModuleView(row: typeof modules.$inferSelect, levels: Partial<R
 }
 
 /** A project's modules, masked for the viewer's role. */
-export function listModules({ ctx, input }: { ctx: Ctx; input: unknown }): ModuleView[] {
+export async function listModules({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ModuleView[]> {
   const { slug } = parseInput(ProjectRef, input);
   const db = ctx.store.read;
-  const project = findProject(db, slug);
-  const rows = db.select().from(modules).where(eq(modules.projectId, project.id)).orderBy(asc(modules.name)).all();
-  const levels = moduleAccessLevels(db, rows.map((r) => r.id));
+  const project = await findProject(db, slug);
   const role = viewerRole(ctx);
-  return rows.map((row) => toModuleView(row, levels.get(row.id) ?? {}, role, ctx));
+  return (await db.projects.modulesWithAccess(project.id)).map((row) => toModuleView(row, row.access, role, ctx));
 }
 
 /** The access matrix of a project: every module × every role (names and levels only, no globs). */
-export function moduleAccessMatrix({ ctx, input }: { ctx: Ctx; input: unknown }): { roles: readonly Role[]; modules: { name: string; access: Record<Role, AccessLevel> }[] } {
+export async function moduleAccessMatrix({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ roles: readonly Role[]; modules: { name: string; access: Record<Role, AccessLevel> }[] }> {
   requireProjectsManage(ctx);
   const { slug } = parseInput(ProjectRef, input);
   const db = ctx.store.read;
-  const project = findProject(db, slug);
-  const rows = db.select({ id: modules.id, name: modules.name }).from(modules).where(eq(modules.projectId, project.id)).orderBy(asc(modules.name)).all();
-  const levels = moduleAccessLevels(db, rows.map((r) => r.id));
+  const project = await findProject(db, slug);
+  const rows = await db.projects.modulesWithAccess(project.id);
   return {
     roles: ROLES,
-    modules: rows.map((row) => ({ name: row.name, access: Object.fromEntries(ROLES.map((r) => [r, levels.get(row.id)?.[r] ?? "editable"])) as Record<Role, AccessLevel> })),
+    modules: rows.map((row) => ({ name: row.name, access: Object.fromEntries(ROLES.map((r) => [r, row.access[r] ?? "editable"])) as Record<Role, AccessLevel> })),
   };
 }

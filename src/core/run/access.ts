@@ -1,12 +1,11 @@
-import { eq } from "drizzle-orm";
-import { projects, runs } from "../../db/schema/index.ts";
-import type { Db } from "../../db/store.ts";
 import type { Actor, Ctx } from "../context.ts";
 import { AppError, forbidden, notFound } from "../errors.ts";
+import type { Queries } from "../store.ts";
+import type { ProjectRefRow, RunRow } from "./queries.ts";
 import { FINISHED_STATUSES } from "./schemas.ts";
 
 export type AgentActor = Extract<Actor, { kind: "agent" }>;
-export type RunRow = typeof runs.$inferSelect;
+export type { RunRow };
 
 /** Agent verbs act for the key's user; people use the web app and cannot drive runs. */
 export function requireAgent(ctx: Ctx): AgentActor {
@@ -15,8 +14,8 @@ export function requireAgent(ctx: Ctx): AgentActor {
 }
 
 /** The run, when it belongs to the key's user (other users' runs do not exist for this key). */
-export function loadOwnRun(db: Db, actor: AgentActor, runId: string): RunRow {
-  const run = db.select().from(runs).where(eq(runs.id, runId)).get();
+export async function loadOwnRun(q: Pick<Queries, "runs">, actor: AgentActor, runId: string): Promise<RunRow> {
+  const run = await q.runs.byId(runId);
   if (!run || run.ownerUserId !== actor.userId) throw notFound(`run '${runId}' (start one with start_run)`);
   return run;
 }
@@ -28,8 +27,8 @@ export function assertOpen(run: RunRow): void {
   }
 }
 
-export function projectBySlug(db: Db, slug: string): typeof projects.$inferSelect {
-  const project = db.select().from(projects).where(eq(projects.slug, slug)).get();
+export async function projectBySlug(q: Pick<Queries, "runs">, slug: string): Promise<ProjectRefRow> {
+  const project = await q.runs.projectBySlug(slug);
   if (!project) throw notFound(`project '${slug}' (ask an admin to create it in the web app)`);
   return project;
 }

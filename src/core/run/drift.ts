@@ -1,16 +1,15 @@
-import { driftSignals } from "../../db/schema/index.ts";
-import type { Tx } from "../../db/store.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Ctx } from "../context.ts";
+import type { Tx } from "../store.ts";
 import type { Record as RecordEvent } from "../transact.ts";
 
 type DriftKind = "gate_skip" | "phase_mismatch" | "repeated_build_failure";
 
 /** Records an off-script event (a drift signal row and a drift.detected event) in the caller's transaction. */
-export function recordDrift(tx: Tx, record: RecordEvent, ctx: Ctx, run: { id: string; projectId: string }, kind: DriftKind, detail: Record<string, string | number | boolean | null>): string {
+export async function recordDrift(tx: Tx, record: RecordEvent, ctx: Ctx, run: { id: string; projectId: string }, kind: DriftKind, detail: Record<string, string | number | boolean | null>): Promise<string> {
   const id = newId("dft");
-  tx.insert(driftSignals).values({ id, runId: run.id, kind, path: null, detail, createdAt: ctx.clock.now() }).run();
+  await tx.runs.insertDrift({ id, runId: run.id, kind, path: null, detail, createdAt: ctx.clock.now() });
   // The drift kind goes last: a detail key must never overwrite it in the audit trail.
-  record({ type: "drift.detected", runId: run.id, projectId: run.projectId, subject: id, meta: { ...detail, kind } });
+  await record({ type: "drift.detected", runId: run.id, projectId: run.projectId, subject: id, meta: { ...detail, kind } });
   return id;
 }

@@ -1,8 +1,6 @@
-import { asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { auditEvents, builds, checkpoints, driftSignals, fileReports, projects, runbooks, runbookVersions, runs, usageReports, users, workUnits } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
-import { forbidden, notFound } from "../errors.ts";
+import { AppError, forbidden, notFound } from "../errors.ts";
 import { can } from "../roles.ts";
 import type { PhaseDef } from "../runbook/schemas.ts";
 import { classifyPath, maskPath, scopeManifest } from "../scope/manifest.ts";
@@ -18,24 +16,27 @@ const TIMELINE_LIMIT = 500;
  * checkpoints, builds, usage, drift and violations, files and audit events. For roles that see runs
  * masked, paths in their excluded modules read `‹module›` and such work units show no title or note.
  */
-export function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
+export async function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
   if (ctx.actor.kind !== "human" || !can(ctx.actor.role, "runs.view")) throw forbidden("sign in to see runs");
   const { runId } = parseInput(GetRunInput, input);
-  const db = ctx.store.read;
-  const row = db.select({ run: runs, slug: projects.slug, ownerName: users.name }).from(runs)
-    .innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId)).where(eq(runs.id, runId)).get();
+  const q = ctx.store.read.runs;
+  const row = await q.listed(runId);
   if (!row) throw notFound(`run '${runId}'`);
   const { run } = row;
-  const version = db.select({ v: runbookVersions, name: runbooks.name }).from(runbookVersions).innerJoin(runbooks, eq(runbooks.id, runbookVersions.runbookId)).where(eq(runbookVersions.id, run.runbookVersionId)).get()!;
-  const phases = version.v.phases as PhaseDef[];
+  const version = await q.version(run.runbookVersionId);
+  if (!version) throw new AppError("internal", "run refers to a missing runbook version");
+  const phases = version.phases as PhaseDef[];
   const current = phases.findIndex((p) => p.name === run.phase);
 
   const masked = !can(ctx.actor.role, "runs.view_unmasked");
-  const manifest = masked ? scopeManifest(db, { projectId: run.projectId, role: ctx.actor.role }) : null;
+  const manifest = masked ? await scopeManifest(ctx.store.read, { projectId: run.projectId, role: ctx.actor.role }) : null;
   const show = (path: string | null) => (path === null || !manifest ? path : maskPath(manifest, path));
   const hidden = (paths: readonly string[]) => manifest !== null && paths.some((p) => classifyPath(manifest, p) === "excluded");
 
-  const units = db.select().from(workUnits).where(eq(workUnits.runId, run.id)).orderBy(asc(workUnits.position)).limit(TIMELINE_LIMIT).all();
+  const [units, checkpoints, builds, usage, drift, files, events] = await Promise.all([
+    q.units(run.id, TIMELINE_LIMIT), q.checkpoints(run.id, TIMELINE_LIMIT), q.builds(run.id, TIMELINE_LIMIT), q.usage(run.id, TIMELINE_LIMIT),
+    q.drift(run.id, TIMELINE_LIMIT), q.files(run.id, TIMELINE_LIMIT), q.events(run.id, TIMELINE_LIMIT),
+  ]);
   return {
     run: {
       id: run.id, project: { id: run.projectId, slug: row.slug }, title: run.title, ticket: run.ticket, owner: { id: run.ownerUserId, name: row.ownerName },
@@ -43,32 +44,32 @@ export function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
       summary: run.summary, tokens: { input: run.inputTokens, output: run.outputTokens, cache: run.cacheTokens, calls: run.calls },
       createdAt: run.createdAt, updatedAt: run.updatedAt, finishedAt: run.finishedAt,
     },
-    runbook: { id: version.v.runbookId, name: version.name, versionId: version.v.id, version: version.v.version },
+    runbook: { id: version.runbookId, name: version.runbookName, versionId: version.id, version: version.version },
     phases: phases.map((p, i) => ({ ...p, station: i < current ? "passed" : i === current ? "current" : "upcoming" })),
     workUnits: units.map((u) => {
       const hide = hidden(u.paths);
       return { id: u.id, position: u.position, title: hide ? null : u.title, note: hide ? null : u.note, paths: [...new Set(u.paths.map((p) => show(p)!))], status: u.status, masked: hide, createdAt: u.createdAt, updatedAt: u.updatedAt };
     }),
-    checkpoints: db.select().from(checkpoints).where(eq(checkpoints.runId, run.id)).orderBy(desc(checkpoints.requestedAt)).limit(TIMELINE_LIMIT).all().map((c) => ({
+    checkpoints: checkpoints.map((c) => ({
       id: c.id, kind: c.kind, targetPhase: c.targetPhase, reason: c.reason, summary: c.summary, requiredRole: c.requiredRole, status: c.status,
       requestedAt: c.requestedAt, expiresAt: c.expiresAt, decidedAt: c.decidedAt, deciderRole: c.deciderRole, decisionReason: c.decisionReason,
     })),
-    builds: db.select().from(builds).where(eq(builds.runId, run.id)).orderBy(desc(builds.createdAt)).limit(TIMELINE_LIMIT).all().map((b) => ({
+    builds: builds.map((b) => ({
       id: b.id, phase: b.phase, kind: b.kind, exitCode: b.exitCode, durationMs: b.durationMs, logTail: b.logTail, createdAt: b.createdAt,
     })),
-    usage: db.select().from(usageReports).where(eq(usageReports.runId, run.id)).orderBy(desc(usageReports.createdAt)).limit(TIMELINE_LIMIT).all().map((u) => ({
+    usage: usage.map((u) => ({
       id: u.id, model: u.model, inputTokens: u.inputTokens, outputTokens: u.outputTokens, cacheTokens: u.cacheTokens, calls: u.calls, createdAt: u.createdAt,
     })),
-    drift: db.select().from(driftSignals).where(eq(driftSignals.runId, run.id)).orderBy(desc(driftSignals.createdAt)).limit(TIMELINE_LIMIT).all().map((d) => ({
+    drift: drift.map((d) => ({
       id: d.id, kind: d.kind, path: show(d.path), detail: d.detail, createdAt: d.createdAt,
     })),
-    files: db.select().from(fileReports).where(eq(fileReports.runId, run.id)).orderBy(desc(fileReports.createdAt)).limit(TIMELINE_LIMIT).all().map((f) => ({
+    files: files.map((f) => ({
       id: f.id, action: f.action, path: show(f.path), access: f.access, createdAt: f.createdAt,
     })),
-    events: db.select().from(auditEvents).where(eq(auditEvents.runId, run.id)).orderBy(asc(auditEvents.seq)).limit(TIMELINE_LIMIT).all().map((e) => ({
+    events: events.map((e) => ({
       seq: e.seq, at: e.at, type: e.type, actorKind: e.actorKind, actorUserId: e.actorUserId, subject: e.subject, meta: JSON.parse(e.meta) as unknown,
     })),
   };
 }
 
-export type RunTimeline = ReturnType<typeof getRun>;
+export type RunTimeline = Awaited<ReturnType<typeof getRun>>;

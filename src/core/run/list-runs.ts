@@ -1,6 +1,4 @@
-import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { checkpoints, projects, runs, users } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
 import { forbidden } from "../errors.ts";
 import { can } from "../roles.ts";
@@ -32,24 +30,11 @@ export interface RunSummary {
 }
 
 /** Runs, most recently updated first (no paths appear here, so the list needs no masking). */
-export function listRuns({ ctx, input }: { ctx: Ctx; input: unknown }): RunSummary[] {
+export async function listRuns({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<RunSummary[]> {
   if (ctx.actor.kind !== "human" || !can(ctx.actor.role, "runs.view")) throw forbidden("sign in to see runs");
   const data = parseInput(ListRunsInput, input);
-  const db = ctx.store.read;
-  const where: SQL[] = [];
-  if (data.status) where.push(eq(runs.status, data.status));
-  if (data.project) where.push(eq(projects.slug, data.project));
-  const rows = db.select({ run: runs, slug: projects.slug, ownerName: users.name }).from(runs)
-    .innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
-    .where(where.length ? and(...where) : undefined).orderBy(desc(runs.updatedAt)).limit(data.limit ?? 100).all();
-  const ids = rows.map((r) => r.run.id);
-  const pending = new Map<string, number>();
-  if (ids.length > 0) {
-    for (const ck of db.select({ runId: checkpoints.runId }).from(checkpoints).where(and(inArray(checkpoints.runId, ids), eq(checkpoints.status, "pending"))).all()) {
-      pending.set(ck.runId, (pending.get(ck.runId) ?? 0) + 1);
-    }
-  }
-  return rows.map(({ run, slug, ownerName }) => ({
+  const rows = await ctx.store.read.runs.list({ status: data.status ?? null, projectSlug: data.project ?? null, limit: data.limit ?? 100 });
+  return rows.map(({ run, slug, ownerName, pendingCheckpoints }) => ({
     id: run.id,
     project: { id: run.projectId, slug },
     title: run.title,
@@ -61,7 +46,7 @@ export function listRuns({ ctx, input }: { ctx: Ctx; input: unknown }): RunSumma
     prUrl: run.prUrl,
     commitSha: run.commitSha,
     tokens: { input: run.inputTokens, output: run.outputTokens, cache: run.cacheTokens, calls: run.calls },
-    pendingCheckpoints: pending.get(run.id) ?? 0,
+    pendingCheckpoints,
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
     finishedAt: run.finishedAt,

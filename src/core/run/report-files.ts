@@ -1,5 +1,4 @@
 import type { z } from "zod";
-import { fileReports } from "../../db/schema/index.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Ctx } from "../context.ts";
 import { versionById } from "../runbook/read-runbook.ts";
@@ -17,24 +16,24 @@ import { classify, manifestFor, recordViolations } from "./scope-check.ts";
  * reported in a gated phase do not fit it: a person approved the work as it was when the run
  * entered that phase, and rework means moving back first; they are recorded as phase_mismatch drift.
  */
-export function reportFiles({ ctx, input }: { ctx: Ctx; input: unknown }): z.infer<typeof ReportFilesOutput> {
+export async function reportFiles({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<z.infer<typeof ReportFilesOutput>> {
   const actor = requireAgent(ctx);
   const data = parseInput(ReportFilesInput, input);
   // Paths pass the same scanner as every other string: a secret pasted as a file name is still a secret.
-  const paths = [...new Set(screenInput(ctx, data.paths.map((p, i) => ({ field: `paths.${i}`, value: p, max: MAX_PATH_LENGTH })), { runId: data.run_id }))];
-  return transact(ctx, (tx, record) => {
-    const run = loadOwnRun(tx, actor, data.run_id);
+  const paths = [...new Set(await screenInput(ctx, data.paths.map((p, i) => ({ field: `paths.${i}`, value: p, max: MAX_PATH_LENGTH })), { runId: data.run_id }))];
+  return transact(ctx, async (tx, record) => {
+    const run = await loadOwnRun(tx, actor, data.run_id);
     assertOpen(run);
-    const { files, violations } = classify(manifestFor(tx, run.projectId, actor.role), paths, data.action);
+    const { files, violations } = classify(await manifestFor(tx, run.projectId, actor.role), paths, data.action);
     const now = ctx.clock.now();
-    tx.insert(fileReports).values(files.map((f) => ({ id: newId("fr"), runId: run.id, action: data.action, path: f.path, access: f.access, createdAt: now }))).run();
-    recordViolations(tx, record, ctx, run, violations, "report_files");
-    if (data.action !== "read" && (versionById(tx, run.runbookVersionId).phases as PhaseDef[]).find((p) => p.name === run.phase)?.gate) {
-      recordDrift(tx, record, ctx, run, "phase_mismatch", { phase: run.phase, report: "report_files", action: data.action, paths: files.length });
+    for (const f of files) await tx.runs.insertFileReport({ id: newId("fr"), runId: run.id, action: data.action, path: f.path, access: f.access, createdAt: now });
+    await recordViolations(tx, record, ctx, run, violations, "report_files");
+    if (data.action !== "read" && ((await versionById(tx, run.runbookVersionId)).phases as PhaseDef[]).find((p) => p.name === run.phase)?.gate) {
+      await recordDrift(tx, record, ctx, run, "phase_mismatch", { phase: run.phase, report: "report_files", action: data.action, paths: files.length });
     }
     const counts = { editable: 0, read_only: 0, excluded: 0, unlisted: 0 };
     for (const f of files) counts[f.access]++;
-    record({ type: "files.reported", runId: run.id, projectId: run.projectId, meta: { action: data.action, ...counts, violations: violations.length } });
+    await record({ type: "files.reported", runId: run.id, projectId: run.projectId, meta: { action: data.action, ...counts, violations: violations.length } });
     return { run_id: run.id, files: files.map((f) => ({ path: f.shown, access: f.access })), violations: violations.map(({ rawPath: _raw, ...v }) => v) };
   });
 }

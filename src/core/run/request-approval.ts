@@ -8,14 +8,15 @@ import { assertOpen, isoTime, loadOwnRun, requireAgent } from "./access.ts";
 import { RequestApprovalInput, type RequestApprovalOutput } from "./schemas.ts";
 
 /** Asks a person (a lead or above, not the run's owner) to approve a risky step; the run waits. */
-export function requestApproval({ ctx, input }: { ctx: Ctx; input: unknown }): z.infer<typeof RequestApprovalOutput> {
+export async function requestApproval({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<z.infer<typeof RequestApprovalOutput>> {
   const actor = requireAgent(ctx);
   const data = parseInput(RequestApprovalInput, input);
-  const [summary] = screenInput(ctx, [{ field: "summary", value: data.summary, max: 2000 }], { runId: data.run_id });
-  return transact(ctx, (tx, record) => {
-    const run = loadOwnRun(tx, actor, data.run_id);
+  const [summary] = await screenInput(ctx, [{ field: "summary", value: data.summary, max: 2000 }], { runId: data.run_id });
+  // Its refusals (unknown or finished run) come before the checkpoint is written: they change nothing.
+  return transact(ctx, async (tx, record) => {
+    const run = await loadOwnRun(tx, actor, data.run_id);
     assertOpen(run);
-    const ck = insertCheckpoint(tx, record, ctx, run, { kind: "approval", targetPhase: null, reason: data.reason, summary: summary!, requiredRole: "lead" });
+    const ck = await insertCheckpoint(tx, record, ctx, run, { kind: "approval", targetPhase: null, reason: data.reason, summary: summary!, requiredRole: "lead" });
     return { checkpoint_id: ck.id, status: "pending" as const, expires_at: isoTime(ck.expiresAt) };
   });
 }

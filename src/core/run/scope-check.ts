@@ -1,18 +1,16 @@
-import { driftSignals } from "../../db/schema/index.ts";
-import type { Tx } from "../../db/store.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Ctx } from "../context.ts";
 import type { Role } from "../roles.ts";
 import { classifyPath, maskPath, scopeManifest, type ScopeManifest } from "../scope/manifest.ts";
+import type { Queries, Tx } from "../store.ts";
 import type { Record } from "../transact.ts";
-import type { Db } from "../../db/store.ts";
 import type { ScopeViewT, ViolationView } from "./schemas.ts";
 
 export type { ScopeManifest };
 export type Access = "editable" | "read_only" | "excluded" | "unlisted";
 
-export function manifestFor(db: Db, projectId: string, role: Role): ScopeManifest {
-  return scopeManifest(db, { projectId, role });
+export function manifestFor(q: Pick<Queries, "runs">, projectId: string, role: Role): Promise<ScopeManifest> {
+  return scopeManifest(q, { projectId, role });
 }
 
 export function scopeView(manifest: ScopeManifest, projectSlug: string): ScopeViewT {
@@ -39,12 +37,12 @@ export function classify(manifest: ScopeManifest, paths: readonly string[], acti
 }
 
 /** Records each violation as a drift signal and a scope.violation event, in the caller's transaction. */
-export function recordViolations(tx: Tx, record: Record, ctx: Ctx, run: { id: string; projectId: string }, violations: readonly (ViolationView & { rawPath: string })[], source: string): void {
+export async function recordViolations(tx: Tx, record: Record, ctx: Ctx, run: { id: string; projectId: string }, violations: readonly (ViolationView & { rawPath: string })[], source: string): Promise<void> {
   const now = ctx.clock.now();
   for (const v of violations) {
     const id = newId("dft");
-    tx.insert(driftSignals).values({ id, runId: run.id, kind: "scope_violation", path: v.rawPath, detail: { access: v.access, action: v.action, source }, createdAt: now }).run();
-    record({ type: "scope.violation", runId: run.id, projectId: run.projectId, subject: id, meta: { access: v.access, action: v.action, source } });
+    await tx.runs.insertDrift({ id, runId: run.id, kind: "scope_violation", path: v.rawPath, detail: { access: v.access, action: v.action, source }, createdAt: now });
+    await record({ type: "scope.violation", runId: run.id, projectId: run.projectId, subject: id, meta: { access: v.access, action: v.action, source } });
   }
 }
 

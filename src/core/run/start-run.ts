@@ -1,5 +1,4 @@
 import type { z } from "zod";
-import { runs } from "../../db/schema/index.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Ctx } from "../context.ts";
 import { relevantNotes } from "../knowledge/relevant-notes.ts";
@@ -17,35 +16,35 @@ import { manifestFor, scopeView } from "./scope-check.ts";
  * Starts a run for the key's user on a project, bound to the runbook's current version (later
  * edits do not move it). Returns the phases, the caller's scope manifest and relevant notes.
  */
-export function startRun({ ctx, input }: { ctx: Ctx; input: unknown }): z.infer<typeof StartRunOutput> {
+export async function startRun({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<z.infer<typeof StartRunOutput>> {
   const actor = requireAgent(ctx);
   const data = parseInput(StartRunInput, input);
-  const project = projectBySlug(ctx.store.read, data.project);
-  const [title, ticket, branch] = screenInput(ctx, [
+  const project = await projectBySlug(ctx.store.read, data.project);
+  const [title, ticket, branch] = await screenInput(ctx, [
     { field: "title", value: data.title, max: 200 },
     { field: "ticket", value: data.ticket ?? "", max: 100 },
     { field: "branch", value: data.branch ?? "", max: 255 },
   ], { projectId: project.id });
-  return transact(ctx, (tx, record) => {
-    const { runbook, version } = runbookForProject(tx, project.id);
+  return transact(ctx, async (tx, record) => {
+    const { runbook, version } = await runbookForProject(tx, project.id);
     const phases = version.phases as PhaseDef[];
-    const manifest = manifestFor(tx, project.id, actor.role);
+    const manifest = await manifestFor(tx, project.id, actor.role);
     const now = ctx.clock.now();
     const id = newId("run");
-    tx.insert(runs).values({
+    await tx.runs.insertRun({
       id, projectId: project.id, runbookVersionId: version.id, title: title!, ticket: ticket || null, ownerUserId: actor.userId, keyId: actor.keyId,
       status: "active", phase: phases[0]!.name, phaseEnteredAt: now, branch: branch || null, createdAt: now, updatedAt: now,
-    }).run();
-    record({ type: "run.started", runId: id, projectId: project.id, subject: id, meta: { runbookVersionId: version.id, version: version.version, phase: phases[0]!.name } });
+    });
+    await record({ type: "run.started", runId: id, projectId: project.id, subject: id, meta: { runbookVersionId: version.id, version: version.version, phase: phases[0]!.name } });
     const scope = scopeView(manifest, project.slug);
-    record({ type: "scope.served", runId: id, projectId: project.id, meta: { editable: scope.editable.length, readOnly: scope.read_only.length, excluded: scope.excluded.length } });
+    await record({ type: "scope.served", runId: id, projectId: project.id, meta: { editable: scope.editable.length, readOnly: scope.read_only.length, excluded: scope.excluded.length } });
     return {
       run_id: id,
       status: "active" as const,
       phase: phases[0]!.name,
       runbook: { id: runbook.id, name: runbook.name, version: version.version, phases: phases.map(phaseView) },
       scope,
-      notes: relevantNotes(tx, project.id, manifest),
+      notes: await relevantNotes(tx, project.id, manifest),
     };
   });
 }

@@ -1,5 +1,3 @@
-import { desc, eq } from "drizzle-orm";
-import { runbooks, runbookVersions } from "../../db/schema/index.ts";
 import type { Ctx } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { parseInput } from "../validate.ts";
@@ -7,11 +5,11 @@ import { versionView } from "./read-runbook.ts";
 import { RunbookIdInput, type RunbookDetail } from "./schemas.ts";
 
 /** One runbook with all its versions, newest first. */
-export function getRunbook({ ctx, input }: { ctx: Ctx; input: unknown }): RunbookDetail {
+export async function getRunbook({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<RunbookDetail> {
   const { runbookId } = parseInput(RunbookIdInput, input);
   const db = ctx.store.read;
-  const book = db.select().from(runbooks).where(eq(runbooks.id, runbookId)).get();
+  const book = await db.runbooks.byId(runbookId);
   if (!book) throw notFound(`runbook '${runbookId}'`);
-  const versions = db.select().from(runbookVersions).where(eq(runbookVersions.runbookId, book.id)).orderBy(desc(runbookVersions.version)).all();
+  const versions = await db.runbooks.versions(book.id);
   return { id: book.id, name: book.name, projectId: book.projectId, versions: versions.map(versionView) };
 }

@@ -33,7 +33,7 @@ function fingerprint(ctx: Ctx, text: string): string {
  * audit event carries kinds and keyed fingerprints only. Call it before the verb's transaction:
  * the refusal event must commit even though the change does not happen.
  */
-export function screenInput(ctx: Ctx, fields: readonly ScreenField[], refs: ScreenRefs = {}): string[] {
+export async function screenInput(ctx: Ctx, fields: readonly ScreenField[], refs: ScreenRefs = {}): Promise<string[]> {
   const hits: { field: string; value: string; findings: readonly ScanFinding[] }[] = [];
   for (const f of fields) {
     if (f.value.length === 0) continue;
@@ -46,12 +46,12 @@ export function screenInput(ctx: Ctx, fields: readonly ScreenField[], refs: Scre
   const fieldNames = hits.map((h) => h.field);
   const fingerprints = hits.flatMap((h) => h.findings.map((x) => fingerprint(ctx, h.value.slice(x.start, x.end)))).slice(0, 50);
   const meta = { fields: fieldNames.slice(0, 50), kinds: kinds.slice(0, 50), fingerprints };
-  const policy = getSettings(ctx.store.read).scannerPolicy;
+  const policy = (await getSettings(ctx.store.read)).scannerPolicy;
   for (const kind of kinds) ctx.metrics.scannerBlocked(kind);
 
   if (policy === "redact") {
-    transact(ctx, (_tx, record) => {
-      record({ type: "scanner.redacted", runId: refs.runId ?? null, projectId: refs.projectId ?? null, meta });
+    await transact(ctx, async (_tx, record) => {
+      await record({ type: "scanner.redacted", runId: refs.runId ?? null, projectId: refs.projectId ?? null, meta });
     });
     return fields.map((f) => {
       const hit = hits.find((h) => h.field === f.field && h.value === f.value);
@@ -59,8 +59,8 @@ export function screenInput(ctx: Ctx, fields: readonly ScreenField[], refs: Scre
     });
   }
 
-  transact(ctx, (_tx, record) => {
-    record({ type: "scanner.blocked", runId: refs.runId ?? null, projectId: refs.projectId ?? null, meta });
+  await transact(ctx, async (_tx, record) => {
+    await record({ type: "scanner.blocked", runId: refs.runId ?? null, projectId: refs.projectId ?? null, meta });
   });
   const first = hits[0]!;
   const firstKinds = [...new Set(first.findings.map((x) => x.kind))].sort().join(", ");

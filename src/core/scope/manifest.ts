@@ -1,8 +1,6 @@
-import { eq, inArray } from "drizzle-orm";
-import { moduleAccess, modules, projects } from "../../db/schema/index.ts";
-import type { Db } from "../../db/store.ts";
 import { AppError, notFound } from "../errors.ts";
 import type { Role } from "../roles.ts";
+import type { Queries } from "../store.ts";
 import { compileGlob, splitPath, type CompiledGlob } from "./glob.ts";
 
 export type AccessLevel = "editable" | "read_only" | "excluded";
@@ -36,31 +34,17 @@ export function maskedName(moduleName: string): string {
   return `‹${moduleName}›`;
 }
 
-/** The per-role access levels of a project's modules (a missing row means `editable`). */
-export function moduleAccessLevels(db: Db, moduleIds: readonly string[]): Map<string, Partial<Record<Role, AccessLevel>>> {
-  const out = new Map<string, Partial<Record<Role, AccessLevel>>>();
-  if (moduleIds.length === 0) return out;
-  for (const row of db.select().from(moduleAccess).where(inArray(moduleAccess.moduleId, [...moduleIds])).all()) {
-    const levels = out.get(row.moduleId) ?? {};
-    levels[row.role] = row.level;
-    out.set(row.moduleId, levels);
-  }
-  return out;
-}
-
 /**
  * Computes the scope manifest of `role` in a project: editable and read-only globs from the
  * modules' access levels, project-protected globs read-only for everyone, excluded modules masked.
  */
-export function scopeManifest(db: Db, { projectId, role }: { projectId: string; role: Role }): ScopeManifest {
-  const project = db.select({ id: projects.id, protectedGlobs: projects.protectedGlobs }).from(projects).where(eq(projects.id, projectId)).get();
+export async function scopeManifest(q: Pick<Queries, "runs">, { projectId, role }: { projectId: string; role: Role }): Promise<ScopeManifest> {
+  const project = await q.runs.scopeSource(projectId, role);
   if (!project) throw notFound("project");
-  const rows = db.select({ id: modules.id, name: modules.name, globs: modules.globs }).from(modules).where(eq(modules.projectId, projectId)).orderBy(modules.name).all();
-  const levels = moduleAccessLevels(db, rows.map((r) => r.id));
   const manifest: ScopeManifest = { projectId, editable: [], readOnly: [...project.protectedGlobs], excluded: [], modules: [] };
   const compiled: Compiled = { editable: [], readOnly: project.protectedGlobs.map(compileGlob), excluded: [] };
-  for (const row of rows) {
-    const access = levels.get(row.id)?.[role] ?? "editable";
+  for (const row of project.modules) {
+    const access = row.level ?? "editable";
     if (access === "excluded") {
       manifest.excluded.push(maskedName(row.name));
       manifest.modules.push({ name: row.name, globs: [maskedName(row.name)], access });

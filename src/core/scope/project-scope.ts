@@ -5,8 +5,8 @@ import { parseInput } from "../validate.ts";
 import { scopeManifest, type ScopeManifest } from "./manifest.ts";
 
 /** The acting person's or agent's scope manifest in a project, found by slug. */
-export function projectScope({ ctx, input }: { ctx: Ctx; input: unknown }): ScopeManifest {
+export async function projectScope({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<ScopeManifest> {
   const { slug } = parseInput(ProjectRef, input);
-  const project = findProject(ctx.store.read, slug);
-  return scopeManifest(ctx.store.read, { projectId: project.id, role: viewerRole(ctx) });
+  const project = await findProject(ctx.store.read, slug);
+  return await scopeManifest(ctx.store.read, { projectId: project.id, role: viewerRole(ctx) });
 }

@@ -1,10 +1,8 @@
-import { eq } from "drizzle-orm";
-import { users } from "../../db/schema/index.ts";
-import type { Tx } from "../../db/store.ts";
 import { newId } from "../../lib/ids.ts";
 import type { Ctx } from "../context.ts";
 import { conflict, forbidden, invalid } from "../errors.ts";
 import { atLeast, can } from "../roles.ts";
+import type { Tx } from "../store.ts";
 import { transact, type Record } from "../transact.ts";
 import { parseInput } from "../validate.ts";
 import { passwordProblem } from "./common-passwords.ts";
@@ -27,13 +25,11 @@ export async function prepareUser(input: unknown): Promise<PreparedUser> {
 }
 
 /** Inserts a prepared user inside the caller's transaction and records `user.created`. */
-export function insertUser(tx: Tx, record: Record, now: number, user: PreparedUser): UserView {
-  if (tx.select({ id: users.id }).from(users).where(eq(users.email, user.email)).get()) {
-    throw conflict("a user with this email already exists");
-  }
+export async function insertUser(tx: Tx, record: Record, now: number, user: PreparedUser): Promise<UserView> {
+  if (await tx.users.byEmail(user.email)) throw conflict("a user with this email already exists");
   const id = newId("usr");
-  tx.insert(users).values({ id, ...user, disabled: false, createdAt: now, updatedAt: now }).run();
-  record({ type: "user.created", subject: id, meta: { role: user.role } });
+  await tx.users.insert({ id, ...user, disabled: false, createdAt: now, updatedAt: now, erasedAt: null });
+  await record({ type: "user.created", subject: id, meta: { role: user.role } });
   return { id, email: user.email, name: user.name, role: user.role, disabled: false, createdAt: now };
 }
 

@@ -1,6 +1,4 @@
-import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
-import { pluginKeys, users } from "../../db/schema/index.ts";
 import { idPattern } from "../../lib/ids.ts";
 import type { Ctx } from "../context.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
@@ -27,36 +25,25 @@ export interface EraseResult {
  * events keep the opaque user id. Owner or admin, never above one's own role, never oneself, never
  * the last owner. Erasing an erased person is refused (nothing left to erase).
  */
-export function eraseUser({ ctx, input }: { ctx: Ctx; input: unknown }): EraseResult {
+export async function eraseUser({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<EraseResult> {
   const actor = ctx.actor;
   if (actor.kind === "agent") throw forbidden("agents cannot manage people");
   if (actor.kind === "human" && !can(actor.role, "users.manage")) throw forbidden("your role cannot erase people");
   const { userId } = parseInput(EraseUserInput, input);
   if (actor.kind === "human" && actor.userId === userId) throw conflict("you cannot erase your own account; ask another owner or admin");
-  return transact(ctx, (tx, record) => {
-    const user = tx.select().from(users).where(eq(users.id, userId)).get();
+  return transact(ctx, async (tx, record) => {
+    const user = await tx.users.byId(userId);
     if (!user) throw notFound("user");
     if (user.erasedAt !== null) throw conflict("this person is already erased");
     if (actor.kind === "human" && !atLeast(actor.role, user.role)) throw forbidden(`you cannot erase someone whose role (${user.role}) is above your own`);
-    if (user.role === "owner") {
-      const others = tx.select({ n: sql<number>`count(*)` }).from(users)
-        .where(and(eq(users.role, "owner"), ne(users.id, userId), eq(users.disabled, false), isNull(users.erasedAt))).get()!.n;
-      if (others === 0) throw conflict("this is the last owner; transfer ownership before erasing them");
+    if (user.role === "owner" && (await tx.users.activeOwnersOtherThan(userId)) === 0) {
+      throw conflict("this is the last owner; transfer ownership before erasing them");
     }
     const now = ctx.clock.now();
-    tx.update(users).set({
-      email: `erased-${userId}@invalid`,
-      name: "Erased user",
-      passwordHash: ERASED_PASSWORD_HASH,
-      disabled: true,
-      erasedAt: now,
-      updatedAt: now,
-    }).where(eq(users.id, userId)).run();
-    const sessionsRevoked = revokeUserSessions(tx, record, now, userId, "erased");
-    const revokedBy = actor.kind === "human" ? actor.userId : null;
-    const keys = tx.update(pluginKeys).set({ revokedAt: now, revokedBy })
-      .where(and(eq(pluginKeys.userId, userId), isNull(pluginKeys.revokedAt))).run() as unknown as { changes: number };
-    record({ type: "user.erased", subject: userId, meta: { role: user.role, sessionsRevoked, keysRevoked: keys.changes } });
-    return { id: userId, erasedAt: now, sessionsRevoked, keysRevoked: keys.changes };
+    await tx.users.erase({ id: userId, email: `erased-${userId}@invalid`, name: "Erased user", passwordHash: ERASED_PASSWORD_HASH, erasedAt: now });
+    const sessionsRevoked = await revokeUserSessions(tx, record, now, userId, "erased");
+    const keysRevoked = await tx.users.revokeKeysOf(userId, now, actor.kind === "human" ? actor.userId : null);
+    await record({ type: "user.erased", subject: userId, meta: { role: user.role, sessionsRevoked, keysRevoked } });
+    return { id: userId, erasedAt: now, sessionsRevoked, keysRevoked };
   });
 }

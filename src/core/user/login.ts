@@ -1,14 +1,14 @@
-import { eq, inArray } from "drizzle-orm";
-import { loginThrottle, users } from "../../db/schema/index.ts";
-import type { Tx } from "../../db/store.ts";
 import { newId } from "../../lib/ids.ts";
-import { HOUR, MINUTE } from "../../lib/time.ts";
+import type { EventInput } from "../audit/append-event.ts";
+import { HOUR } from "../../lib/time.ts";
 import { withActor, type Ctx } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { getSettings } from "../setting/get-settings.ts";
-import { transact } from "../transact.ts";
+import type { Tx } from "../store.ts";
+import { refuse, transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
-import { dummyPasswordHash, verifyPassword } from "./password.ts";
+import { verifyPassword } from "./password.ts";
+import type { ThrottleRow, UserRow } from "./queries.ts";
 import { LoginInput, toUserView, type UserView } from "./schemas.ts";
 import { insertSession, signSessionToken, type SessionToken } from "./session.ts";
 
@@ -42,14 +42,22 @@ function lockedError(lockedUntil: number, now: number): AppError {
   return new AppError("rate_limited", `too many failed sign-ins; try again in ${retryAfterSeconds} seconds`, { retryAfterSeconds });
 }
 
-function bumpFailures(tx: Tx, subject: string, now: number, maxFailures: number): number {
-  const row = tx.select().from(loginThrottle).where(eq(loginThrottle.subject, subject)).get();
+/** Counts one more failure for `subject` (its current row is `row`); returns its lock deadline. */
+async function bumpFailures(tx: Tx, subject: string, row: ThrottleRow | undefined, now: number, maxFailures: number): Promise<number> {
   const previous = row && now - row.updatedAt < THROTTLE_FORGET_MS ? row.failures : 0;
   const failures = previous + 1;
   const lockedUntil = now + lockDurationMs(failures, maxFailures);
-  tx.insert(loginThrottle).values({ subject, failures, lockedUntil, updatedAt: now })
-    .onConflictDoUpdate({ target: loginThrottle.subject, set: { failures, lockedUntil, updatedAt: now } }).run();
+  await tx.users.putThrottle({ subject, failures, lockedUntil, updatedAt: now });
   return lockedUntil;
+}
+
+/** Commits the failed attempt's events (and nothing else), then throws the one bad-credentials answer. */
+async function refuseSignIn(ctx: Ctx, user: UserRow | undefined, lockedUntil: number, now: number): Promise<never> {
+  const reason = user === undefined ? "unknown_account" : user.disabled || user.erasedAt !== null ? "disabled" : "bad_password";
+  const subject = user?.id ?? null;
+  const failed: EventInput = { type: "auth.login_failed", subject, meta: { reason } };
+  const locked: EventInput[] = lockedUntil > now ? [{ type: "auth.login_locked", subject, meta: { retryAfterSeconds: Math.ceil((lockedUntil - now) / 1000) } }] : [];
+  return await transact(ctx, async () => refuse(new AppError("unauthenticated", BAD_CREDENTIALS), failed, ...locked));
 }
 
 /**
@@ -63,52 +71,55 @@ export async function login({ ctx, input, clientAddress }: { ctx: Ctx; input: un
   const systemCtx = withActor(ctx, { kind: "system", clientAddress });
   const subjects = throttleSubjects(email, clientAddress);
   const now = ctx.clock.now();
-  const maxFailures = getSettings(ctx.store.read).loginMaxFailures;
+  const settings = await getSettings(ctx.store.read);
+  const maxFailures = settings.loginMaxFailures;
 
   // Each attempt is counted as a failure before its password is verified, and a success takes
   // that back: bcrypt awaits, so attempts sent in parallel would otherwise all pass the lock check
-  // before any of them is counted, and a burst could make any number of guesses.
-  const admission = transact(systemCtx, (tx, record) => {
-    const locks = tx.select().from(loginThrottle).where(inArray(loginThrottle.subject, subjects)).all();
-    const lockedUntil = Math.max(0, ...locks.map((l) => l.lockedUntil));
-    if (lockedUntil > now) {
-      record({ type: "auth.login_locked", meta: { scope: locks.filter((l) => l.lockedUntil > now).map((l) => l.subject.split(":")[0]!), retryAfterSeconds: Math.ceil((lockedUntil - now) / 1000) } });
-      return { lockedUntil, until: 0 };
+  // before any of them is counted, and a burst could make any number of guesses. Writes are
+  // serialised, so this check-and-count is atomic against every other attempt.
+  const until = await transact(systemCtx, async (tx) => {
+    const rows = await tx.users.throttles(subjects);
+    const locked = rows.filter((l) => l.lockedUntil > now);
+    if (locked.length > 0) {
+      const lockedUntil = Math.max(...locked.map((l) => l.lockedUntil));
+      refuse(lockedError(lockedUntil, now), {
+        type: "auth.login_locked",
+        meta: { scope: locked.map((l) => l.subject.split(":")[0]!), retryAfterSeconds: Math.ceil((lockedUntil - now) / 1000) },
+      });
     }
-    return { lockedUntil: 0, until: Math.max(...subjects.map((s) => bumpFailures(tx, s, now, maxFailures))) };
+    let lockedUntil = 0;
+    for (const subject of subjects) {
+      lockedUntil = Math.max(lockedUntil, await bumpFailures(tx, subject, rows.find((r) => r.subject === subject), now, maxFailures));
+    }
+    return lockedUntil;
   });
-  if (admission.lockedUntil > now) throw lockedError(admission.lockedUntil, now);
 
-  const user = ctx.store.read.select().from(users).where(eq(users.email, email)).get();
+  // Outside any transaction: bcrypt is slow, and a write waiting on it would stall every writer.
+  const user = await ctx.store.read.users.byEmail(email);
   // Always run bcrypt, against a dummy hash when there is no such account, so timing says nothing.
-  const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  const matches = await verifyPassword(password, user?.passwordHash ?? (await ctx.dummyPasswordHash()));
   const usable = user !== undefined && matches && !user.disabled && user.erasedAt === null;
 
-  if (!usable) {
-    transact(systemCtx, (_tx, record) => {
-      const reason = user === undefined ? "unknown_account" : user.disabled || user.erasedAt !== null ? "disabled" : "bad_password";
-      record({ type: "auth.login_failed", subject: user?.id ?? null, meta: { reason } });
-      if (admission.until > now) record({ type: "auth.login_locked", subject: user?.id ?? null, meta: { retryAfterSeconds: Math.ceil((admission.until - now) / 1000) } });
-    });
-    throw new AppError("unauthenticated", BAD_CREDENTIALS);
-  }
+  if (!usable) return await refuseSignIn(systemCtx, user, until, now);
 
   const sessionId = newId("ses");
   const humanCtx = withActor(ctx, { kind: "human", userId: user.id, role: user.role });
-  const { absoluteExpiresAt } = transact(humanCtx, (tx, record) => {
+  const { absoluteExpiresAt } = await transact(humanCtx, async (tx, record) => {
     // A success clears the account's counter; the address counter only gives back this attempt,
     // so one valid account cannot be used to reset guessing against others from the same address.
-    tx.delete(loginThrottle).where(eq(loginThrottle.subject, subjects[0]!)).run();
-    const address = tx.select().from(loginThrottle).where(eq(loginThrottle.subject, subjects[1]!)).get();
+    await tx.users.deleteThrottle(subjects[0]!);
+    const [address] = await tx.users.throttles([subjects[1]!]);
     if (address) {
       const failures = Math.max(0, address.failures - 1);
       const lockedUntil = lockDurationMs(failures, maxFailures) === 0 ? Math.min(address.lockedUntil, now) : address.lockedUntil;
-      tx.update(loginThrottle).set({ failures, lockedUntil }).where(eq(loginThrottle.subject, subjects[1]!)).run();
+      await tx.users.putThrottle({ ...address, failures, lockedUntil });
     }
-    const created = insertSession(tx, ctx, user.id, sessionId, clientAddress);
-    record({ type: "auth.login_succeeded", subject: user.id, meta: { sessionId } });
+    const created = await insertSession(tx, ctx, user.id, sessionId, clientAddress, settings);
+    await record({ type: "auth.login_succeeded", subject: user.id, meta: { sessionId } });
     return created;
   });
-  const session = await signSessionToken(ctx, { sessionId, userId: user.id, role: user.role, lastSeenAt: now, absoluteExpiresAt });
+  // Signed after the commit, outside the transaction.
+  const session = await signSessionToken(ctx, { sessionId, userId: user.id, role: user.role, lastSeenAt: now, absoluteExpiresAt }, settings);
   return { user: toUserView(user), sessionId, session };
 }

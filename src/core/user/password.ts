@@ -26,9 +26,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return Bun.password.verify(prehash(password), stored, "bcrypt");
 }
 
-/** A real hash of a random password: verified against when the account does not exist, to equalise timing. */
-let dummyHash: Promise<string> | null = null;
-export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(crypto.randomUUID());
-  return dummyHash;
+/**
+ * A real hash of a random password, computed on first use and then kept: verified against when
+ * the account does not exist, to equalise timing. Built once per app by the composition root.
+ */
+export function createDummyPasswordHash(): () => Promise<string> {
+  let hash: Promise<string> | null = null;
+  return () => (hash ??= hashPassword(crypto.randomUUID()));
 }

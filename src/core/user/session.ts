@@ -1,14 +1,13 @@
-import { and, eq, isNull } from "drizzle-orm";
 import { jwtVerify, SignJWT } from "jose";
-import { sessions, users } from "../../db/schema/index.ts";
-import type { Tx } from "../../db/store.ts";
 import { idPattern } from "../../lib/ids.ts";
-import { HOUR, MINUTE } from "../../lib/time.ts";
+import { MINUTE, HOUR } from "../../lib/time.ts";
 import type { Actor, Services } from "../context.ts";
 import { withActor } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { isRole, type Role } from "../roles.ts";
 import { getSettings } from "../setting/get-settings.ts";
+import type { Settings } from "../setting/schemas.ts";
+import type { Tx } from "../store.ts";
 import { transact, type Record } from "../transact.ts";
 
 /** Sliding renewal writes at most once a minute per session (not on every request). */
@@ -34,10 +33,15 @@ const unauthenticated = () => new AppError("unauthenticated", "sign in to contin
 
 /**
  * Signs the session JWT (HS256 only). It carries the session id, the user id and the role at
- * issue time; its expiry is the idle deadline, capped by the session's absolute expiry.
+ * issue time; its expiry is the idle deadline, capped by the session's absolute expiry. Never
+ * call it inside a write transaction (signing awaits; writers would queue behind it).
  */
-export async function signSessionToken(services: Services, claims: { sessionId: string; userId: string; role: Role; lastSeenAt: number; absoluteExpiresAt: number }): Promise<SessionToken> {
-  const settings = getSettings(services.store.read);
+export async function signSessionToken(
+  services: Services,
+  claims: { sessionId: string; userId: string; role: Role; lastSeenAt: number; absoluteExpiresAt: number },
+  settings?: Pick<Settings, "sessionIdleMinutes">,
+): Promise<SessionToken> {
+  settings ??= await getSettings(services.store.read);
   const expiresAt = Math.min(claims.lastSeenAt + settings.sessionIdleMinutes * MINUTE, claims.absoluteExpiresAt);
   const nowSeconds = Math.floor(services.clock.now() / 1000);
   const token = await new SignJWT({ sid: claims.sessionId, role: claims.role })
@@ -50,12 +54,19 @@ export async function signSessionToken(services: Services, claims: { sessionId: 
   return { token, expiresAt };
 }
 
-/** Inserts a session row for a user inside the caller's transaction; returns its id and absolute expiry. */
-export function insertSession(tx: Tx, services: Services, userId: string, sessionId: string, clientAddress: string | null): { absoluteExpiresAt: number } {
+/** Inserts a session row for a user inside the caller's transaction; returns its absolute expiry. */
+export async function insertSession(
+  tx: Tx,
+  services: Services,
+  userId: string,
+  sessionId: string,
+  clientAddress: string | null,
+  settings?: Pick<Settings, "sessionAbsoluteHours">,
+): Promise<{ absoluteExpiresAt: number }> {
   const now = services.clock.now();
-  const settings = getSettings(tx);
+  settings ??= await getSettings(tx);
   const absoluteExpiresAt = now + settings.sessionAbsoluteHours * HOUR;
-  tx.insert(sessions).values({ id: sessionId, userId, createdAt: now, lastSeenAt: now, expiresAt: absoluteExpiresAt, revokedAt: null, clientAddress }).run();
+  await tx.users.insertSession({ id: sessionId, userId, createdAt: now, lastSeenAt: now, expiresAt: absoluteExpiresAt, revokedAt: null, clientAddress });
   return { absoluteExpiresAt };
 }
 
@@ -63,11 +74,10 @@ export function insertSession(tx: Tx, services: Services, userId: string, sessio
  * Revokes every live session of a user inside the caller's transaction and records
  * `auth.session_revoked` when there were any. Returns how many were revoked.
  */
-export function revokeUserSessions(tx: Tx, record: Record, now: number, userId: string, why: string): number {
-  const result = tx.update(sessions).set({ revokedAt: now })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))).run() as unknown as { changes: number };
-  if (result.changes > 0) record({ type: "auth.session_revoked", subject: userId, meta: { why, count: result.changes } });
-  return result.changes;
+export async function revokeUserSessions(tx: Tx, record: Record, now: number, userId: string, why: string): Promise<number> {
+  const count = await tx.users.revokeSessionsOf(userId, now);
+  if (count > 0) await record({ type: "auth.session_revoked", subject: userId, meta: { why, count } });
+  return count;
 }
 
 /**
@@ -90,26 +100,25 @@ export async function resolveSession(services: Services, token: string | null): 
   if (typeof sid !== "string" || !SESSION_ID.test(sid) || typeof sub !== "string" || !USER_ID.test(sub) || !isRole(role)) throw unauthenticated();
 
   const db = services.store.read;
-  const session = db.select().from(sessions).where(eq(sessions.id, sid)).get();
+  const session = await db.users.sessionAuth(sid);
   if (!session || session.userId !== sub || session.revokedAt !== null || session.expiresAt <= now) throw unauthenticated();
-  const settings = getSettings(db);
+  const settings = await getSettings(db);
   if (session.lastSeenAt + settings.sessionIdleMinutes * MINUTE <= now) throw unauthenticated();
-  const user = db.select({ id: users.id, role: users.role, disabled: users.disabled, erasedAt: users.erasedAt }).from(users).where(eq(users.id, sub)).get();
-  if (!user || user.disabled || user.erasedAt !== null) throw unauthenticated();
-  if (user.role !== role) {
+  if (session.disabled || session.erasedAt !== null) throw unauthenticated();
+  if (session.role !== role) {
     // The role changed since the token was issued: the old privileges must not live on.
-    transact(withActor(services, { kind: "system" }), (tx, record) => {
-      tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sid), isNull(sessions.revokedAt))).run();
-      record({ type: "auth.session_revoked", subject: sub, meta: { why: "role_changed", count: 1 } });
+    await transact(withActor(services, { kind: "system" }), async (tx, record) => {
+      const count = await tx.users.revokeSession(sid, sub, now);
+      if (count > 0) await record({ type: "auth.session_revoked", subject: sub, meta: { why: "role_changed", count } });
     });
     throw unauthenticated();
   }
 
   let renewed: SessionToken | null = null;
   if (now - session.lastSeenAt >= SESSION_RENEW_AFTER_MS) {
-    // Bookkeeping, not a state change people audit: no event.
-    services.store.write((tx) => tx.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sid)).run());
-    renewed = await signSessionToken(services, { sessionId: sid, userId: sub, role, lastSeenAt: now, absoluteExpiresAt: session.expiresAt });
+    // Bookkeeping, not a state change people audit: no event. The token is signed after the commit.
+    await services.store.write((tx) => tx.users.touchSession(sid, now));
+    renewed = await signSessionToken(services, { sessionId: sid, userId: sub, role, lastSeenAt: now, absoluteExpiresAt: session.expiresAt }, settings);
   }
   return { actor: Object.freeze({ kind: "human", userId: sub, role }), sessionId: sid, renewed };
 }

@@ -1,10 +1,8 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
-import { setupTokens, users } from "../../db/schema/index.ts";
-import type { Db } from "../../db/store.ts";
 import { randomToken, sha256Hex } from "../../lib/hash.ts";
 import { HOUR } from "../../lib/time.ts";
 import type { Ctx } from "../context.ts";
 import { AppError } from "../errors.ts";
+import type { Queries } from "../store.ts";
 import { transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
 import { insertUser, prepareUser } from "./create-user.ts";
@@ -12,21 +10,21 @@ import { SetupInput, type UserView } from "./schemas.ts";
 
 export const SETUP_TOKEN_TTL_MS = HOUR;
 
-export function ownerExists(db: Db): boolean {
-  return db.select({ id: users.id }).from(users).where(eq(users.role, "owner")).limit(1).get() !== undefined;
+export async function ownerExists(q: Pick<Queries, "users">): Promise<boolean> {
+  return q.users.ownerExists();
 }
 
 /**
  * When no owner exists, issues a one-time setup token (single use, valid one hour) and returns its
  * plaintext for the start-up banner; only its hash is stored. Returns null when an owner exists.
  */
-export function issueSetupToken(ctx: Ctx): string | null {
+export async function issueSetupToken(ctx: Ctx): Promise<string | null> {
   const token = randomToken(32);
   const now = ctx.clock.now();
-  return transact(ctx, (tx, record) => {
-    if (ownerExists(tx)) return null;
-    tx.insert(setupTokens).values({ tokenHash: sha256Hex(token), createdAt: now, expiresAt: now + SETUP_TOKEN_TTL_MS }).run();
-    record({ type: "setup.token_issued", meta: { expiresInMinutes: SETUP_TOKEN_TTL_MS / 60_000 } });
+  return transact(ctx, async (tx, record) => {
+    if (await ownerExists(tx)) return null;
+    await tx.users.insertSetupToken({ tokenHash: sha256Hex(token), createdAt: now, expiresAt: now + SETUP_TOKEN_TTL_MS });
+    await record({ type: "setup.token_issued", meta: { expiresInMinutes: SETUP_TOKEN_TTL_MS / 60_000 } });
     return token;
   });
 }
@@ -34,15 +32,14 @@ export function issueSetupToken(ctx: Ctx): string | null {
 /** Consumes a setup token and creates the owner account, in one transaction (first run only). */
 export async function completeSetup({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<UserView> {
   const data = parseInput(SetupInput, input);
-  if (ownerExists(ctx.store.read)) throw new AppError("conflict", "setup is already complete; sign in instead");
+  if (await ownerExists(ctx.store.read)) throw new AppError("conflict", "setup is already complete; sign in instead");
+  // bcrypt before the transaction: writes are serialised, and a slow await inside one stalls every writer.
   const owner = await prepareUser({ email: data.email, name: data.name, role: "owner", password: data.password });
   const tokenHash = sha256Hex(data.token);
-  return transact(ctx, (tx, record) => {
+  return transact(ctx, async (tx, record) => {
     const now = ctx.clock.now();
-    if (ownerExists(tx)) throw new AppError("conflict", "setup is already complete; sign in instead");
-    const consumed = tx.update(setupTokens).set({ usedAt: now })
-      .where(and(eq(setupTokens.tokenHash, tokenHash), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, now))).run() as unknown as { changes: number };
-    if (consumed.changes !== 1) {
+    if (await ownerExists(tx)) throw new AppError("conflict", "setup is already complete; sign in instead");
+    if (!(await tx.users.consumeSetupToken(tokenHash, now))) {
       throw new AppError("unauthenticated", "this setup link is invalid, used or expired; restart railyard to print a new one");
     }
     return insertUser(tx, record, now, owner);

@@ -19,25 +19,25 @@ export function auditRoutes(deps: RouteDeps) {
   return new Elysia()
     .get("/api/audit", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
-      return listAuditEvents({ ctx, input: filledQuery(request) });
+      return await listAuditEvents({ ctx, input: filledQuery(request) });
     }, { detail: { summary: "Audit events, newest first: filters type, actor, run, project, since, until; cursor pagination (role-scoped)" } })
     .get("/api/audit/verify", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
-      return verifyAuditChain({ ctx, dataDir: deps.config.dataDir });
+      return await verifyAuditChain({ ctx });
     }, { detail: { summary: "Verify the audit hash chain and its head anchor; records audit.verified" } })
     .get("/api/audit/export", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
-      const exported = exportAudit({ ctx, input: filledQuery(request) });
+      const exported = await exportAudit({ ctx, input: filledQuery(request) });
       const encoder = new TextEncoder();
       const body = new ReadableStream<Uint8Array>({
         // One batch per pull: the consumer's pace decides how much is read from the database.
-        pull(controller) {
-          const next = exported.chunks.next();
+        async pull(controller) {
+          const next = await exported.chunks.next();
           if (next.done) controller.close();
           else controller.enqueue(encoder.encode(next.value));
         },
-        cancel() {
-          exported.chunks.return(undefined);
+        async cancel() {
+          await exported.chunks.return(undefined);
         },
       });
       const stamp = new Date(deps.services.clock.now()).toISOString().slice(0, 10);
@@ -51,7 +51,7 @@ export function auditRoutes(deps: RouteDeps) {
     }, { detail: { summary: "Export the audit trail as JSON lines or CSV, streamed (owner and auditor)" } })
     .post("/api/audit/purge", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      return purgeAudit(ctx);
+      return await purgeAudit(ctx);
     }, { detail: { summary: "Purge events older than the retention period, anchoring the chain (owner only)" } });
 }
 
@@ -59,6 +59,6 @@ export function auditRoutes(deps: RouteDeps) {
 export function userErasureRoutes(deps: RouteDeps) {
   return new Elysia().post("/api/users/:id/erase", async ({ request, set, params }) => {
     const ctx = await authenticate(deps, request, set, { write: true });
-    return eraseUser({ ctx, input: { userId: params.id } });
+    return await eraseUser({ ctx, input: { userId: params.id } });
   }, { detail: { summary: "Erase a person (GDPR): profile replaced, sessions and keys revoked; events keep the opaque id" } });
 }

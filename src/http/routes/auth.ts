@@ -5,7 +5,7 @@ import { CAPABILITIES, can, ROLES, atLeast } from "../../core/roles.ts";
 import { login } from "../../core/user/login.ts";
 import { logout } from "../../core/user/logout.ts";
 import { getUser } from "../../core/user/get-user.ts";
-import { authenticate, bodyFields, clearedSessionCookie, sameOriginCheck, sessionCookie, sessionIdOf } from "../auth.ts";
+import { authenticate, bodyFields, clearedSessionCookie, sameOriginCheck, sessionCookie } from "../auth.ts";
 import { clientAddress } from "../request-info.ts";
 import type { RouteDeps } from "./index.ts";
 
@@ -17,7 +17,7 @@ export function authRoutes(deps: RouteDeps) {
   const insecureTransport = deps.config.tlsCert === null && !LOOPBACK.has(deps.config.host);
   return new Elysia()
     .post("/api/auth/login", async ({ request, body, set }) => {
-      sameOriginCheck(deps, request);
+      await sameOriginCheck(deps, request);
       const address = clientAddress(request);
       const result = await login({ ctx: withActor(deps.services, { kind: "system", clientAddress: address }), input: bodyFields(body), clientAddress: address });
       set.headers["set-cookie"] = sessionCookie(deps.config, result.session, deps.services.clock.now());
@@ -25,12 +25,12 @@ export function authRoutes(deps: RouteDeps) {
       return { user: result.user };
     }, { detail: { summary: "Sign in with {email, password}; sets the session cookie" } })
     .post("/api/auth/logout", async ({ request, set }) => {
-      sameOriginCheck(deps, request);
+      await sameOriginCheck(deps, request);
       set.headers["set-cookie"] = clearedSessionCookie(deps.config);
       try {
         const ctx = await authenticate(deps, request, set);
         set.headers["set-cookie"] = clearedSessionCookie(deps.config);
-        logout({ ctx, sessionId: sessionIdOf(ctx)! });
+        await logout({ ctx, sessionId: ctx.sessionId });
       } catch (error) {
         // Signing out without a live session is already done.
         if (!(error instanceof AppError && error.code === "unauthenticated")) throw error;
@@ -39,7 +39,7 @@ export function authRoutes(deps: RouteDeps) {
     }, { detail: { summary: "Sign out: revokes the session and clears the cookie" } })
     .get("/api/auth/me", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
-      const user = getUser({ ctx, input: { id: ctx.actor.kind === "human" ? ctx.actor.userId : "" } });
+      const user = await getUser({ ctx, input: { id: ctx.actor.kind === "human" ? ctx.actor.userId : "" } });
       set.headers["cache-control"] = "no-store";
       return {
         user,

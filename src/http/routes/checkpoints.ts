@@ -8,7 +8,7 @@ import type { RouteDeps } from "./index.ts";
 export function checkpointsRoutes(deps: RouteDeps) {
   const decide = (decision: "approve" | "reject") => async ({ request, set, params, body }: { request: Request; set: { headers: any }; params: { id: string }; body: unknown }) => {
     const ctx = await authenticate(deps, request, set, { write: true });
-    return { checkpoint: decideCheckpoint({ ctx, input: { ...bodyFields(body), checkpointId: params.id, decision } }) };
+    return { checkpoint: await decideCheckpoint({ ctx, input: { ...bodyFields(body), checkpointId: params.id, decision } }) };
   };
   return new Elysia()
     .get("/api/checkpoints", async ({ request, set }) => {
@@ -17,7 +17,7 @@ export function checkpointsRoutes(deps: RouteDeps) {
       const input: Record<string, unknown> = {};
       if (q.has("status")) input.status = q.get("status");
       if (q.has("limit")) input.limit = Number(q.get("limit"));
-      return { checkpoints: listCheckpoints({ ctx, input }) };
+      return { checkpoints: await listCheckpoints({ ctx, input }) };
     }, { detail: { summary: "Checkpoints (?status=pending: the approvals queue), with whether you may decide each" } })
     .post("/api/checkpoints/:id/approve", decide("approve"), { detail: { summary: "Approve a pending checkpoint {reason} (lead or above, not the run's owner)" } })
     .post("/api/checkpoints/:id/reject", decide("reject"), { detail: { summary: "Reject a pending checkpoint {reason}; the run becomes blocked" } });

@@ -51,10 +51,11 @@ export function eventsRoutes(deps: RouteDeps, options: EventStreamOptions = {}) 
           const visible = visibleEvent(actor, event);
           if (visible) send(`id: ${visible.seq}\nevent: change\ndata: ${JSON.stringify(visible)}\n\n`);
         });
-        const timer = setInterval(() => {
+        let checking = false;
+        const heartbeat = async () => {
           let allowed = false;
           try {
-            allowed = streamStillAllowed(ctx, sessionId);
+            allowed = await streamStillAllowed(ctx, sessionId);
           } catch {
             // A failed check (database closing) ends the stream rather than keep it unchecked.
           }
@@ -64,6 +65,14 @@ export function eventsRoutes(deps: RouteDeps, options: EventStreamOptions = {}) 
             return;
           }
           send(": heartbeat\n\n");
+        };
+        const timer = setInterval(() => {
+          // One check at a time: a slow check is not stacked up behind another.
+          if (checking || done) return;
+          checking = true;
+          void heartbeat().finally(() => {
+            checking = false;
+          });
         }, heartbeatMs);
         finish = () => {
           if (done) return;

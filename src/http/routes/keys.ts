@@ -11,11 +11,11 @@ export function keysRoutes(deps: RouteDeps) {
     .get("/api/keys", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
       const all = new URL(request.url).searchParams.get("all");
-      return { keys: listKeys({ ctx, input: { all: all === "1" || all === "true" } }) };
+      return { keys: await listKeys({ ctx, input: { all: all === "1" || all === "true" } }) };
     }, { detail: { summary: "One's own plugin keys (?all=1: everyone's, owner and admin)" } })
     .post("/api/keys", async ({ request, body, set }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      const created = createKey({ ctx, input: bodyFields(body) });
+      const created = await createKey({ ctx, input: bodyFields(body) });
       set.status = 201;
       // The plaintext key is in this body: no cache may keep it.
       set.headers["cache-control"] = "no-store";
@@ -23,6 +23,6 @@ export function keysRoutes(deps: RouteDeps) {
     }, { detail: { summary: "Create a plugin key {name, expiresDays?}; the plaintext is returned this once" } })
     .delete("/api/keys/:id", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      return { key: revokeKey({ ctx, input: { id: params.id } }) };
+      return { key: await revokeKey({ ctx, input: { id: params.id } }) };
     }, { detail: { summary: "Revoke a plugin key (one's own, or anyone's for owner and admin)" } });
 }

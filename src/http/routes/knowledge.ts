@@ -10,11 +10,11 @@ export function knowledgeRoutes(deps: RouteDeps) {
     .get("/api/projects/:slug/notes", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set);
       const limit = new URL(request.url).searchParams.get("limit");
-      return { notes: listNotes({ ctx, input: { project: params.slug, ...(limit ? { limit: Number(limit) } : {}) } }) };
+      return { notes: await listNotes({ ctx, input: { project: params.slug, ...(limit ? { limit: Number(limit) } : {}) } }) };
     }, { detail: { summary: "A project's shared-brain notes, newest first" } })
     .post("/api/projects/:slug/notes", async ({ request, set, params, body }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      const note = recordNote({ ctx, input: { ...bodyFields(body), project: params.slug } });
+      const note = await recordNote({ ctx, input: { ...bodyFields(body), project: params.slug } });
       set.status = 201;
       return { note };
     }, { detail: { summary: "Add a note {body ≤ 2000, paths?} (scanned for secrets and PII)" } });

@@ -15,54 +15,54 @@ export function projectsRoutes(deps: RouteDeps) {
   return new Elysia()
     .get("/api/projects", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
-      return { projects: listProjects({ ctx }) };
+      return { projects: await listProjects({ ctx }) };
     }, { detail: { summary: "Every project" } })
     .post("/api/projects", async ({ request, body, set }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      const project = createProject({ ctx, input: bodyFields(body) });
+      const project = await createProject({ ctx, input: bodyFields(body) });
       set.status = 201;
       return { project };
     }, { detail: { summary: "Create a project {slug, name, remoteUrl?, protectedGlobs?} (owner and admin)" } })
     .get("/api/projects/:slug", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set);
-      return { project: getProject({ ctx, input: { slug: params.slug } }), modules: listModules({ ctx, input: { slug: params.slug } }) };
+      return { project: await getProject({ ctx, input: { slug: params.slug } }), modules: await listModules({ ctx, input: { slug: params.slug } }) };
     }, { detail: { summary: "One project and its modules (excluded modules masked for the viewer's role)" } })
     .patch("/api/projects/:slug", async ({ request, body, set, params }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      return { project: updateProject({ ctx, input: { ...bodyFields(body), slug: params.slug } }) };
+      return { project: await updateProject({ ctx, input: { ...bodyFields(body), slug: params.slug } }) };
     }, { detail: { summary: "Change a project's {name?, remoteUrl?, protectedGlobs?}" } })
     .delete("/api/projects/:slug", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      return { project: deleteProject({ ctx, input: { slug: params.slug } }) };
+      return { project: await deleteProject({ ctx, input: { slug: params.slug } }) };
     }, { detail: { summary: "Delete a project without runs, with its modules" } })
     .get("/api/projects/:slug/modules", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set);
-      return { modules: listModules({ ctx, input: { slug: params.slug } }) };
+      return { modules: await listModules({ ctx, input: { slug: params.slug } }) };
     }, { detail: { summary: "A project's modules (excluded modules masked for the viewer's role)" } })
     .post("/api/projects/:slug/modules", async ({ request, body, set, params }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      const module = createModule({ ctx, input: { ...bodyFields(body), projectSlug: params.slug } });
+      const module = await createModule({ ctx, input: { ...bodyFields(body), projectSlug: params.slug } });
       set.status = 201;
       return { module };
     }, { detail: { summary: "Create a module {name, globs, access?}" } })
     .patch("/api/projects/:slug/modules/:name", async ({ request, body, set, params }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      return { module: updateModule({ ctx, input: { ...bodyFields(body), projectSlug: params.slug, name: params.name } }) };
+      return { module: await updateModule({ ctx, input: { ...bodyFields(body), projectSlug: params.slug, name: params.name } }) };
     }, { detail: { summary: "Rename a module or replace its globs {newName?, globs?}" } })
     .delete("/api/projects/:slug/modules/:name", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      return { module: deleteModule({ ctx, input: { projectSlug: params.slug, name: params.name } }) };
+      return { module: await deleteModule({ ctx, input: { projectSlug: params.slug, name: params.name } }) };
     }, { detail: { summary: "Delete a module" } })
     .get("/api/projects/:slug/access", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set);
-      return moduleAccessMatrix({ ctx, input: { slug: params.slug } });
+      return await moduleAccessMatrix({ ctx, input: { slug: params.slug } });
     }, { detail: { summary: "The access matrix: every module × every role (owner and admin)" } })
     .put("/api/projects/:slug/modules/:name/access", async ({ request, body, set, params }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      return { module: setModuleAccess({ ctx, input: { ...bodyFields(body), projectSlug: params.slug, name: params.name } }) };
+      return { module: await setModuleAccess({ ctx, input: { ...bodyFields(body), projectSlug: params.slug, name: params.name } }) };
     }, { detail: { summary: "Set roles' access to a module {access: {role: editable|read_only|excluded}}" } })
     .get("/api/projects/:slug/scope", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set);
-      return { scope: projectScope({ ctx, input: { slug: params.slug } }) };
+      return { scope: await projectScope({ ctx, input: { slug: params.slug } }) };
     }, { detail: { summary: "The viewer's own scope manifest for the project (what their agents receive)" } });
 }

@@ -13,10 +13,10 @@ export function runsRoutes(deps: RouteDeps) {
       const input: Record<string, unknown> = {};
       for (const key of ["status", "project"]) if (q.has(key)) input[key] = q.get(key);
       if (q.has("limit")) input.limit = Number(q.get("limit"));
-      return { runs: listRuns({ ctx, input }) };
+      return { runs: await listRuns({ ctx, input }) };
     }, { detail: { summary: "Runs, most recently updated first (?status=, ?project=slug, ?limit=)" } })
     .get("/api/runs/:id", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set);
-      return getRun({ ctx, input: { runId: params.id } });
+      return await getRun({ ctx, input: { runId: params.id } });
     }, { detail: { summary: "One run's timeline: phases, work units, checkpoints, builds, usage, drift, files, events" } });
 }

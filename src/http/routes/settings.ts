@@ -9,10 +9,10 @@ export function settingsRoutes(deps: RouteDeps) {
   return new Elysia()
     .get("/api/settings", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
-      return { settings: getSettings(ctx.store.read) };
+      return { settings: await getSettings(ctx.store.read) };
     }, { detail: { summary: "The owner settings (scanner policy, retention, session timeouts, login throttling)" } })
     .patch("/api/settings", async ({ request, body, set }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      return { settings: updateSettings({ ctx, input: bodyFields(body) }) };
+      return { settings: await updateSettings({ ctx, input: bodyFields(body) }) };
     }, { detail: { summary: "Change owner settings (owner only)" } });
 }

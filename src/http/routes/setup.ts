@@ -8,9 +8,9 @@ import type { RouteDeps } from "./index.ts";
 /** First-run setup: the one-time token printed at start creates the owner. */
 export function setupRoutes(deps: RouteDeps) {
   return new Elysia()
-    .get("/api/setup", () => ({ needed: !ownerExists(deps.services.store.read) }), { detail: { summary: "Whether first-run setup is still needed" } })
+    .get("/api/setup", async () => ({ needed: !(await ownerExists(deps.services.store.read)) }), { detail: { summary: "Whether first-run setup is still needed" } })
     .post("/api/setup", async ({ request, body, set }) => {
-      sameOriginCheck(deps, request);
+      await sameOriginCheck(deps, request);
       const ctx = withActor(deps.services, { kind: "system", clientAddress: clientAddress(request) });
       const user = await completeSetup({ ctx, input: bodyFields(body) });
       set.status = 201;

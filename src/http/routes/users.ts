@@ -11,7 +11,7 @@ export function usersRoutes(deps: RouteDeps) {
   return new Elysia()
     .get("/api/users", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
-      return { users: listUsers({ ctx }) };
+      return { users: await listUsers({ ctx }) };
     }, { detail: { summary: "Everyone (owner and admin)" } })
     .post("/api/users", async ({ request, body, set }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
@@ -21,10 +21,10 @@ export function usersRoutes(deps: RouteDeps) {
     }, { detail: { summary: "Invite a person {email, name, role, password} (never above one's own role)" } })
     .get("/api/users/:id", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set);
-      return { user: getUser({ ctx, input: { id: params.id } }) };
+      return { user: await getUser({ ctx, input: { id: params.id } }) };
     }, { detail: { summary: "One person (oneself, or anyone for owner and admin)" } })
     .patch("/api/users/:id", async ({ request, body, set, params }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      return { user: updateUser({ ctx, input: { ...bodyFields(body), id: params.id } }) };
+      return { user: await updateUser({ ctx, input: { ...bodyFields(body), id: params.id } }) };
     }, { detail: { summary: "Change a person's {name?, role?, disabled?}; role changes and disabling revoke their sessions" } });
 }

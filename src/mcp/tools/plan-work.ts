@@ -1,6 +1,5 @@
 import { planWork } from "../../core/run/plan-work.ts";
 import { PlanWorkInput, PlanWorkOutput } from "../../core/run/schemas.ts";
-import { violationMessage } from "../../core/run/scope-check.ts";
 import { defineTool } from "../tool.ts";
 
 export const planWorkTool = defineTool({
@@ -11,5 +10,4 @@ export const planWorkTool = defineTool({
   outputSchema: PlanWorkOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   handler: ({ ctx, args }) => planWork({ ctx, input: args }),
-  attention: (r) => (r.violations.length ? violationMessage(r.violations, `planned ${r.units.length} work unit(s)`) : null),
 });

@@ -5,7 +5,7 @@ import type { Actor, PublishedEvent } from "../../../src/core/context.ts";
 import { can, ROLES, type Role } from "../../../src/core/roles.ts";
 
 const human = (role: Role): Actor => ({ kind: "human", userId: "usr_00000000000000000000", role });
-const event = (type: string): PublishedEvent => ({ seq: 7, at: 1000, type, runId: "run_x", projectId: "prj_x", subject: "src/secret-billing/a.ts" });
+const event = (type: string): PublishedEvent => ({ seq: 7, at: 1000, type, runId: "run_x", projectId: "prj_x", subject: "src/secret-billing/a.ts", hash: "0".repeat(64), lastInCommit: true });
 const WORKFLOW = ["run.started", "checkpoint.requested", "checkpoint.approved", "work_unit.done", "build.reported", "usage.reported", "scope.violation", "drift.detected", "knowledge.recorded", "runbook.published", "module.access_changed"];
 const PRIVATE = ["auth.login_failed", "user.created", "key.created", "key.rejected", "settings.changed", "scanner.blocked", "origin.rejected", "system.started"];
 

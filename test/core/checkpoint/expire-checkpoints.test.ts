@@ -6,7 +6,6 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { and, count, eq } from "drizzle-orm";
 import { serveCommand } from "../../../src/cli/serve.ts";
 import { decideCheckpoint } from "../../../src/core/checkpoint/decide-checkpoint.ts";
 import { expireCheckpoints, startCheckpointSweep } from "../../../src/core/checkpoint/expire-checkpoints.ts";
@@ -14,8 +13,8 @@ import type { Actor, Ctx } from "../../../src/core/context.ts";
 import { finishRun } from "../../../src/core/run/finish-run.ts";
 import { requestApproval } from "../../../src/core/run/request-approval.ts";
 import { startRun } from "../../../src/core/run/start-run.ts";
-import { auditEvents, checkpoints, runs } from "../../../src/db/schema/index.ts";
 import { createTestApp, seedUser, type TestApp } from "../../support/app.ts";
+import { countEvents, rawDatabase } from "../../support/audit.ts";
 import { captureIo } from "../../support/capture-io.ts";
 import { seedAgent, type Agent } from "../../support/mcp.ts";
 import { seedCanaryProject } from "../../support/projects.ts";
@@ -25,8 +24,8 @@ let dev: Agent;
 let lead: Actor;
 let expiryMs: number;
 beforeEach(async () => {
-  app = createTestApp();
-  seedCanaryProject(app);
+  app = await createTestApp();
+  await seedCanaryProject(app);
   dev = await seedAgent(app, "developer");
   lead = (await seedUser(app, "lead")).actor;
   expiryMs = app.services.options.checkpointExpiryMs;
@@ -35,31 +34,42 @@ afterEach(() => app.dispose());
 
 const agentCtx = () => app.ctx(dev.actor);
 const system = () => app.ctx();
-const newRun = (title = "needs approval") => startRun({ ctx: agentCtx(), input: { project: "shop", title } }).run_id;
-const ask = (runId: string) => requestApproval({ ctx: agentCtx(), input: { run_id: runId, reason: "destructive_action", summary: "drop the old invoices table" } }).checkpoint_id;
+const newRun = async (title = "needs approval") => (await startRun({ ctx: agentCtx(), input: { project: "shop", title } })).run_id;
+const ask = async (runId: string) => (await requestApproval({ ctx: agentCtx(), input: { run_id: runId, reason: "destructive_action", summary: "drop the old invoices table" } })).checkpoint_id;
 const decide = (checkpointId: string, decision: "approve" | "reject") => decideCheckpoint({ ctx: app.ctx(lead), input: { checkpointId, decision, reason: "decided" } });
-const checkpoint = (id: string) => app.store.read.select().from(checkpoints).where(eq(checkpoints.id, id)).get()!;
-const runStatus = (id: string) => app.store.read.select({ status: runs.status }).from(runs).where(eq(runs.id, id)).get()!.status;
-const expiredEvents = () => app.store.read.select().from(auditEvents).where(eq(auditEvents.type, "checkpoint.expired")).all();
-const totalEvents = () => app.store.read.select({ n: count() }).from(auditEvents).get()!.n;
+const checkpoint = async (id: string) => (await app.store.read.checkpoints.byId(id))!;
+/** Reads committed rows over a connection of its own (the run domain's queries are not needed here). */
+function query<T>(text: string, ...params: string[]): T[] {
+  const db = rawDatabase(app);
+  try {
+    return db.query(text).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+const runStatus = (id: string) => query<{ status: string }>("SELECT status FROM runs WHERE id = ?", id)[0]!.status;
+const expiredEvents = (subject?: string) =>
+  query<{ subject: string; runId: string; projectId: string | null; actorKind: string; at: number; meta: string }>(
+    "SELECT subject, run_id AS runId, project_id AS projectId, actor_kind AS actorKind, at, meta FROM audit_events WHERE type = 'checkpoint.expired' AND (?1 = '' OR subject = ?1) ORDER BY seq", subject ?? "");
+const totalEvents = () => countEvents(app);
 
 describe("expireCheckpoints (one sweep)", () => {
-  test("a pending checkpoint expires at its expiry time and not a millisecond before", () => {
-    const run = newRun();
-    const ck = ask(run);
+  test("a pending checkpoint expires at its expiry time and not a millisecond before", async () => {
+    const run = await newRun();
+    const ck = await ask(run);
     const requestedAt = app.clock.now();
     expect(runStatus(run)).toBe("awaiting_approval");
 
     app.clock.advance(expiryMs - 1);
     const before = totalEvents();
-    expect(expireCheckpoints({ ctx: system() })).toBe(0);
-    expect(checkpoint(ck).status).toBe("pending");
+    expect(await expireCheckpoints({ ctx: system() })).toBe(0);
+    expect((await checkpoint(ck)).status).toBe("pending");
     expect(runStatus(run)).toBe("awaiting_approval");
     expect(totalEvents()).toBe(before);
 
     app.clock.advance(1);
-    expect(expireCheckpoints({ ctx: system() })).toBe(1);
-    expect(checkpoint(ck)).toMatchObject({ status: "expired", requestedAt, expiresAt: requestedAt + expiryMs, decidedAt: app.clock.now(), decidedBy: null, deciderRole: null, decisionReason: null });
+    expect(await expireCheckpoints({ ctx: system() })).toBe(1);
+    expect(await checkpoint(ck)).toMatchObject({ status: "expired", requestedAt, expiresAt: requestedAt + expiryMs, decidedAt: app.clock.now(), decidedBy: null, deciderRole: null, decisionReason: null });
     const [event] = expiredEvents();
     expect(event).toMatchObject({ subject: ck, runId: run, actorKind: "system", at: app.clock.now() });
     expect(event!.projectId).not.toBeNull();
@@ -68,93 +78,93 @@ describe("expireCheckpoints (one sweep)", () => {
     expect(runStatus(run)).toBe("active");
   });
 
-  test("a second sweep finds nothing: no event, no change", () => {
-    const ck = ask(newRun());
+  test("a second sweep finds nothing: no event, no change", async () => {
+    const ck = await ask(await newRun());
     app.clock.advance(expiryMs);
-    expect(expireCheckpoints({ ctx: system() })).toBe(1);
-    const row = checkpoint(ck);
+    expect(await expireCheckpoints({ ctx: system() })).toBe(1);
+    const row = await checkpoint(ck);
     const before = totalEvents();
     app.clock.advance(expiryMs);
-    expect(expireCheckpoints({ ctx: system() })).toBe(0);
-    expect(checkpoint(ck)).toEqual(row);
+    expect(await expireCheckpoints({ ctx: system() })).toBe(0);
+    expect(await checkpoint(ck)).toEqual(row);
     expect(totalEvents()).toBe(before);
   });
 
-  test("approved and rejected checkpoints, and pending ones not yet due, are untouched", () => {
-    const approvedRun = newRun("approved");
-    const approved = ask(approvedRun);
-    const rejectedRun = newRun("rejected");
-    const rejected = ask(rejectedRun);
-    const dueRun = newRun("due");
-    const due = ask(dueRun);
-    decide(approved, "approve");
-    decide(rejected, "reject");
+  test("approved and rejected checkpoints, and pending ones not yet due, are untouched", async () => {
+    const approvedRun = await newRun("approved");
+    const approved = await ask(approvedRun);
+    const rejectedRun = await newRun("rejected");
+    const rejected = await ask(rejectedRun);
+    const dueRun = await newRun("due");
+    const due = await ask(dueRun);
+    await decide(approved, "approve");
+    await decide(rejected, "reject");
     app.clock.advance(expiryMs / 2);
-    const laterRun = newRun("later");
-    const later = ask(laterRun);
-    const decidedRows = [checkpoint(approved), checkpoint(rejected)];
+    const laterRun = await newRun("later");
+    const later = await ask(laterRun);
+    const decidedRows = [await checkpoint(approved), await checkpoint(rejected)];
 
     app.clock.advance(expiryMs / 2);
-    expect(expireCheckpoints({ ctx: system() })).toBe(1);
-    expect(checkpoint(due).status).toBe("expired");
-    expect([checkpoint(approved), checkpoint(rejected)]).toEqual(decidedRows);
-    expect(checkpoint(later).status).toBe("pending");
+    expect(await expireCheckpoints({ ctx: system() })).toBe(1);
+    expect((await checkpoint(due)).status).toBe("expired");
+    expect([await checkpoint(approved), await checkpoint(rejected)]).toEqual(decidedRows);
+    expect((await checkpoint(later)).status).toBe("pending");
     expect(expiredEvents().map((e) => e.subject)).toEqual([due]);
     expect([runStatus(approvedRun), runStatus(rejectedRun), runStatus(dueRun), runStatus(laterRun)]).toEqual(["active", "blocked", "active", "awaiting_approval"]);
   });
 
-  test("a run with another checkpoint still pending stays awaiting approval until that one expires too", () => {
-    const run = newRun();
-    const first = ask(run);
+  test("a run with another checkpoint still pending stays awaiting approval until that one expires too", async () => {
+    const run = await newRun();
+    const first = await ask(run);
     app.clock.advance(expiryMs / 2);
-    const second = ask(run);
+    const second = await ask(run);
     app.clock.advance(expiryMs / 2);
-    expect(expireCheckpoints({ ctx: system() })).toBe(1);
-    expect([checkpoint(first).status, checkpoint(second).status]).toEqual(["expired", "pending"]);
+    expect(await expireCheckpoints({ ctx: system() })).toBe(1);
+    expect([(await checkpoint(first)).status, (await checkpoint(second)).status]).toEqual(["expired", "pending"]);
     expect(runStatus(run)).toBe("awaiting_approval");
     app.clock.advance(expiryMs / 2);
-    expect(expireCheckpoints({ ctx: system() })).toBe(1);
+    expect(await expireCheckpoints({ ctx: system() })).toBe(1);
     expect(runStatus(run)).toBe("active");
   });
 
-  test("a run blocked by a rejection stays blocked when another of its checkpoints expires", () => {
-    const run = newRun();
-    const rejected = ask(run);
-    const other = ask(run);
-    decide(rejected, "reject");
+  test("a run blocked by a rejection stays blocked when another of its checkpoints expires", async () => {
+    const run = await newRun();
+    const rejected = await ask(run);
+    const other = await ask(run);
+    await decide(rejected, "reject");
     expect(runStatus(run)).toBe("blocked");
     app.clock.advance(expiryMs);
-    expect(expireCheckpoints({ ctx: system() })).toBe(1);
-    expect(checkpoint(other).status).toBe("expired");
+    expect(await expireCheckpoints({ ctx: system() })).toBe(1);
+    expect((await checkpoint(other)).status).toBe("expired");
     expect(runStatus(run)).toBe("blocked");
   });
 
-  test("approving another of its checkpoints does not lift a rejection's block either", () => {
-    const run = newRun();
-    const rejected = ask(run);
-    const other = ask(run);
-    decide(rejected, "reject");
-    expect(decide(other, "approve").runStatus).toBe("blocked");
+  test("approving another of its checkpoints does not lift a rejection's block either", async () => {
+    const run = await newRun();
+    const rejected = await ask(run);
+    const other = await ask(run);
+    await decide(rejected, "reject");
+    expect((await decide(other, "approve")).runStatus).toBe("blocked");
     expect(runStatus(run)).toBe("blocked");
   });
 
-  test("a finished run is not reopened: finishing expired its checkpoints already, the sweep finds none", () => {
-    const run = newRun();
-    const ck = ask(run);
-    finishRun({ ctx: agentCtx(), input: { run_id: run, outcome: "cancelled", summary: "no longer needed" } });
+  test("a finished run is not reopened: finishing expired its checkpoints already, the sweep finds none", async () => {
+    const run = await newRun();
+    const ck = await ask(run);
+    await finishRun({ ctx: agentCtx(), input: { run_id: run, outcome: "cancelled", summary: "no longer needed" } });
     app.clock.advance(expiryMs);
-    expect(expireCheckpoints({ ctx: system() })).toBe(0);
-    expect(checkpoint(ck).status).toBe("expired");
+    expect(await expireCheckpoints({ ctx: system() })).toBe(0);
+    expect((await checkpoint(ck)).status).toBe("expired");
     expect(runStatus(run)).toBe("cancelled");
-    expect(app.store.read.select().from(auditEvents).where(and(eq(auditEvents.type, "checkpoint.expired"), eq(auditEvents.subject, ck))).all()).toHaveLength(1);
+    expect(expiredEvents(ck)).toHaveLength(1);
   });
 });
 
 /** Replaces setInterval/clearInterval while `fn` runs, recording what was scheduled and cleared. */
-async function spyIntervals<T>(fn: () => T | Promise<T>): Promise<{ result: T; created: { timer: any; callback: () => void; ms: number }[]; cleared: any[]; refAtClear: boolean[] }> {
+async function spyIntervals<T>(fn: () => T | Promise<T>): Promise<{ result: T; created: { timer: any; callback: () => unknown; ms: number }[]; cleared: any[]; refAtClear: boolean[] }> {
   const realSet = globalThis.setInterval;
   const realClear = globalThis.clearInterval;
-  const created: { timer: any; callback: () => void; ms: number }[] = [];
+  const created: { timer: any; callback: () => unknown; ms: number }[] = [];
   const cleared: any[] = [];
   // Clearing a timer also unrefs it, so whether it kept the process alive is read just before.
   const refAtClear: boolean[] = [];
@@ -185,10 +195,10 @@ describe("startCheckpointSweep (the periodic timer)", () => {
     expect(timer.hasRef()).toBe(false);
 
     // One tick, called directly instead of waiting a minute.
-    const ck = ask(newRun());
+    const ck = await ask(await newRun());
     app.clock.advance(expiryMs);
-    callback();
-    expect(checkpoint(ck).status).toBe("expired");
+    await callback();
+    expect((await checkpoint(ck)).status).toBe("expired");
 
     const { cleared } = await spyIntervals(() => stop());
     expect(cleared).toEqual([timer]);
@@ -202,9 +212,47 @@ describe("startCheckpointSweep (the periodic timer)", () => {
     const { result: stop, created } = await spyIntervals(() => startCheckpointSweep(failing, 1000));
     try {
       expect(created[0]!.ms).toBe(1000);
-      expect(() => created[0]!.callback()).not.toThrow();
+      let tick: unknown;
+      expect(() => (tick = created[0]!.callback())).not.toThrow();
+      // The tick settles (never rejects: an unhandled rejection would end the process) once logged.
+      await expect(tick).resolves.toBeUndefined();
       expect(app.logs()).toContain("checkpoint sweep failed");
       expect(app.logs()).not.toContain("/secret/location");
+    } finally {
+      stop();
+    }
+  });
+
+  test("a tick while the previous sweep is still running is skipped: one sweep at a time", async () => {
+    let writes = 0;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow: Ctx = {
+      ...system(),
+      store: Object.assign(Object.create(app.store), {
+        write: async (fn: (tx: unknown) => Promise<unknown>) => {
+          writes++;
+          await held;
+          return app.store.write(fn as never);
+        },
+      }),
+    };
+    const ck = await ask(await newRun());
+    app.clock.advance(expiryMs);
+    const { result: stop, created } = await spyIntervals(() => startCheckpointSweep(slow, 1000));
+    try {
+      const tick = created[0]!.callback;
+      const first = tick();
+      await tick();
+      await tick();
+      expect(writes).toBe(1);
+      release();
+      await first;
+      expect((await checkpoint(ck)).status).toBe("expired");
+      expect(expiredEvents(ck)).toHaveLength(1);
+      // Once the sweep finished, the next tick runs again.
+      await tick();
+      expect(writes).toBe(2);
     } finally {
       stop();
     }
@@ -214,8 +262,10 @@ describe("startCheckpointSweep (the periodic timer)", () => {
     const dir = mkdtempSync(join(tmpdir(), "railyard-sweep-"));
     try {
       const { result: code, created, cleared, refAtClear } = await spyIntervals(async () => {
+        const handlers = process.listenerCount("SIGTERM");
         const running = serveCommand(["--data-dir", join(dir, "data"), "--port", "0", "--log-level", "silent"], captureIo(dir));
-        // The command installs its signal handlers synchronously, before it first awaits.
+        // The command installs its signal handlers once the app is open (before it listens).
+        while (process.listenerCount("SIGTERM") === handlers) await Bun.sleep(5);
         process.emit("SIGTERM");
         return await running;
       });

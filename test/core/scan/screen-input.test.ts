@@ -10,6 +10,7 @@ import { screenInput } from "../../../src/core/scan/screen-input.ts";
 import { auditEvents, builds, runs } from "../../../src/db/schema/index.ts";
 import { createTestApp, seedUser, type TestApp } from "../../support/app.ts";
 import { seedAgent, type Agent } from "../../support/mcp.ts";
+import { inspect } from "../../support/inspect.ts";
 import { seedCanaryProject } from "../../support/projects.ts";
 
 const MARKER = "PLANTED-SECRET-42";
@@ -22,27 +23,27 @@ const fakeScan = (text: string): ScanFinding[] => {
 let app: TestApp;
 let agent: Agent;
 beforeEach(async () => {
-  app = createTestApp();
-  seedCanaryProject(app);
+  app = await createTestApp();
+  await seedCanaryProject(app);
   agent = await seedAgent(app);
 });
 afterEach(() => app.dispose());
 
 const ctx = () => withActor({ ...app.services, scan: fakeScan }, agent.actor);
-const eventsOf = (type: string) => app.store.read.select().from(auditEvents).where(eq(auditEvents.type, type)).all();
+const eventsOf = (type: string) => inspect(app).select().from(auditEvents).where(eq(auditEvents.type, type)).all();
 
 describe("reject (the default policy)", () => {
-  test("refuses the whole call naming the field and kind, never the value, and stores nothing", () => {
+  test("refuses the whole call naming the field and kind, never the value, and stores nothing", async () => {
     let error: any = null;
     try {
-      startRun({ ctx: ctx(), input: { project: "shop", title: `deploy with ${MARKER}` } });
+      await startRun({ ctx: ctx(), input: { project: "shop", title: `deploy with ${MARKER}` } });
     } catch (e) {
       error = e;
     }
     expect(error?.code).toBe("scanner_blocked");
     expect(error.message).toBe("field 'title' contains secret: github_token; remove it and retry");
     expect(JSON.stringify(error.details)).not.toContain(MARKER);
-    expect(app.store.read.select().from(runs).all()).toEqual([]);
+    expect(inspect(app).select().from(runs).all()).toEqual([]);
     const [event] = eventsOf("scanner.blocked");
     expect(JSON.parse(event!.meta)).toMatchObject({ fields: ["title"], kinds: ["github_token"] });
     expect(JSON.parse(event!.meta).fingerprints[0]).toMatch(/^[0-9a-f]{16}$/);
@@ -50,16 +51,16 @@ describe("reject (the default policy)", () => {
     expect(app.logs()).not.toContain(MARKER);
   });
 
-  test("the same secret gives the same fingerprint (correlation without the text)", () => {
+  test("the same secret gives the same fingerprint (correlation without the text)", async () => {
     const a = () => screenInput(ctx(), [{ field: "x", value: `a ${MARKER}` }]);
-    expect(a).toThrow();
-    expect(a).toThrow();
+    await expect(a()).rejects.toThrow();
+    await expect(a()).rejects.toThrow();
     const [first, second] = eventsOf("scanner.blocked").map((e) => JSON.parse(e.meta).fingerprints[0]);
     expect(first).toBe(second);
   });
 
-  test("clean input passes unchanged and records nothing", () => {
-    expect(screenInput(ctx(), [{ field: "title", value: "Add invoices (SHOP-12) 9f2c1ab" }])).toEqual(["Add invoices (SHOP-12) 9f2c1ab"]);
+  test("clean input passes unchanged and records nothing", async () => {
+    expect(await screenInput(ctx(), [{ field: "title", value: "Add invoices (SHOP-12) 9f2c1ab" }])).toEqual(["Add invoices (SHOP-12) 9f2c1ab"]);
     expect(eventsOf("scanner.blocked")).toEqual([]);
   });
 });
@@ -67,10 +68,10 @@ describe("reject (the default policy)", () => {
 describe("redact (owner setting)", () => {
   test("stores [REDACTED:kind] in place and records scanner.redacted", async () => {
     const { actor: owner } = await seedUser(app, "owner");
-    updateSettings({ ctx: app.ctx(owner), input: { scannerPolicy: "redact" } });
-    const run = startRun({ ctx: ctx(), input: { project: "shop", title: "clean" } }).run_id;
-    reportBuild({ ctx: ctx(), input: { run_id: run, kind: "test", exit_code: 1, duration_ms: 5, log_tail: `failed: ${MARKER} leaked` } });
-    const row = app.store.read.select().from(builds).where(eq(builds.runId, run)).get()!;
+    await updateSettings({ ctx: app.ctx(owner), input: { scannerPolicy: "redact" } });
+    const run = (await startRun({ ctx: ctx(), input: { project: "shop", title: "clean" } })).run_id;
+    await reportBuild({ ctx: ctx(), input: { run_id: run, kind: "test", exit_code: 1, duration_ms: 5, log_tail: `failed: ${MARKER} leaked` } });
+    const row = inspect(app).select().from(builds).where(eq(builds.runId, run)).get()!;
     expect(row.logTail).toBe("failed: [REDACTED:github_token] leaked");
     const [event] = eventsOf("scanner.redacted");
     expect(JSON.parse(event!.meta)).toMatchObject({ fields: ["log_tail"], kinds: ["github_token"] });

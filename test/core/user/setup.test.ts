@@ -20,8 +20,8 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 describe("first-run setup", () => {
   test("a setup token creates the owner once; the token cannot be reused", async () => {
-    app = createTestApp();
-    const token = issueSetupToken(app.ctx())!;
+    app = await createTestApp();
+    const token = (await issueSetupToken(app.ctx()))!;
     expect(token.length).toBeGreaterThan(30);
     const created = await completeSetup({ ctx: app.ctx(), input: { token, ...owner } });
     expect(created.role).toBe("owner");
@@ -29,29 +29,29 @@ describe("first-run setup", () => {
   });
 
   test("no token is issued once an owner exists", async () => {
-    app = createTestApp();
+    app = await createTestApp();
     await seedUser(app, "owner");
-    expect(issueSetupToken(app.ctx())).toBeNull();
+    expect(await issueSetupToken(app.ctx())).toBeNull();
   });
 
   test("a token expires after one hour", async () => {
-    app = createTestApp();
-    const token = issueSetupToken(app.ctx())!;
+    app = await createTestApp();
+    const token = (await issueSetupToken(app.ctx()))!;
     app.clock.advance(HOUR + 1);
     expect(await codeOf(completeSetup({ ctx: app.ctx(), input: { token, ...owner } }))).toBe("unauthenticated");
   });
 
   test("a wrong token or a weak password changes nothing", async () => {
-    app = createTestApp();
-    const token = issueSetupToken(app.ctx())!;
+    app = await createTestApp();
+    const token = (await issueSetupToken(app.ctx()))!;
     expect(await codeOf(completeSetup({ ctx: app.ctx(), input: { token: "nope", ...owner } }))).toBe("unauthenticated");
     expect(await codeOf(completeSetup({ ctx: app.ctx(), input: { token, ...owner, password: "short" } }))).toBe("invalid");
     expect(await codeOf(completeSetup({ ctx: app.ctx(), input: { token, ...owner } }))).toBe("ok");
   });
 
   test("the token is stored only as a hash", async () => {
-    app = createTestApp();
-    const token = issueSetupToken(app.ctx())!;
+    app = await createTestApp();
+    const token = (await issueSetupToken(app.ctx()))!;
     const bytes = await Bun.file(`${app.dataDir}/railyard.sqlite-wal`).bytes();
     expect(Buffer.from(bytes).includes(Buffer.from(token))).toBe(false);
   });

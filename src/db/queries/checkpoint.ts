@@ -1,0 +1,65 @@
+import { and, desc, eq, gte, sql } from "drizzle-orm";
+import type { CheckpointQueries, ExpiredCheckpoint } from "../../core/checkpoint/queries.ts";
+import { checkpoints, runs, users } from "../schema/index.ts";
+import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
+
+// Placeholders in set() are wrapped in sql`` (drizzle's types do not take bare placeholders there);
+// these columns are plain text and integers, so they need no encoding.
+
+/** Prepares the checkpoint statements once for one connection. */
+export function checkpointQueries(db: SqliteDb): CheckpointQueries {
+  const t = checkpoints;
+  const byId = db.select().from(t).where(eq(t.id, p("id"))).prepare();
+  const withRun = db.select({ ck: t, ownerUserId: runs.ownerUserId, projectId: runs.projectId, runStatus: runs.status })
+    .from(t).innerJoin(runs, eq(runs.id, t.runId)).where(eq(t.id, p("id"))).prepare();
+  const queue = db.select({ ck: t, runTitle: runs.title, projectId: runs.projectId, ownerId: runs.ownerUserId, ownerName: users.name })
+    .from(t).innerJoin(runs, eq(runs.id, t.runId)).innerJoin(users, eq(users.id, runs.ownerUserId))
+    .where(sql`(${p("status")} IS NULL OR ${t.status} = ${p("status")})`)
+    .orderBy(desc(t.requestedAt)).limit(p("limit")).prepare();
+  const anyDue = db.select({ id: t.id }).from(t).where(and(eq(t.status, "pending"), sql`${t.expiresAt} <= ${p("now")}`)).limit(1).prepare();
+  // One statement marks them and hands back what the events need (the run's project included).
+  const expirePending = db.update(t).set({ status: "expired", decidedAt: pSet("now") })
+    .where(sql`${t.id} IN (SELECT ${t.id} FROM ${t} WHERE ${t.status} = 'pending'
+      AND (${p("dueBy")} IS NULL OR ${t.expiresAt} <= ${p("dueBy")})
+      AND (${p("runId")} IS NULL OR ${t.runId} = ${p("runId")})
+      AND (${p("checkpointId")} IS NULL OR ${t.id} = ${p("checkpointId")})
+      ORDER BY ${t.expiresAt} LIMIT ${p("limit")})`)
+    .returning({ id: t.id, runId: t.runId, kind: t.kind, projectId: sql<string | null>`(SELECT ${runs.projectId} FROM ${runs} WHERE ${runs.id} = ${t.runId})` })
+    .prepare();
+  const insert = db.insert(t).values({
+    id: p("id"), runId: p("runId"), kind: p("kind"), targetPhase: p("targetPhase"), reason: p("reason"), summary: p("summary"), requiredRole: p("requiredRole"),
+    status: p("status"), requestedAt: p("requestedAt"), expiresAt: p("expiresAt"), decidedAt: p("decidedAt"), decidedBy: p("decidedBy"), deciderRole: p("deciderRole"), decisionReason: p("decisionReason"),
+  }).prepare();
+  const decide = db.update(t).set({ status: pSet("status"), decidedAt: pSet("decidedAt"), decidedBy: pSet("decidedBy"), deciderRole: pSet("deciderRole"), decisionReason: pSet("decisionReason") })
+    .where(eq(t.id, p("id"))).prepare();
+  const pendingOfRun = db.select().from(t).where(and(eq(t.runId, p("runId")), eq(t.status, "pending"))).orderBy(desc(t.requestedAt)).prepare();
+  const hasPending = db.select({ id: t.id }).from(t).where(and(eq(t.runId, p("runId")), eq(t.status, "pending"))).limit(1).prepare();
+  const approvedGateSince = db.select({ id: t.id }).from(t)
+    .where(and(eq(t.runId, p("runId")), eq(t.kind, "phase_gate"), eq(t.targetPhase, p("phase")), eq(t.status, "approved"), gte(t.decidedAt, p("since")))).limit(1).prepare();
+  const ofRun = db.select().from(t).where(eq(t.runId, p("runId"))).orderBy(desc(t.requestedAt)).limit(p("limit")).prepare();
+  const runsWithPending = db.selectDistinct({ runId: t.runId }).from(t)
+    .where(and(eq(t.status, "pending"), sql`${t.runId} IN (SELECT value FROM json_each(${p("runIds")}))`)).prepare();
+  const setRunStatus = db.update(runs).set({ status: pSet("status"), updatedAt: pSet("updatedAt") })
+    .where(and(eq(runs.id, p("runId")), sql`(${p("from")} IS NULL OR ${runs.status} IN (SELECT value FROM json_each(${p("from")})))`))
+    .returning({ id: runs.id }).prepare();
+  return {
+    byId: async (id) => byId.get({ id }),
+    withRun: async (id) => withRun.get({ id }),
+    queue: async (status, limit) => queue.all({ status, limit }),
+    anyDue: async (now) => anyDue.get({ now }) !== undefined,
+    expirePending: async (now, only, limit) => expirePending.all({ now, limit, ...only }) as ExpiredCheckpoint[],
+    insert: async (row) => {
+      insert.run({ ...row });
+    },
+    decide: async (id, decision) => {
+      decide.run({ id, ...decision });
+    },
+    pendingOfRun: async (runId) => pendingOfRun.all({ runId }),
+    hasPending: async (runId) => hasPending.get({ runId }) !== undefined,
+    approvedGateSince: async (runId, phase, since) => approvedGateSince.get({ runId, phase, since }) !== undefined,
+    ofRun: async (runId, limit) => ofRun.all({ runId, limit }),
+    runsWithPending: async (runIds) => runsWithPending.all({ runIds: JSON.stringify(runIds) }).map((r) => r.runId),
+    setRunStatus: async (runId, status, updatedAt, from) =>
+      setRunStatus.all({ runId, status, updatedAt, from: from === null ? null : JSON.stringify(from) }).length > 0,
+  };
+}

@@ -1,0 +1,26 @@
+import type { Queries } from "../../core/store.ts";
+import { auditQueries } from "./audit.ts";
+import { checkpointQueries } from "./checkpoint.ts";
+import { keyQueries } from "./key.ts";
+import { knowledgeQueries } from "./knowledge.ts";
+import { projectQueries } from "./project.ts";
+import { runQueries } from "./run.ts";
+import { runbookQueries } from "./runbook.ts";
+import { settingQueries } from "./setting.ts";
+import { userQueries } from "./user.ts";
+import type { SqliteDb } from "./sqlite-db.ts";
+
+/** Every domain's statements, prepared once on one connection and reused for its lifetime. */
+export function createQueries(db: SqliteDb): Queries {
+  return {
+    audit: auditQueries(db),
+    checkpoints: checkpointQueries(db),
+    keys: keyQueries(db),
+    knowledge: knowledgeQueries(db),
+    projects: projectQueries(db),
+    runs: runQueries(db),
+    runbooks: runbookQueries(db),
+    settings: settingQueries(db),
+    users: userQueries(db),
+  };
+}

@@ -1,0 +1,35 @@
+import { desc, eq } from "drizzle-orm";
+import type { KeyQueries } from "../../core/key/queries.ts";
+import { pluginKeys, users } from "../schema/index.ts";
+import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
+
+/** Prepares the plugin-key statements once for one connection. */
+export function keyQueries(db: SqliteDb): KeyQueries {
+  const byId = db.select().from(pluginKeys).where(eq(pluginKeys.id, p("id"))).prepare();
+  const authByHash = db.select({
+    id: pluginKeys.id, userId: pluginKeys.userId, expiresAt: pluginKeys.expiresAt, revokedAt: pluginKeys.revokedAt, lastUsedAt: pluginKeys.lastUsedAt,
+    role: users.role, disabled: users.disabled, erasedAt: users.erasedAt,
+  }).from(pluginKeys).innerJoin(users, eq(users.id, pluginKeys.userId)).where(eq(pluginKeys.hash, p("hash"))).prepare();
+  const listAll = db.select().from(pluginKeys).orderBy(desc(pluginKeys.createdAt)).prepare();
+  const listOwn = db.select().from(pluginKeys).where(eq(pluginKeys.userId, p("userId"))).orderBy(desc(pluginKeys.createdAt)).prepare();
+  const insert = db.insert(pluginKeys).values({
+    id: p("id"), userId: p("userId"), name: p("name"), hash: p("hash"), hint: p("hint"), createdAt: p("createdAt"),
+    expiresAt: p("expiresAt"), lastUsedAt: p("lastUsedAt"), revokedAt: p("revokedAt"), revokedBy: p("revokedBy"),
+  }).prepare();
+  const revoke = db.update(pluginKeys).set({ revokedAt: pSet("revokedAt"), revokedBy: pSet("revokedBy") }).where(eq(pluginKeys.id, p("id"))).prepare();
+  const touch = db.update(pluginKeys).set({ lastUsedAt: pSet("lastUsedAt") }).where(eq(pluginKeys.id, p("id"))).prepare();
+  return {
+    byId: async (id) => byId.get({ id }),
+    authByHash: async (hash) => authByHash.get({ hash }),
+    list: async (userId) => (userId === null ? listAll.all() : listOwn.all({ userId })),
+    insert: async (row) => {
+      insert.run({ ...row });
+    },
+    revoke: async (id, revokedAt, revokedBy) => {
+      revoke.run({ id, revokedAt, revokedBy });
+    },
+    touch: async (id, lastUsedAt) => {
+      touch.run({ id, lastUsedAt });
+    },
+  };
+}

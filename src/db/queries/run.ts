@@ -1,0 +1,167 @@
+import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
+import type { RunQueries, ScopeSource } from "../../core/run/queries.ts";
+import {
+  auditEvents, builds, checkpoints, driftSignals, fileReports, moduleAccess, modules, projects, runbooks, runbookVersions, runs, usageReports, users, workUnits,
+} from "../schema/index.ts";
+import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
+
+// Placeholders in set() are wrapped in sql`` (drizzle's types do not take bare placeholders there), so
+// they are not encoded by their column: json values are passed as JSON text.
+
+/** Prepares the run statements once for one connection. */
+export function runQueries(db: SqliteDb): RunQueries {
+  const byId = db.select().from(runs).where(eq(runs.id, p("runId"))).prepare();
+  const projectBySlug = db.select({ id: projects.id, slug: projects.slug, name: projects.name }).from(projects).where(eq(projects.slug, p("slug"))).prepare();
+  // One row per module (or one row with null module fields for a project without modules).
+  const scopeSource = db.select({ protectedGlobs: projects.protectedGlobs, id: modules.id, name: modules.name, globs: modules.globs, level: moduleAccess.level })
+    .from(projects)
+    .leftJoin(modules, eq(modules.projectId, projects.id))
+    .leftJoin(moduleAccess, and(eq(moduleAccess.moduleId, modules.id), eq(moduleAccess.role, p("role"))))
+    .where(eq(projects.id, p("projectId"))).orderBy(asc(modules.name)).prepare();
+  const insertRun = db.insert(runs).values({
+    id: p("id"), projectId: p("projectId"), runbookVersionId: p("runbookVersionId"), title: p("title"), ticket: p("ticket"), ownerUserId: p("ownerUserId"), keyId: p("keyId"),
+    status: p("status"), phase: p("phase"), phaseEnteredAt: p("phaseEnteredAt"), branch: p("branch"), createdAt: p("createdAt"), updatedAt: p("updatedAt"),
+  }).prepare();
+
+  const units = db.select().from(workUnits).where(eq(workUnits.runId, p("runId"))).orderBy(asc(workUnits.position)).limit(p("limit")).prepare();
+  const openUnits = db.select().from(workUnits)
+    .where(and(eq(workUnits.runId, p("runId")), sql`${workUnits.status} IN ('planned', 'in_progress', 'blocked')`)).orderBy(asc(workUnits.position)).prepare();
+  const lastPosition = db.select({ n: sql<number>`coalesce(max(${workUnits.position}), -1)` }).from(workUnits).where(eq(workUnits.runId, p("runId"))).prepare();
+  const unit = db.select().from(workUnits).where(and(eq(workUnits.id, p("unitId")), eq(workUnits.runId, p("runId")))).prepare();
+  const insertUnit = db.insert(workUnits).values({
+    id: p("id"), runId: p("runId"), position: p("position"), title: p("title"), paths: p("paths"), status: p("status"), note: p("note"), createdAt: p("createdAt"), updatedAt: p("updatedAt"),
+  }).prepare();
+  const updateUnit = db.update(workUnits).set({ status: pSet("status"), note: pSet("note"), paths: pSet("paths"), updatedAt: pSet("updatedAt") }).where(eq(workUnits.id, p("unitId"))).prepare();
+
+  const setSummary = db.update(runs).set({ summary: pSet("summary"), updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare();
+  const enterPhase = db.update(runs).set({ phase: pSet("phase"), phaseEnteredAt: pSet("now"), status: "active", updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare();
+  const pendingCheckpoints = db.select({ id: checkpoints.id, kind: checkpoints.kind, targetPhase: checkpoints.targetPhase }).from(checkpoints)
+    .where(and(eq(checkpoints.runId, p("runId")), eq(checkpoints.status, "pending"))).orderBy(desc(checkpoints.requestedAt)).prepare();
+  const gateApproved = db.select({ id: checkpoints.id }).from(checkpoints).where(and(
+    eq(checkpoints.runId, p("runId")), eq(checkpoints.kind, "phase_gate"), eq(checkpoints.targetPhase, p("phase")), eq(checkpoints.status, "approved"), gte(checkpoints.decidedAt, p("since")),
+  )).limit(1).prepare();
+  const passed = db.select({ id: builds.id }).from(builds)
+    .where(and(eq(builds.runId, p("runId")), eq(builds.kind, p("kind")), eq(builds.exitCode, 0), gte(builds.createdAt, p("since")))).limit(1).prepare();
+
+  const insertBuild = db.insert(builds).values({
+    id: p("id"), runId: p("runId"), phase: p("phase"), kind: p("kind"), exitCode: p("exitCode"), durationMs: p("durationMs"), logTail: p("logTail"), createdAt: p("createdAt"),
+  }).prepare();
+  const recentExitCodes = db.select({ exitCode: builds.exitCode }).from(builds).where(and(eq(builds.runId, p("runId")), eq(builds.kind, p("kind"))))
+    .orderBy(desc(builds.createdAt), desc(builds.id)).limit(p("limit")).prepare();
+  const touch = db.update(runs).set({ updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare();
+  const insertUsage = db.insert(usageReports).values({
+    id: p("id"), runId: p("runId"), model: p("model"), inputTokens: p("inputTokens"), outputTokens: p("outputTokens"), cacheTokens: p("cacheTokens"), calls: p("calls"), createdAt: p("createdAt"),
+  }).prepare();
+  const addUsage = db.update(runs).set({
+    inputTokens: sql`${runs.inputTokens} + ${p("inputTokens")}`,
+    outputTokens: sql`${runs.outputTokens} + ${p("outputTokens")}`,
+    cacheTokens: sql`${runs.cacheTokens} + ${p("cacheTokens")}`,
+    calls: sql`${runs.calls} + ${p("calls")}`,
+    updatedAt: pSet("now"),
+  }).where(eq(runs.id, p("runId"))).returning({ inputTokens: runs.inputTokens, outputTokens: runs.outputTokens, cacheTokens: runs.cacheTokens, calls: runs.calls }).prepare();
+  const insertFileReport = db.insert(fileReports).values({ id: p("id"), runId: p("runId"), action: p("action"), path: p("path"), access: p("access"), createdAt: p("createdAt") }).prepare();
+  const insertDrift = db.insert(driftSignals).values({ id: p("id"), runId: p("runId"), kind: p("kind"), path: p("path"), detail: p("detail"), createdAt: p("createdAt") }).prepare();
+  const linkChange = db.update(runs).set({ branch: pSet("branch"), prUrl: pSet("prUrl"), commitSha: pSet("commitSha"), updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare();
+
+  const expirePending = db.update(checkpoints).set({ status: "expired", decidedAt: pSet("now") })
+    .where(and(eq(checkpoints.runId, p("runId")), eq(checkpoints.status, "pending"))).returning({ id: checkpoints.id, kind: checkpoints.kind }).prepare();
+  const finish = db.update(runs).set({ status: pSet("status"), summary: pSet("summary"), finishedAt: pSet("now"), updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare();
+  const unitPaths = db.select({ paths: workUnits.paths }).from(workUnits).where(eq(workUnits.runId, p("runId"))).orderBy(asc(workUnits.position)).prepare();
+  const filePaths = db.select({ path: fileReports.path }).from(fileReports).where(eq(fileReports.runId, p("runId"))).limit(p("limit")).prepare();
+
+  const listedFields = {
+    run: runs,
+    slug: projects.slug,
+    ownerName: users.name,
+    pendingCheckpoints: sql<number>`(SELECT count(*) FROM ${checkpoints} WHERE ${checkpoints.runId} = ${runs.id} AND ${checkpoints.status} = 'pending')`.mapWith(Number),
+  };
+  const list = db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
+    .where(sql`(${p("status")} IS NULL OR ${runs.status} = ${p("status")}) AND (${p("slug")} IS NULL OR ${projects.slug} = ${p("slug")})`)
+    .orderBy(desc(runs.updatedAt)).limit(p("limit")).prepare();
+  const listed = db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
+    .where(eq(runs.id, p("runId"))).prepare();
+  const version = db.select({ id: runbookVersions.id, runbookId: runbookVersions.runbookId, runbookName: runbooks.name, version: runbookVersions.version, phases: runbookVersions.phases })
+    .from(runbookVersions).innerJoin(runbooks, eq(runbooks.id, runbookVersions.runbookId)).where(eq(runbookVersions.id, p("versionId"))).prepare();
+  const checkpointsOf = db.select().from(checkpoints).where(eq(checkpoints.runId, p("runId"))).orderBy(desc(checkpoints.requestedAt)).limit(p("limit")).prepare();
+  const buildsOf = db.select().from(builds).where(eq(builds.runId, p("runId"))).orderBy(desc(builds.createdAt)).limit(p("limit")).prepare();
+  const usageOf = db.select().from(usageReports).where(eq(usageReports.runId, p("runId"))).orderBy(desc(usageReports.createdAt)).limit(p("limit")).prepare();
+  const driftOf = db.select().from(driftSignals).where(eq(driftSignals.runId, p("runId"))).orderBy(desc(driftSignals.createdAt)).limit(p("limit")).prepare();
+  const filesOf = db.select().from(fileReports).where(eq(fileReports.runId, p("runId"))).orderBy(desc(fileReports.createdAt)).limit(p("limit")).prepare();
+  const eventsOf = db.select().from(auditEvents).where(eq(auditEvents.runId, p("runId"))).orderBy(asc(auditEvents.seq)).limit(p("limit")).prepare();
+
+  return {
+    byId: async (runId) => byId.get({ runId }),
+    projectBySlug: async (slug) => projectBySlug.get({ slug }),
+    scopeSource: async (projectId, role) => {
+      const rows = scopeSource.all({ projectId, role });
+      if (rows.length === 0) return undefined;
+      const source: ScopeSource = { protectedGlobs: rows[0]!.protectedGlobs, modules: [] };
+      for (const r of rows) if (r.id !== null) source.modules.push({ id: r.id, name: r.name!, globs: r.globs!, level: r.level });
+      return source;
+    },
+    insertRun: async (row) => {
+      insertRun.run(row);
+    },
+
+    units: async (runId, limit) => units.all({ runId, limit }),
+    openUnits: async (runId) => openUnits.all({ runId }),
+    lastPosition: async (runId) => lastPosition.get({ runId })?.n ?? -1,
+    unit: async (runId, unitId) => unit.get({ runId, unitId }),
+    insertUnit: async (row) => {
+      insertUnit.run({ ...row });
+    },
+    updateUnit: async (unitId, change) => {
+      updateUnit.run({ unitId, ...change });
+    },
+
+    setSummary: async (runId, summary, now) => {
+      setSummary.run({ runId, summary, now });
+    },
+    enterPhase: async (runId, phase, now) => {
+      enterPhase.run({ runId, phase, now });
+    },
+    pendingCheckpoints: async (runId) => pendingCheckpoints.all({ runId }),
+    gateApprovedSince: async (runId, phase, since) => gateApproved.get({ runId, phase, since }) !== undefined,
+    passedSince: async (runId, kind, since) => passed.get({ runId, kind, since }) !== undefined,
+
+    insertBuild: async (row) => {
+      insertBuild.run({ ...row });
+    },
+    recentExitCodes: async (runId, kind, limit) => recentExitCodes.all({ runId, kind, limit }).map((b) => b.exitCode),
+    touch: async (runId, now) => {
+      touch.run({ runId, now });
+    },
+    insertUsage: async (row) => {
+      insertUsage.run({ ...row });
+    },
+    addUsage: async (runId, delta, now) => addUsage.get({ runId, now, ...delta })!,
+    insertFileReport: async (row) => {
+      insertFileReport.run({ ...row });
+    },
+    insertDrift: async (row) => {
+      insertDrift.run({ ...row });
+    },
+    linkChange: async (runId, change, now) => {
+      linkChange.run({ runId, now, ...change });
+    },
+
+    expirePending: async (runId, now) => expirePending.all({ runId, now }),
+    finish: async (runId, status, summary, now) => {
+      finish.run({ runId, status, summary, now });
+    },
+    touchedPaths: async (runId, limit) => [
+      ...unitPaths.all({ runId }).flatMap((u) => u.paths),
+      ...filePaths.all({ runId, limit }).map((f) => f.path),
+    ],
+
+    list: async (filter) => list.all({ status: filter.status, slug: filter.projectSlug, limit: filter.limit }),
+    listed: async (runId) => listed.get({ runId }),
+    version: async (versionId) => version.get({ versionId }),
+    checkpoints: async (runId, limit) => checkpointsOf.all({ runId, limit }),
+    builds: async (runId, limit) => buildsOf.all({ runId, limit }),
+    usage: async (runId, limit) => usageOf.all({ runId, limit }),
+    drift: async (runId, limit) => driftOf.all({ runId, limit }),
+    files: async (runId, limit) => filesOf.all({ runId, limit }),
+    events: async (runId, limit) => eventsOf.all({ runId, limit }),
+  };
+}

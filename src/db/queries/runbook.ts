@@ -1,0 +1,36 @@
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import type { RunbookQueries } from "../../core/runbook/queries.ts";
+import { runbooks, runbookVersions } from "../schema/index.ts";
+import { p, type SqliteDb } from "./sqlite-db.ts";
+
+/** Prepares the runbook statements once for one connection. */
+export function runbookQueries(db: SqliteDb): RunbookQueries {
+  const b = runbooks;
+  const v = runbookVersions;
+  // Joins each runbook to its latest version (runbook_versions_unique makes the max a lookup).
+  const latestJoin = and(eq(v.runbookId, b.id), sql`${v.version} = (SELECT max(newest.version) FROM ${v} AS newest WHERE newest.runbook_id = ${b.id})`);
+  const byId = db.select().from(b).where(eq(b.id, p("id"))).prepare();
+  const allWithLatest = db.select({ runbook: b, latest: v }).from(b).leftJoin(v, latestJoin).orderBy(asc(b.createdAt), asc(b.id)).prepare();
+  const versions = db.select().from(v).where(eq(v.runbookId, p("runbookId"))).orderBy(desc(v.version)).prepare();
+  const latestVersion = db.select().from(v).where(eq(v.runbookId, p("runbookId"))).orderBy(desc(v.version)).limit(1).prepare();
+  const versionById = db.select().from(v).where(eq(v.id, p("id"))).prepare();
+  const forProject = db.select({ runbook: b, latest: v }).from(b).leftJoin(v, latestJoin)
+    .where(sql`${b.projectId} = ${p("projectId")} OR ${b.projectId} IS NULL`)
+    .orderBy(sql`${b.projectId} IS NULL`, sql`${b.id} <> ${p("defaultId")}`, asc(b.createdAt), asc(b.id)).limit(1).prepare();
+  const insert = db.insert(b).values({ id: p("id"), projectId: p("projectId"), name: p("name"), createdAt: p("createdAt") }).prepare();
+  const insertVersion = db.insert(v).values({ id: p("id"), runbookId: p("runbookId"), version: p("version"), phases: p("phases"), createdBy: p("createdBy"), createdAt: p("createdAt") }).prepare();
+  return {
+    byId: async (id) => byId.get({ id }),
+    allWithLatest: async () => allWithLatest.all(),
+    versions: async (runbookId) => versions.all({ runbookId }),
+    latestVersion: async (runbookId) => latestVersion.get({ runbookId }),
+    versionById: async (id) => versionById.get({ id }),
+    forProject: async (projectId, defaultId) => forProject.get({ projectId, defaultId }),
+    insert: async (row) => {
+      insert.run({ ...row });
+    },
+    insertVersion: async (row) => {
+      insertVersion.run({ ...row });
+    },
+  };
+}

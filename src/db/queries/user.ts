@@ -1,0 +1,96 @@
+import { and, asc, count, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import type { UserQueries } from "../../core/user/queries.ts";
+import { loginThrottle, pluginKeys, sessions, setupTokens, users } from "../schema/index.ts";
+import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
+
+
+/** Rows a prepared UPDATE or DELETE changed (bun:sqlite's run() result). */
+const changes = (result: unknown): number => (result as { changes: number }).changes;
+
+/** Prepares the user, session, setup-token and login-throttle statements once for one connection. */
+export function userQueries(db: SqliteDb): UserQueries {
+  const standing = db.select({ role: users.role, disabled: users.disabled, erasedAt: users.erasedAt }).from(users).where(eq(users.id, p("id"))).prepare();
+  const byId = db.select().from(users).where(eq(users.id, p("id"))).prepare();
+  const byEmail = db.select().from(users).where(eq(users.email, p("email"))).prepare();
+  const listLive = db.select().from(users).where(isNull(users.erasedAt)).orderBy(asc(users.email)).prepare();
+  const anyOwner = db.select({ id: users.id }).from(users).where(eq(users.role, "owner")).limit(1).prepare();
+  const activeOwnersOtherThan = db.select({ n: count() }).from(users)
+    .where(and(eq(users.role, "owner"), ne(users.id, p("id")), eq(users.disabled, false), isNull(users.erasedAt))).prepare();
+  const insert = db.insert(users).values({
+    id: p("id"), email: p("email"), name: p("name"), passwordHash: p("passwordHash"), role: p("role"), disabled: p("disabled"),
+    createdAt: p("createdAt"), updatedAt: p("updatedAt"), erasedAt: p("erasedAt"),
+  }).prepare();
+  const setProfile = db.update(users).set({ name: pSet("name"), role: pSet("role"), disabled: pSet("disabled"), updatedAt: pSet("updatedAt") })
+    .where(eq(users.id, p("id"))).prepare();
+  const erase = db.update(users).set({
+    email: pSet("email"), name: pSet("name"), passwordHash: pSet("passwordHash"), disabled: true, erasedAt: pSet("erasedAt"), updatedAt: pSet("erasedAt"),
+  }).where(eq(users.id, p("id"))).prepare();
+  const revokeKeysOf = db.update(pluginKeys).set({ revokedAt: pSet("revokedAt"), revokedBy: pSet("revokedBy") })
+    .where(and(eq(pluginKeys.userId, p("userId")), isNull(pluginKeys.revokedAt))).prepare();
+
+  const insertSession = db.insert(sessions).values({
+    id: p("id"), userId: p("userId"), createdAt: p("createdAt"), lastSeenAt: p("lastSeenAt"), expiresAt: p("expiresAt"),
+    revokedAt: p("revokedAt"), clientAddress: p("clientAddress"),
+  }).prepare();
+  const sessionAuth = db.select({
+    userId: sessions.userId, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, revokedAt: sessions.revokedAt,
+    role: users.role, disabled: users.disabled, erasedAt: users.erasedAt,
+  }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.id, p("id"))).prepare();
+  const revokeSession = db.update(sessions).set({ revokedAt: pSet("revokedAt") })
+    .where(and(eq(sessions.id, p("id")), eq(sessions.userId, p("userId")), isNull(sessions.revokedAt))).prepare();
+  const revokeSessionsOf = db.update(sessions).set({ revokedAt: pSet("revokedAt") })
+    .where(and(eq(sessions.userId, p("userId")), isNull(sessions.revokedAt))).prepare();
+  const touchSession = db.update(sessions).set({ lastSeenAt: pSet("lastSeenAt") }).where(eq(sessions.id, p("id"))).prepare();
+
+  const insertSetupToken = db.insert(setupTokens).values({ tokenHash: p("tokenHash"), createdAt: p("createdAt"), expiresAt: p("expiresAt") }).prepare();
+  const consumeSetupToken = db.update(setupTokens).set({ usedAt: pSet("usedAt") })
+    .where(and(eq(setupTokens.tokenHash, p("tokenHash")), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, p("usedAt")))).prepare();
+
+  const throttles = db.select().from(loginThrottle)
+    .where(sql`${loginThrottle.subject} IN (SELECT value FROM json_each(${p("subjects")}))`).prepare();
+  const putThrottle = db.insert(loginThrottle).values({ subject: p("subject"), failures: p("failures"), lockedUntil: p("lockedUntil"), updatedAt: p("updatedAt") })
+    .onConflictDoUpdate({ target: loginThrottle.subject, set: { failures: pSet("failures"), lockedUntil: pSet("lockedUntil"), updatedAt: pSet("updatedAt") } }).prepare();
+  const deleteThrottle = db.delete(loginThrottle).where(eq(loginThrottle.subject, p("subject"))).prepare();
+
+  return {
+    standing: async (id) => standing.get({ id }),
+    byId: async (id) => byId.get({ id }),
+    byEmail: async (email) => byEmail.get({ email }),
+    listLive: async () => listLive.all(),
+    ownerExists: async () => anyOwner.get() !== undefined,
+    activeOwnersOtherThan: async (id) => activeOwnersOtherThan.get({ id })?.n ?? 0,
+    insert: async (row) => {
+      insert.run({ ...row });
+    },
+    setProfile: async (profile) => {
+      setProfile.run({ ...profile });
+    },
+    erase: async (profile) => {
+      erase.run({ ...profile });
+    },
+    revokeKeysOf: async (userId, revokedAt, revokedBy) => changes(revokeKeysOf.run({ userId, revokedAt, revokedBy })),
+
+    insertSession: async (row) => {
+      insertSession.run({ ...row });
+    },
+    sessionAuth: async (id) => sessionAuth.get({ id }),
+    revokeSession: async (id, userId, revokedAt) => changes(revokeSession.run({ id, userId, revokedAt })),
+    revokeSessionsOf: async (userId, revokedAt) => changes(revokeSessionsOf.run({ userId, revokedAt })),
+    touchSession: async (id, lastSeenAt) => {
+      touchSession.run({ id, lastSeenAt });
+    },
+
+    insertSetupToken: async (row) => {
+      insertSetupToken.run({ ...row });
+    },
+    consumeSetupToken: async (tokenHash, usedAt) => changes(consumeSetupToken.run({ tokenHash, usedAt })) === 1,
+
+    throttles: async (subjects) => throttles.all({ subjects: JSON.stringify(subjects) }),
+    putThrottle: async (row) => {
+      putThrottle.run({ ...row });
+    },
+    deleteThrottle: async (subject) => {
+      deleteThrottle.run({ subject });
+    },
+  };
+}
