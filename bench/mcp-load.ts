@@ -1,117 +1,163 @@
-// MCP load: N concurrent agents (default 64) each loop start_run → report_files → report_build →
-// advance_phase → finish_run against the real server (Bun.serve on loopback, v2 SDK client), bounded
-// by iterations and time. Baseline in the same run: a raw Bun.serve JSON endpoint under the same
-// concurrency. Prints tool calls/s, p50/p99 latency, RSS before/after (two rounds, to show memory
-// stays flat: the server keeps no per-session state) and the ratio against the baseline.
+// MCP load. Workload: N concurrent agents (64, then 4), each looping start_run → report_files →
+// report_build → advance_phase → finish_run as plain 2026-07-28 (stateless) JSON-RPC over keep-alive
+// fetch, bounded by iterations and seconds per round. Every call is a durable write.
 //
-//   bun bench/mcp-load.ts [--agents 64] [--iterations 5] [--seconds 20]
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { createApp } from "../src/app.ts";
-import { extractFlags, loadConfig } from "../src/config.ts";
-import { withActor, SYSTEM } from "../src/core/context.ts";
-import { createKey } from "../src/core/key/create-key.ts";
-import { createModule } from "../src/core/project/create-module.ts";
-import { createProject } from "../src/core/project/create-project.ts";
-import { transact } from "../src/core/transact.ts";
-import { insertUser } from "../src/core/user/create-user.ts";
-import { hashPassword } from "../src/core/user/password.ts";
-import { createLogger } from "../src/logger.ts";
+// The servers run in their own processes pinned to CPU 0 (`taskset -c 0`), each on a fresh temp
+// data dir (bench/mcp-server.ts); this process re-executes itself pinned to CPU 1 and generates the
+// load. Servers measured in the same run: the app with the MCP fast path, the app with every
+// request through the SDK (`--mcp sdk`, the old way), and the baseline, a raw Bun.serve JSON
+// endpoint under the same load. Prints calls/s, p50/p99 for each and the ratios.
+//
+//   bun bench/mcp-load.ts [--agents 64] [--small 4] [--iterations 2000] [--seconds 10] [--only raw,fast,sdk]
+//                         [--workload cycle|scope] [--in-process] [--profile DIR]
+//
+// --workload scope: every call is get_scope (a read, nothing to commit), to see the edge without fsync.
+// --in-process: the servers run inside this process instead (no pinning; quick look, not the figure).
+// --profile DIR: the app servers run under `bun --cpu-prof --cpu-prof-md` and write their profiles to DIR.
+import { startBenchServer, startRawServer, type BenchServer } from "./mcp-server.ts";
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
+const argv = process.argv.slice(2);
+const value = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1]! : fallback);
+const AGENTS = Number(value("agents", "64"));
+const SMALL = Number(value("small", "4"));
+const ITERATIONS = Number(value("iterations", "2000"));
+const SECONDS = Number(value("seconds", "10"));
+const ONLY = value("only", "raw,fast,sdk").split(",");
+const IN_PROCESS = argv.includes("--in-process");
+const PROFILE_DIR = value("profile", "");
+const WORKLOAD = value("workload", "cycle");
+if (WORKLOAD !== "cycle" && WORKLOAD !== "scope") throw new Error("--workload is cycle or scope");
+const PROTOCOL = "2026-07-28";
+const SERVER_SCRIPT = new URL("./mcp-server.ts", import.meta.url).pathname;
+
+const canPin = !IN_PROCESS && Bun.which("taskset") !== null && navigator.hardwareConcurrency >= 2;
+if (canPin && !argv.includes("--pinned")) {
+  // Re-execute this script pinned to CPU 1 (argument array, no shell); the servers get CPU 0.
+  const child = Bun.spawn(["taskset", "-c", "1", process.execPath, import.meta.path, ...argv, "--pinned"], { stdio: ["ignore", "inherit", "inherit"] });
+  process.exit(await child.exited);
 }
-const AGENTS = flag("agents", 64);
-const ITERATIONS = flag("iterations", 5);
-const SECONDS = flag("seconds", 20);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+interface Round { readonly calls: number; readonly errors: number; readonly firstError: string | null; readonly seconds: number; readonly latencies: Float64Array; readonly serverCpuMs: number }
+type Served = BenchServer & { readonly pid: number | null };
 
-const dataDir = mkdtempSync(join(tmpdir(), "railyard-bench-"));
-const config = loadConfig(extractFlags(["--data-dir", dataDir, "--log-level", "silent", "--key-rate-limit", "1000000"]).flags, {}, dataDir);
-const app = createApp({ config, logger: createLogger("silent"), groupCommit: !process.argv.includes("--no-group-commit") });
-const system = withActor(app.services, SYSTEM);
-createProject({ ctx: system, input: { slug: "bench", name: "Bench", protectedGlobs: ["vendor/**"] } });
-createModule({ ctx: system, input: { projectSlug: "bench", name: "api", globs: ["src/api/**"] } });
-const passwordHash = await hashPassword("Bench-passphrase-not-secret-1");
-const keys = Array.from({ length: AGENTS }, (_, i) => {
-  const user = transact(system, (tx, record) => insertUser(tx, record, Date.now(), { email: `agent${i}@bench.test`, name: `Agent ${i}`, role: "developer", passwordHash }));
-  return createKey({ ctx: system, input: { name: "bench", userId: user.id } }).key;
-});
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
+async function cpuMs(pid: number | null): Promise<number> {
+  if (pid === null) return Number.NaN;
+  const stat = await Bun.file(`/proc/${pid}/stat`).text();
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.http.fetch, maxRequestBodySize: config.maxBodyBytes });
-const url = `http://127.0.0.1:${server.port}`;
-
-async function agentLoop(key: string, deadline: number, latencies: number[]): Promise<number> {
-  const client = new Client({ name: "bench", version: "1" }, { versionNegotiation: { mode: "auto" } });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }));
-  let calls = 0;
-  const call = async (name: string, args: Record<string, unknown>) => {
-    const t = performance.now();
-    const result = await client.callTool({ name, arguments: args });
-    latencies.push(performance.now() - t);
-    calls++;
-    if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content).slice(0, 200)}`);
-    return result.structuredContent as any;
+/** Starts a server variant in its own pinned process and waits for its JSON line. */
+async function spawnServer(args: string[]): Promise<Served> {
+  const profile = PROFILE_DIR && !args.includes("--raw") ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${args.join("").replace(/\W+/g, "-")}.md`] : [];
+  const proc = Bun.spawn(["taskset", "-c", "0", process.execPath, ...profile, SERVER_SCRIPT, ...args], { stdin: "ignore", stdout: "pipe", stderr: "inherit" });
+  const reader = proc.stdout.getReader();
+  let seen = "";
+  const deadline = setTimeout(() => proc.kill("SIGKILL"), 30_000);
+  while (!seen.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`server ${args.join(" ")} exited before reporting its URL: ${seen}`);
+    seen += new TextDecoder().decode(value);
+  }
+  clearTimeout(deadline);
+  reader.releaseLock();
+  const { url, keys } = JSON.parse(seen.slice(0, seen.indexOf("\n"))) as { url: string; keys: string[] };
+  return {
+    url, keys, pid: proc.pid,
+    stop: async () => {
+      proc.kill("SIGTERM");
+      const killer = setTimeout(() => proc.kill("SIGKILL"), 5000);
+      await proc.exited;
+      clearTimeout(killer);
+    },
   };
-  for (let i = 0; i < ITERATIONS && performance.now() < deadline; i++) {
-    const run = (await call("start_run", { project: "bench", title: `load ${i}` })).run_id;
+}
+
+const meta = { "io.modelcontextprotocol/protocolVersion": PROTOCOL, "io.modelcontextprotocol/clientInfo": { name: "railyard-bench", version: "1" }, "io.modelcontextprotocol/clientCapabilities": {} };
+
+/** One agent: one call at a time over Bun's keep-alive connection pool (as many sockets as calls in flight). */
+async function agentLoop(url: string, key: string, deadline: number, iterations: number, sink: { latencies: number[]; errors: number; firstError: string | null }): Promise<number> {
+  let id = 0;
+  let calls = 0;
+  const headers = (method: string, name?: string): Record<string, string> => ({
+    "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${key}`,
+    "mcp-protocol-version": PROTOCOL, "mcp-method": method, ...(name ? { "mcp-name": name } : {}),
+  });
+  const call = async (name: string, args: Record<string, unknown>): Promise<any> => {
+    const body = JSON.stringify({ jsonrpc: "2.0", id: ++id, method: "tools/call", params: { name, arguments: args, _meta: meta } });
+    const t = performance.now();
+    const response = await fetch(`${url}/mcp`, { method: "POST", headers: headers("tools/call", name), body });
+    const text = await response.text();
+    sink.latencies.push(performance.now() - t);
+    calls++;
+    const parsed = response.status === 200 ? (JSON.parse(text) as { result?: { isError?: boolean; structuredContent?: any } }) : null;
+    if (!parsed?.result || parsed.result.isError) {
+      sink.errors++;
+      sink.firstError ??= `${name}: HTTP ${response.status} ${text.slice(0, 300)}`;
+    }
+    return parsed?.result?.structuredContent ?? {};
+  };
+  for (let i = 0; i < iterations && performance.now() < deadline; i++) {
+    if (WORKLOAD === "scope") {
+      for (let j = 0; j < 5; j++) await call("get_scope", { project: "bench" });
+      continue;
+    }
+    const run = (await call("start_run", { project: "bench", title: `load ${i}` })).run_id ?? "run_AAAAAAAAAAAAAAAAAAAA";
     await call("report_files", { run_id: run, action: "modified", paths: ["src/api/a.ts", "src/api/b.ts", "src/api/c.ts"] });
     await call("report_build", { run_id: run, kind: "test", exit_code: 0, duration_ms: 1234, log_tail: "42 passed" });
     await call("advance_phase", { run_id: run, phase: "build" });
     await call("finish_run", { run_id: run, outcome: "cancelled", summary: "load test" });
   }
-  await client.close();
   return calls;
 }
 
-async function mcpRound(): Promise<{ calls: number; seconds: number; latencies: number[] }> {
-  const latencies: number[] = [];
+async function round(server: Served, agents: number, iterations: number, seconds: number): Promise<Round> {
+  const sink = { latencies: [] as number[], errors: 0, firstError: null as string | null };
+  const keys = server.keys.length > 0 ? server.keys : Array.from({ length: agents }, () => "ryd_raw");
+  const cpuBefore = await cpuMs(server.pid);
   const started = performance.now();
-  const counts = await Promise.all(keys.map((key) => agentLoop(key, started + SECONDS * 1000, latencies)));
-  return { calls: counts.reduce((a, b) => a + b, 0), seconds: (performance.now() - started) / 1000, latencies: latencies.sort((a, b) => a - b) };
+  const counts = await Promise.all(keys.slice(0, agents).map((key) => agentLoop(server.url, key, started + seconds * 1000, iterations, sink)));
+  const elapsed = (performance.now() - started) / 1000;
+  const serverCpuMs = (await cpuMs(server.pid)) - cpuBefore;
+  return { calls: counts.reduce((a, b) => a + b, 0), errors: sink.errors, firstError: sink.firstError, seconds: elapsed, latencies: Float64Array.from(sink.latencies).sort(), serverCpuMs };
 }
 
-async function rawRound(requestsPerAgent: number): Promise<{ calls: number; seconds: number; latencies: number[] }> {
-  const raw = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: async (request) => Response.json({ ok: true, echo: ((await request.json()) as { id: number }).id }) });
-  const latencies: number[] = [];
-  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "report_build", arguments: { run_id: "run_x", kind: "test", exit_code: 0, duration_ms: 1 } } });
-  const started = performance.now();
-  await Promise.all(Array.from({ length: AGENTS }, async () => {
-    for (let i = 0; i < requestsPerAgent; i++) {
-      const t = performance.now();
-      await (await fetch(`http://127.0.0.1:${raw.port}/`, { method: "POST", headers: { "content-type": "application/json" }, body })).json();
-      latencies.push(performance.now() - t);
-    }
-  }));
-  const seconds = (performance.now() - started) / 1000;
-  await raw.stop(true);
-  return { calls: AGENTS * requestsPerAgent, seconds, latencies: latencies.sort((a, b) => a - b) };
+const inProcess = async (server: Promise<BenchServer> | BenchServer): Promise<Served> => ({ ...(await server), pid: null });
+const VARIANTS: Record<string, { label: string; start: () => Promise<Served> }> = {
+  raw: { label: "raw Bun.serve JSON (baseline)", start: () => (IN_PROCESS ? inProcess(startRawServer()) : spawnServer(["--raw"])) },
+  fast: { label: "Railyard /mcp (fast path)", start: () => (IN_PROCESS ? inProcess(startBenchServer(AGENTS, "fast")) : spawnServer(["--agents", String(AGENTS), "--mcp", "fast"])) },
+  sdk: { label: "Railyard /mcp (SDK per request)", start: () => (IN_PROCESS ? inProcess(startBenchServer(AGENTS, "sdk")) : spawnServer(["--agents", String(AGENTS), "--mcp", "sdk"])) },
+};
+
+const results = new Map<string, Round>();
+for (const name of ONLY) {
+  const variant = VARIANTS[name];
+  if (!variant) throw new Error(`unknown variant ${name}; use raw, fast, sdk`);
+  const server = await variant.start();
+  try {
+    await round(server, AGENTS, 2, 5); // warm-up: JIT, connections, statement caches
+    results.set(`${name}@${AGENTS}`, await round(server, AGENTS, ITERATIONS, SECONDS));
+    results.set(`${name}@${SMALL}`, await round(server, SMALL, ITERATIONS, SECONDS));
+  } finally {
+    await server.stop();
+  }
 }
 
-Bun.gc(true);
-const rssBefore = process.memoryUsage().rss;
-const round1 = await mcpRound();
-Bun.gc(true);
-const rssAfter1 = process.memoryUsage().rss;
-const round2 = await mcpRound();
-Bun.gc(true);
-const rssAfter2 = process.memoryUsage().rss;
-const baseline = await rawRound(Math.max(1, Math.round(round2.calls / AGENTS)));
-
-const line = (label: string, r: { calls: number; seconds: number; latencies: number[] }) =>
-  `${label.padEnd(28)} ${r.calls} calls in ${r.seconds.toFixed(2)} s = ${(r.calls / r.seconds).toFixed(0)} calls/s, p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms`;
-console.log(`workload: ${AGENTS} concurrent agents × ≤${ITERATIONS} loops of 5 tool calls (≤${SECONDS} s per round), server and clients in one process`);
-console.log(line("MCP round 1", round1));
-console.log(line("MCP round 2", round2));
-console.log(line("raw Bun.serve JSON (baseline)", baseline));
-console.log(`ratio (baseline calls/s ÷ MCP calls/s, round 2): ${((baseline.calls / baseline.seconds) / (round2.calls / round2.seconds)).toFixed(1)}×`);
-console.log(`RSS: before ${mb(rssBefore)}, after round 1 ${mb(rssAfter1)}, after round 2 ${mb(rssAfter2)} (round 2 growth ${mb(rssAfter2 - rssAfter1)})`);
-
-await server.stop(true);
-app.close();
-rmSync(dataDir, { recursive: true, force: true });
+const rate = (r: Round) => r.calls / r.seconds;
+const fmt = (label: string, r: Round) =>
+  `${label.padEnd(34)} ${String(r.calls).padStart(7)} calls in ${r.seconds.toFixed(2)} s = ${rate(r).toFixed(0).padStart(6)} calls/s  p50 ${percentile(r.latencies, 50).toFixed(2)} ms  p99 ${percentile(r.latencies, 99).toFixed(2)} ms  server CPU ${(r.serverCpuMs / r.calls).toFixed(3)} ms/call${r.errors ? `  ERRORS ${r.errors} (${r.firstError})` : ""}`;
+console.log(`workload: ${WORKLOAD === "scope" ? "get_scope × 5" : "start_run → report_files → report_build → advance_phase → finish_run"} per agent, ≤${ITERATIONS} loops, ≤${SECONDS} s per round; ${IN_PROCESS ? "servers in this process" : "servers pinned to CPU 0 in their own processes, load pinned to CPU 1"}`);
+for (const agents of [AGENTS, SMALL]) {
+  console.log(`\n${agents} agents`);
+  for (const name of ONLY) console.log(fmt(VARIANTS[name]!.label, results.get(`${name}@${agents}`)!));
+  const raw = results.get(`raw@${agents}`);
+  for (const name of ONLY.filter((n) => n !== "raw")) {
+    const r = results.get(`${name}@${agents}`)!;
+    if (raw) console.log(`ratio ${name} ÷ raw: calls/s ${(rate(r) / rate(raw)).toFixed(3)}, p50 ${(percentile(r.latencies, 50) / percentile(raw.latencies, 50)).toFixed(1)}×`);
+  }
+  const fast = results.get(`fast@${agents}`);
+  const sdk = results.get(`sdk@${agents}`);
+  if (fast && sdk) console.log(`ratio fast ÷ sdk: calls/s ${(rate(fast) / rate(sdk)).toFixed(2)}×, p50 ${(percentile(fast.latencies, 50) / percentile(sdk.latencies, 50)).toFixed(2)}×, server CPU per call ${(fast.serverCpuMs / fast.calls / (sdk.serverCpuMs / sdk.calls)).toFixed(2)}×`);
+}

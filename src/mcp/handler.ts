@@ -1,19 +1,21 @@
 // The SDK adapter: /mcp over Streamable HTTP for both protocol eras (2026-07-28 stateless and the
 // 2025-11-25 initialize handshake) from one fetch handler. Every request is authenticated with a
 // plugin key, served by a fresh per-request server (nothing is kept between requests) and answers
-// business failures as isError tool results, never leaking internal messages.
-import { createMcpHandler, ProtocolError, ProtocolErrorCode, Server, type CallToolResult } from "@modelcontextprotocol/server";
-import { recordRefusal } from "../core/audit/record-refusal.ts";
+// business failures as isError tool results, never leaking internal messages. This file holds the
+// authentication; transport.ts, which needs the SDK, is loaded on the first authenticated request.
 import { withActor, type Ctx, type Services } from "../core/context.ts";
 import { AppError } from "../core/errors.ts";
 import { authenticateKey } from "../core/key/authenticate-key.ts";
-import { CATALOGUE_SHA256, LISTED_TOOLS, TOOLS_BY_NAME } from "./catalogue.ts";
+import { CATALOGUE_SHA256 } from "./catalogue.ts";
+import type { McpTransport } from "./transport.ts";
 
 export interface McpEndpointOptions {
   /** The server version shown in serverInfo. */
   readonly version: string;
   /** Largest accepted body (the HTTP layer refuses larger ones first; this bounds the SDK's own read). */
   readonly maxBodyBytes: number;
+  /** Answer well-formed 2026-07-28 tools/call and tools/list without the SDK (default); false sends every request through the SDK. */
+  readonly fastPath?: boolean;
 }
 
 export type McpEndpoint = (request: Request, clientAddress: string) => Promise<Response>;
@@ -34,60 +36,18 @@ function httpError(status: number, code: string, message: string, headers: Recor
   return Response.json({ error: { code, message } }, { status, headers });
 }
 
-function textResult(text: string, isError: boolean, structured?: Record<string, unknown>): CallToolResult {
-  return { content: [{ type: "text", text }], ...(structured ? { structuredContent: structured } : {}), ...(isError ? { isError: true } : {}) };
-}
-
-/** Runs one tool call and translates its outcome: the single error translator of the MCP edge. */
-async function callTool(ctx: Ctx, name: string, args: unknown, signal: AbortSignal): Promise<CallToolResult> {
-  const tool = TOOLS_BY_NAME.get(name);
-  const started = performance.now();
-  const seconds = () => (performance.now() - started) / 1000;
-  // Unknown tools are protocol errors (JSON-RPC), not tool results; the metric label stays bounded.
-  if (!tool) ctx.metrics.toolCall("unknown", "protocol_error", 0);
-  if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown tool '${name.slice(0, 64)}'; tools/list names the ${LISTED_TOOLS.length} tools`);
-  try {
-    const result = (await tool.handler({ ctx, args: args ?? {}, signal })) as Record<string, unknown>;
-    const attention = tool.attention?.(result as never) ?? null;
-    ctx.metrics.toolCall(tool.name, attention ? "business_error" : "ok", seconds());
-    return textResult(attention ? `${attention}\n${JSON.stringify(result)}` : JSON.stringify(result), attention !== null, result);
-  } catch (error) {
-    if (error instanceof AppError && error.code !== "internal") {
-      ctx.metrics.toolCall(tool.name, "business_error", seconds());
-      if (error.code === "invalid") {
-        const fields = Array.isArray(error.details?.fields) ? (error.details.fields as string[]).slice(0, 20).map((f) => String(f).slice(0, 64)) : [];
-        await recordRefusal(ctx, "input.rejected", { tool: tool.name, fields });
-      }
-      return textResult(`${error.code}: ${error.message}`, true);
-    }
-    ctx.metrics.toolCall(tool.name, "protocol_error", seconds());
-    ctx.logger.error({ kind: (error as Error)?.name ?? "error", tool: tool.name }, "tool call failed");
-    return textResult("internal: the server could not complete this call; retry later or ask an admin to check the server log", true);
-  }
-}
-
-function buildServer(ctx: Ctx, version: string): Server {
-  const server = new Server({ name: SERVER_NAME, title: "Railyard", version }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
-  server.setRequestHandler("tools/list", () => ({ tools: LISTED_TOOLS as never, _meta: { "railyard/catalogue-sha256": CATALOGUE_SHA256 } }));
-  server.setRequestHandler("tools/call", (request, extra) => callTool(ctx, request.params.name, request.params.arguments, extra.mcpReq.signal));
-  return server;
-}
-
 /** Builds the /mcp endpoint over the app's services. */
 export function createMcpEndpoint(services: Services, options: McpEndpointOptions): McpEndpoint {
-  const handler = createMcpHandler(
-    ({ authInfo }) => {
-      const ctx = (authInfo?.extra as { ctx?: Ctx } | undefined)?.ctx;
-      // The endpoint authenticates before the SDK sees the request; a missing ctx is a wiring bug.
-      if (!ctx) throw new Error("unauthenticated MCP request reached the server factory");
-      return buildServer(ctx, options.version);
-    },
-    {
-      legacy: "stateless",
-      maxRequestBodySize: options.maxBodyBytes,
-      onerror: (error) => services.logger.warn({ kind: error?.name ?? "error" }, "mcp request refused"),
-    },
-  );
+  let ready: McpTransport | null = null;
+  let loading: Promise<McpTransport> | null = null;
+  const load = (): Promise<McpTransport> =>
+    (loading ??= import("./transport.ts").then(
+      (m) => (ready = m.createMcpTransport(services, options)),
+      (error: unknown) => {
+        loading = null; // retried by the next request rather than remembered
+        throw error;
+      },
+    ));
 
   return async (request, clientAddress) => {
     let ctx: Ctx;
@@ -107,12 +67,7 @@ export function createMcpEndpoint(services: Services, options: McpEndpointOption
       return httpError(500, "internal", "internal error; the server log has details");
     }
     try {
-      // JSON-RPC batches (gone from the protocol since 2025-06-18) would let one request, charged
-      // once against the key's rate limit, carry up to the SDK's 100 tool calls: refuse them.
-      if (request.method === "POST" && /^\s*\[/.test(await request.clone().text())) {
-        return Response.json({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "JSON-RPC batches are not supported; send one message per request" } }, { status: 400 });
-      }
-      return await handler.fetch(request, { authInfo: { token: "(verified)", clientId: ctx.actor.kind === "agent" ? ctx.actor.keyId : "unknown", scopes: [], extra: { ctx } } });
+      return await (ready ?? (await load()))(request, ctx);
     } catch (error) {
       services.logger.error({ kind: (error as Error)?.name ?? "error" }, "mcp request failed");
       return httpError(500, "internal", "internal error; the server log has details");
