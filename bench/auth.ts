@@ -24,11 +24,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const dir = mkdtempSync(join(tmpdir(), "railyard-bench-auth-"));
 const config = loadConfig(extractFlags(["--data-dir", dir]).flags, {}, dir);
-const { services } = createServices({ config, logger: createLogger("silent") });
+const { services } = await createServices({ config, logger: createLogger("silent") });
 const system = withActor(services, { kind: "system" });
 const passwordHash = await hashPassword("the-real-password-123");
 // One account per round, so the per-account throttle never kicks in during the measurement.
-for (let i = 0; i < ROUNDS; i++) transact(system, (tx, record) => insertUser(tx, record, Date.now(), { email: `real${i}@example.test`, name: "Real", role: "developer", passwordHash }));
+for (let i = 0; i < ROUNDS; i++) await transact(system, (tx, record) => insertUser(tx, record, Date.now(), { email: `real${i}@example.test`, name: "Real", role: "developer", passwordHash }));
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -50,11 +50,10 @@ console.log(`login, unknown email:   median ${median(unknown).toFixed(1)} ms`);
 console.log(`bare bcrypt verify:     median ${median(bare).toFixed(1)} ms (baseline)`);
 console.log(`ratio unknown/wrong: ${(median(unknown) / median(wrong)).toFixed(3)}; wrong/bare: ${(median(wrong) / median(bare)).toFixed(3)}`);
 
-createProject({ ctx: system, input: { slug: "big", name: "Big", protectedGlobs: ["vendor/**", "**/*.generated.ts"] } });
+const { id: projectId } = await createProject({ ctx: system, input: { slug: "big", name: "Big", protectedGlobs: ["vendor/**", "**/*.generated.ts"] } });
 const globsOf = (i: number) => [`src/mod${i}/**`, `packages/mod${i}/src/**/*.ts`, `**/mod${i}-fixtures/`];
-for (let i = 0; i < 40; i++) createModule({ ctx: system, input: { projectSlug: "big", name: `mod${i}`, globs: globsOf(i), access: i % 5 === 0 ? { developer: "excluded" } : i % 3 === 0 ? { developer: "read_only" } : {} } });
-const projectId = (services.store.read.select().from((await import("../src/db/schema/index.ts")).projects).get())!.id;
-const manifest = scopeManifest(services.store.read, { projectId, role: "developer" });
+for (let i = 0; i < 40; i++) await createModule({ ctx: system, input: { projectSlug: "big", name: `mod${i}`, globs: globsOf(i), access: i % 5 === 0 ? { developer: "excluded" } : i % 3 === 0 ? { developer: "read_only" } : {} } });
+const manifest = await scopeManifest(services.store.read, { projectId, role: "developer" });
 const paths = Array.from({ length: 200 }, (_, i) => i % 4 === 0 ? `packages/mod${i % 40}/src/deep/nested/file${i}.ts` : i % 4 === 1 ? `src/mod${i % 40}/a/b/c${i}.ts` : i % 4 === 2 ? `docs/readme${i}.md` : `lib/x/mod${i % 40}-fixtures/data.json`);
 
 function toRegExp(glob: string): RegExp {
@@ -75,5 +74,5 @@ for (let r = 0; r < N; r++) for (const p of paths) for (const re of regexps) if 
 const naive = (performance.now() - t) / N;
 console.log(`classify 200 paths (40 modules, ${allGlobs.length} globs): ${ours.toFixed(3)} ms per call; naive RegExp scan: ${naive.toFixed(3)} ms (baseline); ratio ${(ours / naive).toFixed(2)} (${hits > 0 ? "ok" : "no hits"})`);
 
-services.store.close();
+await services.store.close();
 rmSync(dir, { recursive: true, force: true });

@@ -38,112 +38,112 @@ async function seed(app: TestApp) {
   app.clock.set(now - 13 * DAY);
   const system = app.ctx();
   const passwordHash = await hashPassword(TEST_PASSWORD);
-  const person = (name: string, role: Role): Person => {
+  const person = async (name: string, role: Role): Promise<Person> => {
     const email = `${name.split(" ")[0]!.toLowerCase()}@example.test`;
-    const user = transact(system, (tx, record) => insertUser(tx, record, app.clock.now(), { email, name, role, passwordHash }));
+    const user = await transact(system, (tx, record) => insertUser(tx, record, app.clock.now(), { email, name, role, passwordHash }));
     // Auditors own no keys; their (unused) agent actor is never called.
-    const keyId = role === "auditor" ? "" : createKey({ ctx: system, input: { name: `${name.split(" ")[0]}'s laptop`, userId: user.id, expiresDays: 90 } }).id;
+    const keyId = role === "auditor" ? "" : (await createKey({ ctx: system, input: { name: `${name.split(" ")[0]}'s laptop`, userId: user.id, expiresDays: 90 } })).id;
     return { id: user.id, human: { kind: "human", userId: user.id, role }, agent: { kind: "agent", keyId, userId: user.id, role } };
   };
-  const maya = person("Maya Okafor", "owner");
-  const jonas = person("Jonas Weber", "admin");
-  const priya = person("Priya Raman", "lead");
-  const sam = person("Sam Lee", "developer");
-  const alex = person("Alex Kim", "developer");
-  person("Ruth Cohen", "auditor");
+  const maya = await person("Maya Okafor", "owner");
+  const jonas = await person("Jonas Weber", "admin");
+  const priya = await person("Priya Raman", "lead");
+  const sam = await person("Sam Lee", "developer");
+  const alex = await person("Alex Kim", "developer");
+  await person("Ruth Cohen", "auditor");
 
-  createProject({ ctx: system, input: { slug: "shop", name: "Shop", remoteUrl: "https://git.example.test/team/shop.git", protectedGlobs: ["vendor/**", "src/generated/**"] } });
-  createProject({ ctx: system, input: { slug: "platform", name: "Platform", remoteUrl: "https://git.example.test/team/platform.git" } });
-  createModule({ ctx: system, input: { projectSlug: "shop", name: "api", globs: ["src/api/**"], access: { auditor: "read_only" } } });
-  createModule({ ctx: system, input: { projectSlug: "shop", name: "billing", globs: ["src/billing/**"], access: { developer: "excluded", auditor: "excluded" } } });
-  createModule({ ctx: system, input: { projectSlug: "shop", name: "web", globs: ["src/web/**", "public/**"] } });
-  createModule({ ctx: system, input: { projectSlug: "shop", name: "docs", globs: ["docs/**", "*.md"], access: { developer: "read_only" } } });
+  await createProject({ ctx: system, input: { slug: "shop", name: "Shop", remoteUrl: "https://git.example.test/team/shop.git", protectedGlobs: ["vendor/**", "src/generated/**"] } });
+  await createProject({ ctx: system, input: { slug: "platform", name: "Platform", remoteUrl: "https://git.example.test/team/platform.git" } });
+  await createModule({ ctx: system, input: { projectSlug: "shop", name: "api", globs: ["src/api/**"], access: { auditor: "read_only" } } });
+  await createModule({ ctx: system, input: { projectSlug: "shop", name: "billing", globs: ["src/billing/**"], access: { developer: "excluded", auditor: "excluded" } } });
+  await createModule({ ctx: system, input: { projectSlug: "shop", name: "web", globs: ["src/web/**", "public/**"] } });
+  await createModule({ ctx: system, input: { projectSlug: "shop", name: "docs", globs: ["docs/**", "*.md"], access: { developer: "read_only" } } });
 
   const as = (p: Person, kind: "agent" | "human" = "agent") => app.ctx(kind === "agent" ? p.agent : p.human);
   const tick = (ms: number) => app.clock.advance(ms);
   const usage = (p: Person, runId: string, input: number, output: number) => reportUsage({ ctx: as(p), input: { run_id: runId, model: "claude-sonnet-5", input_tokens: input, output_tokens: output, cache_tokens: Math.round(input * 0.6), calls: 12 } });
 
   // Daily background usage so the chart has a shape.
-  const history = startRun({ ctx: as(priya), input: { project: "platform", title: "Tidy CI caching", ticket: "PLAT-88", branch: "ci/cache-keys" } }).run_id;
+  const history = (await startRun({ ctx: as(priya), input: { project: "platform", title: "Tidy CI caching", ticket: "PLAT-88", branch: "ci/cache-keys" } })).run_id;
   for (let day = 0; day < 12; day++) {
-    usage(priya, history, 40_000 + ((day * 7919) % 50_000), 9_000 + ((day * 104729) % 12_000));
+    await usage(priya, history, 40_000 + ((day * 7919) % 50_000), 9_000 + ((day * 104729) % 12_000));
     tick(DAY);
   }
-  const gated = (p: Person, runId: string, phase: string, decider: Person) => {
-    const asked = advancePhase({ ctx: as(p), input: { run_id: runId, phase, summary: `Ready for ${phase}` } });
-    if (asked.checkpoint_id) decideCheckpoint({ ctx: as(decider, "human"), input: { checkpointId: asked.checkpoint_id, decision: "approve", reason: "Looks good; checks pass." } });
+  const gated = async (p: Person, runId: string, phase: string, decider: Person) => {
+    const asked = await advancePhase({ ctx: as(p), input: { run_id: runId, phase, summary: `Ready for ${phase}` } });
+    if (asked.checkpoint_id) await decideCheckpoint({ ctx: as(decider, "human"), input: { checkpointId: asked.checkpoint_id, decision: "approve", reason: "Looks good; checks pass." } });
     tick(20 * MINUTE);
-    advancePhase({ ctx: as(p), input: { run_id: runId, phase } });
+    await advancePhase({ ctx: as(p), input: { run_id: runId, phase } });
   };
   // A completed run.
-  advancePhase({ ctx: as(priya), input: { run_id: history, phase: "build" } });
-  advancePhase({ ctx: as(priya), input: { run_id: history, phase: "test" } });
-  reportBuild({ ctx: as(priya), input: { run_id: history, kind: "test", exit_code: 0, duration_ms: 48_200 } });
-  gated(priya, history, "review", jonas);
-  gated(priya, history, "ship", jonas);
-  linkChange({ ctx: as(priya), input: { run_id: history, pr_url: "https://git.example.test/team/platform/pulls/311", commit_sha: "9f3c2a17be" } });
-  finishRun({ ctx: as(priya), input: { run_id: history, outcome: "completed", summary: "CI cache keys now include the lockfile hash.", learnings: ["CI caches must key on the lockfile hash, not the branch name."] } });
+  await advancePhase({ ctx: as(priya), input: { run_id: history, phase: "build" } });
+  await advancePhase({ ctx: as(priya), input: { run_id: history, phase: "test" } });
+  await reportBuild({ ctx: as(priya), input: { run_id: history, kind: "test", exit_code: 0, duration_ms: 48_200 } });
+  await gated(priya, history, "review", jonas);
+  await gated(priya, history, "ship", jonas);
+  await linkChange({ ctx: as(priya), input: { run_id: history, pr_url: "https://git.example.test/team/platform/pulls/311", commit_sha: "9f3c2a17be" } });
+  await finishRun({ ctx: as(priya), input: { run_id: history, outcome: "completed", summary: "CI cache keys now include the lockfile hash.", learnings: ["CI caches must key on the lockfile hash, not the branch name."] } });
 
   // A failed run.
   tick(3 * HOUR);
-  const failed = startRun({ ctx: as(alex), input: { project: "platform", title: "Refactor search indexing", ticket: "PLAT-91" } }).run_id;
-  advancePhase({ ctx: as(alex), input: { run_id: failed, phase: "build" } });
-  for (let i = 0; i < 3; i++) reportBuild({ ctx: as(alex), input: { run_id: failed, kind: "build", exit_code: 2, duration_ms: 31_000 + i * 900 } });
-  usage(alex, failed, 61_000, 14_500);
-  finishRun({ ctx: as(alex), input: { run_id: failed, outcome: "failed", summary: "The indexer needs a schema change first." } });
+  const failed = (await startRun({ ctx: as(alex), input: { project: "platform", title: "Refactor search indexing", ticket: "PLAT-91" } })).run_id;
+  await advancePhase({ ctx: as(alex), input: { run_id: failed, phase: "build" } });
+  for (let i = 0; i < 3; i++) await reportBuild({ ctx: as(alex), input: { run_id: failed, kind: "build", exit_code: 2, duration_ms: 31_000 + i * 900 } });
+  await usage(alex, failed, 61_000, 14_500);
+  await finishRun({ ctx: as(alex), input: { run_id: failed, outcome: "failed", summary: "The indexer needs a schema change first." } });
 
   // The run the screenshots focus on: waiting at the review gate.
   app.clock.set(now - 5 * HOUR);
-  const main = startRun({ ctx: as(sam), input: { project: "shop", title: "Add invoice CSV export", ticket: "SHOP-142", branch: "feat/invoice-csv" } }).run_id;
-  const plan = planWork({ ctx: as(sam), input: { run_id: main, units: [
+  const main = (await startRun({ ctx: as(sam), input: { project: "shop", title: "Add invoice CSV export", ticket: "SHOP-142", branch: "feat/invoice-csv" } })).run_id;
+  const plan = await planWork({ ctx: as(sam), input: { run_id: main, units: [
     { title: "CSV writer for invoices", paths: ["src/api/invoices/export.ts", "src/api/invoices/csv.ts"] },
     { title: "Export button on the invoices page", paths: ["src/web/invoices/ExportButton.tsx"] },
     { title: "Document the export format", paths: ["docs/invoices.md"] },
   ] } });
   tick(25 * MINUTE);
-  advancePhase({ ctx: as(sam), input: { run_id: main, phase: "build" } });
+  await advancePhase({ ctx: as(sam), input: { run_id: main, phase: "build" } });
   for (const [i, unit] of plan.units.entries()) {
-    updateWorkUnit({ ctx: as(sam), input: { run_id: main, unit_id: unit.unit_id, status: "in_progress" } });
+    await updateWorkUnit({ ctx: as(sam), input: { run_id: main, unit_id: unit.unit_id, status: "in_progress" } });
     tick(30 * MINUTE);
-    if (i < 2) updateWorkUnit({ ctx: as(sam), input: { run_id: main, unit_id: unit.unit_id, status: "done", note: "Covered by unit tests" } });
+    if (i < 2) await updateWorkUnit({ ctx: as(sam), input: { run_id: main, unit_id: unit.unit_id, status: "done", note: "Covered by unit tests" } });
   }
-  reportFiles({ ctx: as(sam), input: { run_id: main, action: "modified", paths: ["src/api/invoices/export.ts", "src/web/invoices/ExportButton.tsx", "docs/invoices.md"] } });
-  reportBuild({ ctx: as(sam), input: { run_id: main, kind: "build", exit_code: 0, duration_ms: 12_400 } });
-  advancePhase({ ctx: as(sam), input: { run_id: main, phase: "test" } });
-  reportBuild({ ctx: as(sam), input: { run_id: main, kind: "test", exit_code: 1, duration_ms: 40_100, log_tail: "2 failing: export › escapes quotes" } });
+  await reportFiles({ ctx: as(sam), input: { run_id: main, action: "modified", paths: ["src/api/invoices/export.ts", "src/web/invoices/ExportButton.tsx", "docs/invoices.md"] } });
+  await reportBuild({ ctx: as(sam), input: { run_id: main, kind: "build", exit_code: 0, duration_ms: 12_400 } });
+  await advancePhase({ ctx: as(sam), input: { run_id: main, phase: "test" } });
+  await reportBuild({ ctx: as(sam), input: { run_id: main, kind: "test", exit_code: 1, duration_ms: 40_100, log_tail: "2 failing: export › escapes quotes" } });
   tick(20 * MINUTE);
-  reportBuild({ ctx: as(sam), input: { run_id: main, kind: "test", exit_code: 0, duration_ms: 39_800 } });
-  usage(sam, main, 182_000, 41_000);
-  linkChange({ ctx: as(sam), input: { run_id: main, branch: "feat/invoice-csv", pr_url: "https://git.example.test/team/shop/pulls/1420" } });
+  await reportBuild({ ctx: as(sam), input: { run_id: main, kind: "test", exit_code: 0, duration_ms: 39_800 } });
+  await usage(sam, main, 182_000, 41_000);
+  await linkChange({ ctx: as(sam), input: { run_id: main, branch: "feat/invoice-csv", pr_url: "https://git.example.test/team/shop/pulls/1420" } });
   tick(10 * MINUTE);
-  advancePhase({ ctx: as(sam), input: { run_id: main, phase: "review", summary: "CSV export with escaping tests; docs updated." } });
+  await advancePhase({ ctx: as(sam), input: { run_id: main, phase: "review", summary: "CSV export with escaping tests; docs updated." } });
 
   // The team adds a security review: version 2 of the default runbook (the runs above stay on v1).
-  publishRunbookVersion({ ctx: as(priya, "human"), input: { runbookId: DEFAULT_RUNBOOK_ID, phases: [
+  await publishRunbookVersion({ ctx: as(priya, "human"), input: { runbookId: DEFAULT_RUNBOOK_ID, phases: [
     { name: "plan" }, { name: "build", exit: { requires: "passing_build" } }, { name: "test", exit: { requires: "passing_test" } },
     { name: "security", gate: { minRole: "admin" } }, { name: "review", gate: { minRole: "lead" } }, { name: "ship", gate: { minRole: "lead" } },
   ] } });
 
   // An active run with a scope violation and drift, and an approval request.
   tick(30 * MINUTE);
-  const payments = startRun({ ctx: as(alex), input: { project: "shop", title: "Migrate payments to the v3 API", ticket: "SHOP-139", branch: "feat/payments-v3" } }).run_id;
-  planWork({ ctx: as(alex), input: { run_id: payments, units: [{ title: "Switch the client to v3", paths: ["src/api/payments/client.ts"] }] } });
-  advancePhase({ ctx: as(alex), input: { run_id: payments, phase: "build" } });
-  reportFiles({ ctx: as(alex), input: { run_id: payments, action: "modified", paths: ["src/api/payments/client.ts", "src/billing/ledger.ts"] } });
+  const payments = (await startRun({ ctx: as(alex), input: { project: "shop", title: "Migrate payments to the v3 API", ticket: "SHOP-139", branch: "feat/payments-v3" } })).run_id;
+  await planWork({ ctx: as(alex), input: { run_id: payments, units: [{ title: "Switch the client to v3", paths: ["src/api/payments/client.ts"] }] } });
+  await advancePhase({ ctx: as(alex), input: { run_id: payments, phase: "build" } });
+  await reportFiles({ ctx: as(alex), input: { run_id: payments, action: "modified", paths: ["src/api/payments/client.ts", "src/billing/ledger.ts"] } });
   try {
     // On purpose: skipping a gated phase is refused and recorded as drift.
-    advancePhase({ ctx: as(alex), input: { run_id: payments, phase: "review" } });
+    await advancePhase({ ctx: as(alex), input: { run_id: payments, phase: "review" } });
   } catch {
     // Expected refusal.
   }
-  usage(alex, payments, 96_000, 22_000);
+  await usage(alex, payments, 96_000, 22_000);
   tick(15 * MINUTE);
-  const upgrade = startRun({ ctx: as(sam), input: { project: "platform", title: "Upgrade TypeScript to 7.0", ticket: "PLAT-97" } }).run_id;
-  requestApproval({ ctx: as(sam), input: { run_id: upgrade, reason: "dependency_change", summary: "Bump typescript 6.1 → 7.0 and fix the 14 new strictness errors." } });
-  usage(sam, upgrade, 38_000, 7_200);
+  const upgrade = (await startRun({ ctx: as(sam), input: { project: "platform", title: "Upgrade TypeScript to 7.0", ticket: "PLAT-97" } })).run_id;
+  await requestApproval({ ctx: as(sam), input: { run_id: upgrade, reason: "dependency_change", summary: "Bump typescript 6.1 → 7.0 and fix the 14 new strictness errors." } });
+  await usage(sam, upgrade, 38_000, 7_200);
 
-  recordNote({ ctx: as(priya, "human"), input: { project: "shop", body: "Invoice amounts are integers in minor units (cents). Never format them with floating point.", paths: ["src/api/invoices/**"] } });
-  recordNote({ ctx: as(jonas, "human"), input: { project: "shop", body: "Run `bun test test/api` before asking for review: the full suite takes 6 minutes.", paths: [] } });
+  await recordNote({ ctx: as(priya, "human"), input: { project: "shop", body: "Invoice amounts are integers in minor units (cents). Never format them with floating point.", paths: ["src/api/invoices/**"] } });
+  await recordNote({ ctx: as(jonas, "human"), input: { project: "shop", body: "Run `bun test test/api` before asking for review: the full suite takes 6 minutes.", paths: [] } });
   app.clock.set(now);
   return { main, maya };
 }
@@ -153,7 +153,7 @@ if (!existsSync(CHROMIUM)) {
   process.exit(1);
 }
 mkdirSync(OUT, { recursive: true });
-const app = createTestApp();
+const app = await createTestApp();
 const { main } = await seed(app);
 const server = serveForBrowser(app, await freshWebAssets());
 const browser = await launchChromium();
@@ -202,5 +202,5 @@ try {
 } finally {
   await browser.close();
   await server.stop();
-  app.dispose();
+  await app.dispose();
 }

@@ -29,8 +29,8 @@ describeBrowser(suiteName, () => {
       const { user } = await seedUser(app, role, `${role}@example.test`);
       people[role] = { email: user.email, name: user.name };
     }
-    createProject({ ctx: app.ctx(), input: { slug: "shop", name: "Shop" } });
-    createModule({ ctx: app.ctx(), input: { projectSlug: "shop", name: "billing", globs: ["src/billing/**"], access: { developer: "excluded", auditor: "excluded" } } });
+    await createProject({ ctx: app.ctx(), input: { slug: "shop", name: "Shop" } });
+    await createModule({ ctx: app.ctx(), input: { projectSlug: "shop", name: "billing", globs: ["src/billing/**"], access: { developer: "excluded", auditor: "excluded" } } });
     server = serveForBrowser(app, await freshWebAssets());
     browser = await launchChromium();
   });
@@ -39,7 +39,7 @@ describeBrowser(suiteName, () => {
     await shared.agent?.close().catch(() => {});
     await browser?.close();
     await server?.stop();
-    app?.dispose();
+    await app?.dispose();
   });
 
   test("first-run setup reads the token from the URL fragment, creates the owner and signs them in", async () => {
@@ -47,7 +47,7 @@ describeBrowser(suiteName, () => {
     const freshServer = serveForBrowser(fresh, await freshWebAssets());
     const context = await browser.newContext();
     try {
-      const token = issueSetupToken(fresh.ctx())!;
+      const token = (await issueSetupToken(fresh.ctx()))!;
       const page = await context.newPage();
       await page.goto(`${freshServer.url}/setup#token=${token}`);
       await page.getByRole("heading", { name: "Create the owner account" }).waitFor();
@@ -79,7 +79,7 @@ describeBrowser(suiteName, () => {
     } finally {
       await context.close();
       await freshServer.stop();
-      fresh.dispose();
+      await fresh.dispose();
     }
   }, 40_000);
 
@@ -97,7 +97,7 @@ describeBrowser(suiteName, () => {
       await local.context.close();
     } finally {
       await lanServer.stop();
-      lan.dispose();
+      await lan.dispose();
     }
   }, 30_000);
 
