@@ -1,6 +1,6 @@
 import type { Database, Statement } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
-import { closeSync, constants, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Queries, Store, Tx } from "../core/store.ts";
 import { DATABASE_FILE, openDatabase } from "./client.ts";
@@ -158,6 +158,7 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
   // Fixed length, so each update is one positioned write of one small block over the previous
   // record: a reader never sees a truncated file.
   const ANCHOR_RECORD_BYTES = 256;
+  let anchorFd: number | null = null;
 
   return {
     read,
@@ -174,13 +175,14 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
         return readFileSync(anchorPath, "utf8");
       },
       save(record: string): void {
-        // Not "w": truncating first would leave an empty file for a reader in between.
-        const fd = openSync(anchorPath, constants.O_RDWR | constants.O_CREAT, 0o600);
-        try {
-          writeSync(fd, Buffer.from(record.padEnd(ANCHOR_RECORD_BYTES - 1, " ").slice(0, ANCHOR_RECORD_BYTES - 1) + "\n"), 0, ANCHOR_RECORD_BYTES, 0);
-        } finally {
-          closeSync(fd);
+        // Kept open between commits (an open per commit cost more than the write); reopened when
+        // the file was removed or replaced meanwhile. Not "w": truncating would leave an empty file.
+        if (anchorFd !== null && fstatSync(anchorFd).nlink === 0) {
+          closeSync(anchorFd);
+          anchorFd = null;
         }
+        anchorFd ??= openSync(anchorPath, constants.O_RDWR | constants.O_CREAT, 0o600);
+        writeSync(anchorFd, Buffer.from(record.padEnd(ANCHOR_RECORD_BYTES - 1, " ").slice(0, ANCHOR_RECORD_BYTES - 1) + "\n"), 0, ANCHOR_RECORD_BYTES, 0);
       },
     },
     async ready(): Promise<boolean> {
@@ -207,6 +209,7 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
       if (closed) return;
       closed = true;
       await idle();
+      if (anchorFd !== null) closeSync(anchorFd);
       reader.close();
       // A clean close checkpoints the WAL into the main file.
       writer.run("PRAGMA wal_checkpoint(TRUNCATE)");
