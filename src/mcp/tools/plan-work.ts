@@ -5,9 +5,9 @@ import { defineTool } from "../tool.ts";
 export const planWorkTool = defineTool({
   name: "plan_work",
   title: "Plan work",
-  description: "Record the plan of a run as work units (title and repository-relative paths). Paths outside your editable scope are reported as violations.",
+  description: "Record a run's plan as work units (title, repository-relative paths); repeating a unit returns the one already planned. Paths outside your editable scope are reported as violations.",
   inputSchema: PlanWorkInput,
   outputSchema: PlanWorkOutput,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   handler: ({ ctx, args }) => planWork({ ctx, input: args }),
 });
