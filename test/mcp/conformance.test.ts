@@ -202,7 +202,7 @@ describe("annotations", () => {
   const EXPECTED: Record<string, [boolean, boolean, boolean]> = {
     start_run: [false, false, false],
     get_scope: [true, false, true],
-    plan_work: [false, false, false],
+    plan_work: [false, false, true],
     update_work_unit: [false, false, true],
     report_files: [false, false, false],
     advance_phase: [false, false, true],
