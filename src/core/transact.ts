@@ -35,28 +35,34 @@ export function refuseKeeping(error: AppError, keep: (tx: Tx, record: Record) =>
 /**
  * Runs `fn` as one write transaction with an audit recorder. The events and the change commit
  * together (fail-closed), and the promise settles only after the commit is durable; committed
- * events are then published for live updates. A `refuse()` inside `fn` commits its events only.
+ * events are then published for live updates. A `refuse()` inside `fn` rolls the change back (the
+ * store undoes a write that throws) and commits its events alone, in a write of their own.
  */
 export async function transact<T>(ctx: Ctx, fn: (tx: Tx, record: Record) => Promise<T>): Promise<T> {
-  const events: StoredEvent[] = [];
-  const outcome = await ctx.store.write(async (tx): Promise<{ ok: T } | { refused: AppError }> => {
-    const record: Record = async (input) => {
-      const event = await appendEvent(tx, ctx, input);
-      events.push(event);
-      return event;
-    };
-    try {
-      return { ok: await tx.savepoint(() => fn(tx, record)) };
-    } catch (error) {
-      events.length = 0;
-      if (!(error instanceof Refusal)) throw error;
+  let events: StoredEvent[] = [];
+  const recorder = (tx: Tx): Record => async (input) => {
+    const event = await appendEvent(tx, ctx, input);
+    events.push(event);
+    return event;
+  };
+  try {
+    const result = await ctx.store.write((tx) => fn(tx, recorder(tx)));
+    publish(ctx, events);
+    return result;
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    events = [];
+    await ctx.store.write(async (tx) => {
+      const record = recorder(tx);
       if (error.keep) await error.keep(tx, record);
       for (const input of error.events) await record(input);
-      return { refused: error.error };
-    }
-  });
-  // Listeners (live updates, long polls, the head anchor) only ever see committed events.
+    });
+    publish(ctx, events);
+    throw error.error;
+  }
+}
+
+/** Listeners (live updates, long polls, the head anchor) only ever see committed events. */
+function publish(ctx: Ctx, events: readonly StoredEvent[]): void {
   events.forEach((event, i) => ctx.bus.publish(toPublished(event, i === events.length - 1)));
-  if ("refused" in outcome) throw outcome.refused;
-  return outcome.ok;
 }
