@@ -24,10 +24,7 @@ export interface Queries {
 }
 
 /** The handle a write transaction receives: the same queries, run inside the transaction. */
-export interface Tx extends Queries {
-  /** Runs `fn` in a nested savepoint: a throw undoes `fn`'s changes only, then propagates. */
-  savepoint<T>(fn: () => Promise<T>): Promise<T>;
-}
+export type Tx = Queries;
 
 /** The audit head anchor kept outside the database (one small record, see core/audit/anchor.ts). */
 export interface AnchorFile {

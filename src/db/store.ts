@@ -93,13 +93,29 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
     } catch (error) {
       rollbackTo.run();
       release.run();
+      chainHead = null;
       throw error;
     }
     release.run();
     return value;
   };
 
-  const tx: Tx = { ...createQueries(writeDb), savepoint: inSavepoint };
+  // The chain head, known while a batch holds the write lock (no other connection can append
+  // then): each event after the first in a batch skips the head lookup. Forgotten when a write
+  // is undone and when a new transaction starts.
+  let chainHead: { seq: number; hash: string } | undefined | null = null;
+  const writerQueries = createQueries(writeDb);
+  const tx: Tx = {
+    ...writerQueries,
+    audit: {
+      ...writerQueries.audit,
+      head: async () => (chainHead === null ? (chainHead = await writerQueries.audit.head()) : chainHead),
+      insert: async (event) => {
+        await writerQueries.audit.insert(event);
+        chainHead = { seq: event.seq, hash: event.hash };
+      },
+    },
+  };
   const read: Queries = createQueries(readDb);
 
   const jobs: Job[] = [];
@@ -110,6 +126,7 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
     const settled: Settled[] = [];
     let failure: { error: unknown } | null = null;
     begin.run();
+    chainHead = null;
     try {
       while (settled.length < MAX_BATCH) {
         let job = jobs.shift();

@@ -130,23 +130,9 @@ describe("group commit", () => {
     await store.read.settings.all();
     const before = store.statementsPrepared();
     for (let i = 0; i < 20; i++) {
-      await store.write(async (tx) => {
-        await tx.savepoint(() => tx.settings.put(setting(`k${i}`)));
-      });
+      await store.write((tx) => tx.settings.put(setting(`k${i}`)));
       await store.read.settings.all();
     }
     expect(store.statementsPrepared()).toBe(before);
-  });
-
-  test("a nested savepoint that throws undoes its own changes only", async () => {
-    const { store, file } = groupStore();
-    await store.write(async (tx) => {
-      await tx.settings.put(setting("outer"));
-      await expect(tx.savepoint(async () => {
-        await tx.settings.put(setting("inner"));
-        throw new Error("undo inner");
-      })).rejects.toThrow("undo inner");
-    });
-    expect(committedKeys(file)).toEqual(["outer"]);
   });
 });

@@ -3,6 +3,7 @@ import type { EventInput } from "../../../src/core/audit/append-event.ts";
 import { transact } from "../../../src/core/transact.ts";
 import { createTestApp } from "../../support/app.ts";
 import { countEvents, rawDatabase } from "../../support/audit.ts";
+import { verifyAudit } from "../../../src/core/audit/verify-audit.ts";
 
 const app = await createTestApp();
 afterAll(() => app.dispose());
@@ -54,4 +55,27 @@ describe("event metadata guard", () => {
       expect(await probes()).toBe(rows);
     });
   }
+});
+
+describe("the chain under group commit", () => {
+  test("writes sharing one commit, some of them undone after appending, leave a contiguous, verifiable chain", async () => {
+    const before = countEvents(app);
+    const outcomes = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => transact(app.ctx(), async (_tx, record) => {
+      await record({ type: "scope.served", subject: `s${i}`, meta: { n: i } });
+      await record({ type: "scope.served", subject: `s${i}b`, meta: { n: i } });
+      // Every third write fails after appending: its events must vanish without a gap or a fork.
+      if (i % 3 === 0) throw new Error("undone");
+    })));
+    expect(outcomes.filter((o) => o.status === "rejected")).toHaveLength(10);
+    expect(countEvents(app)).toBe(before + 40);
+    const db = rawDatabase(app);
+    const rows = db.query<{ seq: number; prev_hash: string; hash: string }, []>("SELECT seq, prev_hash, hash FROM audit_events ORDER BY seq").all();
+    db.close();
+    rows.forEach((row, i) => {
+      expect(row.seq).toBe(rows[0]!.seq + i);
+      if (i > 0) expect(row.prev_hash).toBe(rows[i - 1]!.hash);
+    });
+    const result = await verifyAudit(app.store.read, app.services.auditKey);
+    expect(result.intact).toBe(true);
+  });
 });
