@@ -1,6 +1,6 @@
 import type { Database, Statement } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, fdatasync, fstatSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Queries, Store, Tx } from "../core/store.ts";
 import { DATABASE_FILE, openDatabase } from "./client.ts";
@@ -17,6 +17,8 @@ export interface StoreOptions {
    * leaves before its write is durable). Never set in production.
    */
   readonly beforeCommit?: () => Promise<void> | void;
+  /** Awaited before each sync of the write-ahead log (tests slow the fsync down with it). Never set in production. */
+  readonly beforeSync?: () => Promise<void> | void;
 }
 
 export interface OpenStoreResult {
@@ -67,10 +69,13 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The SQLite store. Writes run one at a time on the writer connection, each in a savepoint of an
- * open BEGIN IMMEDIATE transaction; the transaction commits (one fsync) once no write is waiting
- * (or MAX_BATCH ran), and only then does each write's promise settle: group commit, with every
- * answer waiting for durability by construction. Reads use a read-only connection, which sees
- * only committed data.
+ * open BEGIN IMMEDIATE transaction; the transaction commits once no write is waiting (or MAX_BATCH
+ * ran): group commit. The writer runs with synchronous=NORMAL, so COMMIT only writes the WAL, and
+ * the store makes it durable itself with fdatasync off the JS thread (a synchronous fsync held the
+ * event loop: under load it was most of the server's time). Meanwhile the next batch runs; one
+ * sync covers every batch committed before it started. A write's promise settles only once a sync
+ * covering its COMMIT completed, and a read returns only once everything it could have seen is
+ * durable: every answer waits for durability by construction. Reads use a read-only connection.
  */
 function createStore(dataDir: string, writer: Database, reader: Database, prepared: { count: number }, options: StoreOptions): Store {
   const writeDb = drizzle({ client: writer, schema }) as unknown as SqliteDb;
@@ -84,6 +89,60 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
   const rollbackTo = statement("ROLLBACK TO w");
   const pageBytes = reader.prepare("SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()");
   const ping = reader.prepare("SELECT 1");
+  writer.run("PRAGMA synchronous = NORMAL");
+
+  // COMMITs made so far, and how many of them a completed WAL sync covers.
+  let committed = 0;
+  let synced = 0;
+  let syncing = false;
+  let syncFailure: { error: unknown } | null = null;
+  const waiters: { upTo: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let walFd: number | null = null;
+  const walFile = (): number => {
+    if (walFd === null) {
+      walFd = openSync(join(dataDir, `${DATABASE_FILE}-wal`), constants.O_RDONLY);
+      // Once, so the log's directory entry is durable too.
+      const dir = openSync(dataDir, constants.O_RDONLY);
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+    }
+    return walFd;
+  };
+  const syncDone = (target: number, error: unknown): void => {
+    syncing = false;
+    if (error) {
+      // The log may not be on disk: refuse every pending and later write rather than guess.
+      syncFailure = { error };
+      for (const w of waiters.splice(0)) w.reject(error);
+      return;
+    }
+    synced = target;
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      if (waiters[i]!.upTo <= synced) waiters.splice(i, 1)[0]!.resolve();
+    }
+    startSync();
+  };
+  const startSync = (): void => {
+    if (syncing || synced >= committed || syncFailure) return;
+    syncing = true;
+    const target = committed;
+    void (async () => {
+      await options.beforeSync?.();
+      fdatasync(walFile(), (error) => syncDone(target, error));
+    })().catch((error: unknown) => syncDone(target, error));
+  };
+  /** Resolves once the first `upTo` COMMITs are durable. */
+  const durable = (upTo: number): Promise<void> => {
+    if (syncFailure) return Promise.reject(syncFailure.error);
+    if (synced >= upTo) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      waiters.push({ upTo, resolve, reject });
+      startSync();
+    });
+  };
 
   const inSavepoint = async <T>(fn: () => Promise<T>): Promise<T> => {
     savepoint.run();
@@ -116,7 +175,7 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
       },
     },
   };
-  const read: Queries = createQueries(readDb);
+  const read = afterDurable(createQueries(readDb), () => committed, durable);
 
   const jobs: Job[] = [];
   let draining: Promise<void> | null = null;
@@ -144,6 +203,7 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
       }
       await options.beforeCommit?.();
       commit.run();
+      committed++;
     } catch (error) {
       failure = { error };
       try {
@@ -152,11 +212,17 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
         // SQLite already rolled the transaction back.
       }
     }
-    for (const s of settled) {
-      if (failure) s.job.reject(failure.error);
-      else if (s.ok) s.job.resolve(s.value);
-      else s.job.reject(s.error);
-    }
+    const settle = (syncError: unknown): void => {
+      for (const s of settled) {
+        if (failure) s.job.reject(failure.error);
+        else if (syncError) s.job.reject(syncError);
+        else if (s.ok) s.job.resolve(s.value);
+        else s.job.reject(s.error);
+      }
+    };
+    // The next batch starts at once; this one is answered when a sync covers its COMMIT.
+    if (failure) settle(null);
+    else void durable(committed).then(() => settle(null), settle);
   };
 
   const drain = async (): Promise<void> => {
@@ -181,6 +247,7 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
     read,
     write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       if (closed) return Promise.reject(new Error("store is closed"));
+      if (syncFailure) return Promise.reject(syncFailure.error);
       return new Promise<T>((resolve, reject) => {
         jobs.push({ fn, resolve: resolve as (value: unknown) => void, reject });
         draining ??= drain();
@@ -219,13 +286,21 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
       // started while idle() resolved would have opened one.
       do await idle();
       while (draining);
-      writer.run("VACUUM INTO ?", [file]);
+      // The copy is synced like a FULL commit would be.
+      writer.run("PRAGMA synchronous = FULL");
+      try {
+        writer.run("VACUUM INTO ?", [file]);
+      } finally {
+        writer.run("PRAGMA synchronous = NORMAL");
+      }
     },
     statementsPrepared: () => prepared.count,
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
       await idle();
+      await durable(committed).catch(() => {});
+      if (walFd !== null) closeSync(walFd);
       if (anchorFd !== null) closeSync(anchorFd);
       reader.close();
       // A clean close checkpoints the WAL into the main file.
@@ -233,4 +308,25 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
       writer.close();
     },
   };
+}
+
+/**
+ * The read namespaces, each query answering only once everything it could have seen is durable:
+ * the read-only connection sees a COMMIT as soon as it is in the log, before the store's sync.
+ */
+function afterDurable(queries: Queries, committed: () => number, durable: (upTo: number) => Promise<void>): Queries {
+  const wrapped: Record<string, Record<string, unknown>> = {};
+  for (const [domain, methods] of Object.entries(queries)) {
+    const out: Record<string, unknown> = {};
+    for (const [name, method] of Object.entries(methods as Record<string, (...args: unknown[]) => Promise<unknown>>)) {
+      out[name] = async (...args: unknown[]) => {
+        const value = await method(...args);
+        // Whatever the statement saw was committed by now at the latest.
+        await durable(committed());
+        return value;
+      };
+    }
+    wrapped[domain] = out;
+  }
+  return wrapped as unknown as Queries;
 }

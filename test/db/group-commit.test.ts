@@ -135,4 +135,55 @@ describe("group commit", () => {
     }
     expect(store.statementsPrepared()).toBe(before);
   });
+
+  test("a write resolves only once the log sync covering its COMMIT has completed", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { store, file } = groupStore({ beforeSync: () => held });
+    let resolved = false;
+    const write = store.write((tx) => tx.settings.put(setting("s"))).then(() => (resolved = true));
+    await Bun.sleep(30);
+    // Committed (another connection sees it) but not yet synced: nobody is answered.
+    expect(committedKeys(file)).toEqual(["s"]);
+    expect(resolved).toBe(false);
+    release();
+    await write;
+    expect(resolved).toBe(true);
+  });
+
+  test("a read that could see a committed but not yet synced write answers only after the sync", async () => {
+    let release!: () => void;
+    let hold = false;
+    const { store } = groupStore({ beforeSync: () => (hold ? new Promise<void>((resolve) => (release = resolve)) : undefined) });
+    hold = true;
+    void store.write((tx) => tx.settings.put(setting("fresh")));
+    await Bun.sleep(30);
+    let answered = false;
+    const read = store.read.settings.all().then((rows) => {
+      answered = true;
+      return rows.map((r) => r.key);
+    });
+    await Bun.sleep(30);
+    expect(answered).toBe(false);
+    release();
+    expect(await read).toEqual(["fresh"]);
+  });
+
+  test("while many writes arrive, syncs cover several commits each and the next batch does not wait for the sync", async () => {
+    let syncs = 0;
+    const { store, file } = groupStore({ beforeSync: async () => { syncs++; await Bun.sleep(20); } });
+    const waves = Array.from({ length: 5 }, (_, wave) => Bun.sleep(wave * 5).then(() =>
+      Promise.all(Array.from({ length: 10 }, (_, i) => store.write((tx) => tx.settings.put(setting(`w${wave}-${i}`)))))));
+    await Promise.all(waves);
+    expect(committedKeys(file)).toHaveLength(50);
+    // Five waves within one 20 ms sync: far fewer syncs than waves of writes.
+    expect(syncs).toBeLessThan(5);
+  });
+
+  test("a failed log sync rejects the writes it covered and every later write (the node must restart)", async () => {
+    const { store } = groupStore({ beforeSync: () => { throw new Error("EIO"); } });
+    await expect(store.write((tx) => tx.settings.put(setting("a")))).rejects.toThrow("EIO");
+    await expect(store.write((tx) => tx.settings.put(setting("b")))).rejects.toThrow("EIO");
+  });
 });
+

@@ -1,9 +1,10 @@
-// Durable answers by construction: with every COMMIT slowed down, no answer of either MCP era (long
-// polls included) and no REST answer reaches the client before the write it reports is committed.
-// Each answer is checked at once through a second, independent connection to the database file:
-// what a crash right after the answer would leave behind.
+// Durable answers by construction: with every COMMIT and every log sync slowed down, no answer of
+// either MCP era (long polls included) and no REST answer reaches the client before the write it
+// reports is committed and synced. Each answer is checked at once through a second, independent
+// connection to the database file (what is committed), and against the newest audit seq that a
+// completed sync covered (what is durable).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Client } from "@modelcontextprotocol/client";
 import type { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { auditEvents, checkpoints, fileReports, projects, runs } from "../../src/db/schema/index.ts";
@@ -23,8 +24,24 @@ let agent: Agent;
 let v2: Client;
 let v1: V1Client;
 let commits = 0;
+/** The newest audit seq a completed log sync covered. */
+let durableSeq = 0;
+const newestSeq = () => db().select({ seq: auditEvents.seq }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1).get()?.seq ?? 0;
 beforeAll(async () => {
-  app = await createTestApp({ "key-rate-limit": "1000000" }, { storeOptions: { beforeCommit: async () => { commits++; await Bun.sleep(SLOW_COMMIT_MS); } } });
+  app = await createTestApp({ "key-rate-limit": "1000000" }, {
+    storeOptions: {
+      beforeCommit: async () => {
+        commits++;
+        await Bun.sleep(SLOW_COMMIT_MS);
+      },
+      // Everything committed when the sync starts is durable once it ends.
+      beforeSync: async () => {
+        const covered = app ? newestSeq() : 0;
+        await Bun.sleep(SLOW_COMMIT_MS);
+        queueMicrotask(() => (durableSeq = Math.max(durableSeq, covered)));
+      },
+    },
+  });
   await seedCanaryProject(app);
   agent = await seedAgent(app, "developer");
   served = serve(app);
@@ -39,7 +56,12 @@ afterAll(async () => {
 });
 
 const db = () => inspect(app);
-const eventsOf = (type: string, runId: string) => db().select().from(auditEvents).where(and(eq(auditEvents.type, type), eq(auditEvents.runId, runId))).all();
+/** The run's events of `type`, each required to be durable already (covered by a completed sync). */
+const eventsOf = (type: string, runId: string) => {
+  const rows = db().select().from(auditEvents).where(and(eq(auditEvents.type, type), eq(auditEvents.runId, runId))).all();
+  for (const row of rows) expect(row.seq).toBeLessThanOrEqual(durableSeq);
+  return rows;
+};
 
 /** Drives a fresh run to the gated review phase; returns its id and the pending checkpoint. */
 async function runAtReviewGate(client: Client | V1Client): Promise<{ runId: string; checkpointId: string }> {
