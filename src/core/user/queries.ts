@@ -60,7 +60,7 @@ export interface SetupTokenRow {
   expiresAt: number;
 }
 
-/** Failed sign-ins of one subject (`account:<email>` or `address:<ip>`). */
+/** Failed sign-ins of one subject (`pair:<ip>|<email>`, `address:<ip>` or `account:<email>`; for an account, `lockedUntil` is the next free slot while it is slowed down). */
 export interface ThrottleRow {
   subject: string;
   failures: number;
@@ -95,6 +95,8 @@ export interface UserQueries {
   touchSession(sessionId: string, lastSeenAt: number): Promise<void>;
 
   insertSetupToken(row: SetupTokenRow): Promise<void>;
+  /** Ends every unused, unexpired setup token now (a new one replaces them); returns how many. */
+  expireSetupTokens(now: number): Promise<number>;
   /** Marks an unused, unexpired token used; false when there is no such token. */
   consumeSetupToken(tokenHash: string, usedAt: number): Promise<boolean>;
 
