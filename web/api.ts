@@ -11,7 +11,7 @@ import type { CheckpointQueueItem } from "../src/core/checkpoint/schemas.ts";
 import type { NoteRestView } from "../src/core/knowledge/schemas.ts";
 import type { KeyView } from "../src/core/key/schemas.ts";
 import type { ModuleView, ProjectView } from "../src/core/project/schemas.ts";
-import type { PhaseDef, PhaseInput, RunbookDetail, RunbookVersionView, RunbookView } from "../src/core/runbook/schemas.ts";
+import type { PhaseDef, PhaseInput, PublishResult, RunbookChangeView, RunbookDetail, RunbookVersionView, RunbookView } from "../src/core/runbook/schemas.ts";
 
 export type { VerifyResult };
 
@@ -110,6 +110,7 @@ export type AuditEvent = AuditEventView;
 export type RunbookVersion = RunbookVersionView;
 export type Runbook = RunbookView;
 export type { RunbookDetail, PhaseInput };
+export type RunbookChange = RunbookChangeView;
 
 export type Note = NoteRestView;
 
@@ -159,10 +160,15 @@ export const api = {
 
   runbooks: async () => list<Runbook>(await get("/api/runbooks"), "runbooks"),
   runbook: (id: string) => get<RunbookDetail>(`/api/runbooks/${encodeURIComponent(id)}`),
-  publishRunbook: (id: string, phases: PhaseInput[]) => post<unknown>(`/api/runbooks/${encodeURIComponent(id)}/versions`, { phases }),
+  publishRunbook: (id: string, phases: PhaseInput[]) => post<PublishResult>(`/api/runbooks/${encodeURIComponent(id)}/versions`, { phases }),
+  approveRunbookChange: (id: string, changeId: string, reason: string) => post<unknown>(`/api/runbooks/${encodeURIComponent(id)}/changes/${encodeURIComponent(changeId)}/approve`, reason ? { reason } : {}),
+  rejectRunbookChange: (id: string, changeId: string, reason: string) => post<unknown>(`/api/runbooks/${encodeURIComponent(id)}/changes/${encodeURIComponent(changeId)}/reject`, reason ? { reason } : {}),
 
   notes: async (slug: string) => list<Note>(await get(`/api/projects/${encodeURIComponent(slug)}/notes`), "notes"),
   createNote: (slug: string, input: { body: string; paths?: string[] }) => post<unknown>(`/api/projects/${encodeURIComponent(slug)}/notes`, input),
+  approveNote: (slug: string, id: string) => post<unknown>(`/api/projects/${encodeURIComponent(slug)}/notes/${encodeURIComponent(id)}/approve`),
+  updateNote: (slug: string, id: string, input: { body: string; paths?: string[] }) => patch<unknown>(`/api/projects/${encodeURIComponent(slug)}/notes/${encodeURIComponent(id)}`, input),
+  deleteNote: (slug: string, id: string) => del<unknown>(`/api/projects/${encodeURIComponent(slug)}/notes/${encodeURIComponent(id)}`),
 
   audit: (filters: Record<string, string | undefined>) => get<{ events: AuditEvent[]; nextCursor: string | null }>(`/api/audit${qs(filters)}`),
   verifyAudit: () => get<VerifyResult>("/api/audit/verify"),

@@ -3,6 +3,7 @@
 // folder drift apart: add a line here for every file drizzle-kit generates.
 import m0000 from "../../migrations/0000_initial.sql" with { type: "text" };
 import m0001 from "../../migrations/0001_audit_append_only.sql" with { type: "text" };
+import m0002 from "../../migrations/0002_four_eyes_policy.sql" with { type: "text" };
 
 export interface Migration {
   readonly name: string;
@@ -12,4 +13,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { name: "0000_initial", sql: m0000 },
   { name: "0001_audit_append_only", sql: m0001 },
+  { name: "0002_four_eyes_policy", sql: m0002 },
 ]);

@@ -2,7 +2,7 @@
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 export const ID_PREFIXES = [
-  "usr", "ses", "key", "prj", "mod", "rbk", "rbv", "run", "wu", "ck", "bld", "use", "fr", "vio", "dft", "note",
+  "usr", "ses", "key", "prj", "mod", "rbk", "rbv", "rbc", "run", "wu", "ck", "bld", "use", "fr", "vio", "dft", "note",
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -107,7 +107,12 @@ describe("audit coverage: every registered event type is emitted by real code", 
     ok(await api(app, "DELETE", "/api/projects/old", { headers: h }));
     ok(await api(app, "POST", "/api/projects/shop/notes", { body: { body: "Invoices are immutable once sent." }, headers: h }));
     const phases = [{ name: "plan" }, { name: "build" }, { name: "test", exit: { requires: "passing_test" } }, { name: "review", gate: { minRole: "lead" } }, { name: "ship" }];
-    ok(await api(app, "POST", `/api/runbooks/${DEFAULT_RUNBOOK_ID}/versions`, { body: { phases }, headers: h }));
+    // Dropping the ship gate loosens the process: proposed by the owner, approved by a lead (a second person).
+    const proposed = await api(app, "POST", `/api/runbooks/${DEFAULT_RUNBOOK_ID}/versions`, { body: { phases }, headers: h });
+    expect(proposed.status).toBe(202);
+    ok(await api(app, "POST", `/api/runbooks/${DEFAULT_RUNBOOK_ID}/changes/${proposed.json.change.id}/approve`, { headers: await as(lead) }));
+    const withdrawn = await api(app, "POST", `/api/runbooks/${DEFAULT_RUNBOOK_ID}/versions`, { body: { phases: [{ name: "plan" }, { name: "ship" }] }, headers: h });
+    ok(await api(app, "POST", `/api/runbooks/${DEFAULT_RUNBOOK_ID}/changes/${withdrawn.json.change.id}/reject`, { body: { reason: "Too loose" }, headers: h }));
   });
 
   test("runs through MCP: phases, gates, work units, reports, checkpoints, drift, scanner, outcomes", async () => {
@@ -138,6 +143,12 @@ describe("audit coverage: every registered event type is emitted by real code", 
     await tool("advance_phase", { run_id: run, phase: "ship" });
     const finished = await tool("finish_run", { run_id: run, outcome: "completed", summary: "Invoices added", learnings: ["Invoice numbers are sequential per year."] });
     expect(finished.isError).toBe(false);
+    // The agent's learning waits for a person: a lead approves it, the owner edits and deletes it.
+    const notes = (await api(app, "GET", "/api/projects/shop/notes", { headers: await as(owner) })).json.notes as { id: string; status: string }[];
+    const learning = notes.find((n) => n.status === "proposed")!;
+    ok(await api(app, "POST", `/api/projects/shop/notes/${learning.id}/approve`, { headers: await as(lead) }));
+    ok(await api(app, "PATCH", `/api/projects/shop/notes/${learning.id}`, { body: { body: "Invoice numbers are sequential per calendar year." }, headers: await as(owner) }));
+    ok(await api(app, "DELETE", `/api/projects/shop/notes/${learning.id}`, { headers: await as(owner) }));
 
     const failed = (await tool("start_run", { project: "shop", title: "Try a migration" })).structured.run_id as string;
     const risky = (await tool("request_approval", { run_id: failed, reason: "destructive_action", summary: "Drop a column" })).structured.checkpoint_id as string;

@@ -28,7 +28,7 @@ afterAll(() => app.dispose());
 
 const as = (role: Role) => headersOf[role]!;
 /** The project's stored notes (all of them: the test posts far fewer than this), through the port. */
-const stored = () => app.store.read.knowledge.recent(projectId, 1000);
+const stored = () => app.store.read.knowledge.recent(projectId, 1000, null);
 const noteCount = async () => (await stored()).length;
 const eventCount = (type: string) => countEvents(app, type);
 

@@ -101,8 +101,13 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   "GET /api/runbooks": { allow: ALL },
   "GET /api/runbooks/:id": { allow: ALL, status: 404 },
   "POST /api/runbooks/:id/versions": { allow: ["owner", "admin", "lead"], status: 400 },
+  "POST /api/runbooks/:id/changes/:changeId/approve": { allow: ["owner", "admin", "lead"], status: 404 },
+  "POST /api/runbooks/:id/changes/:changeId/reject": { allow: ["owner", "admin", "lead"], status: 404 },
   "GET /api/projects/:slug/notes": { allow: ALL, path: () => "/api/projects/shop/notes" },
   "POST /api/projects/:slug/notes": { allow: ["owner", "admin", "lead", "developer"], path: () => "/api/projects/shop/notes", body: () => ({ body: "Run the api tests with the fast flag.", paths: ["src/api/x.ts"] }) },
+  "POST /api/projects/:slug/notes/:id/approve": { allow: ["owner", "admin", "lead"], status: 404 },
+  "PATCH /api/projects/:slug/notes/:id": { allow: ["owner", "admin", "lead"], status: 404, body: () => ({ body: "Edited." }) },
+  "DELETE /api/projects/:slug/notes/:id": { allow: ["owner", "admin", "lead"], status: 404 },
   "GET /api/catalogue": { allow: ALL },
   "GET /api/events": { allow: ALL },
 };

@@ -39,7 +39,7 @@ export async function runSnapshot(app: TestApp, runId: string) {
     usage: await q.usage(runId, ALL),
     checkpoints: await q.checkpoints(runId, ALL),
     drift: await q.drift(runId, ALL),
-    notes: (await app.store.read.knowledge.recent(run.projectId, ALL)).filter((n) => n.runId === runId),
+    notes: (await app.store.read.knowledge.recent(run.projectId, ALL, null)).filter((n) => n.runId === runId),
     events: await totalEvents(app),
   };
 }

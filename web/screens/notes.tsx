@@ -1,6 +1,6 @@
 // The shared brain: each project's knowledge notes, which agents receive when they start a run.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api.ts";
+import { api, type Note } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
 import { Banner, Button, Card, Field, PageHeader, PathText, Pill } from "../components/ui.tsx";
 import { ago } from "../format.ts";
@@ -40,7 +40,7 @@ export function NotesScreen() {
 
 function ProjectNotes({ slug }: { slug: string }) {
   const notes = useResource(() => api.notes(slug), [slug]);
-  useLive((e) => e.type === "knowledge.recorded", notes.reload);
+  useLive((e) => e.type.startsWith("knowledge."), notes.reload);
   const { role } = useSession();
   const [body, setBody] = useState("");
   const add = useAction(() => api.createNote(slug, { body: body.trim() }));
@@ -67,19 +67,57 @@ function ProjectNotes({ slug }: { slug: string }) {
                 <li key={n.id}>
                   <span class="small muted">
                     <Pill plain tone={n.authorKind === "agent" ? "blue" : "gray"}>{n.authorKind}</Pill>
+                    {n.status === "proposed" ? <> <Pill plain tone="amber">proposed</Pill></> : null}
                     <br />
                     {ago(n.createdAt)}
                   </span>
-                  <div>
-                    <p class="note-body">{n.body}</p>
-                    {n.paths.length ? <span class="glob-list">{n.paths.map((p) => <PathText key={p} path={p} />)}</span> : null}
-                  </div>
+                  <NoteItem slug={slug} note={n} onChange={notes.reload} />
                 </li>
               ))}
             </ul>
           )}
         </DataView>
       </Card>
+    </div>
+  );
+}
+
+/**
+ * One note. A proposed note (an agent's learning) reaches no other agent until a lead approves it;
+ * leads, admins and owners may also edit or delete any note. The server says what the viewer may do.
+ */
+function NoteItem({ slug, note, onChange }: { slug: string; note: Note; onChange: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [body, setBody] = useState(note.body);
+  const approve = useAction(() => api.approveNote(slug, note.id));
+  const save = useAction(() => api.updateNote(slug, note.id, { body: body.trim() }));
+  const remove = useAction(() => api.deleteNote(slug, note.id));
+  const error = approve.error ?? save.error ?? remove.error;
+  return (
+    <div>
+      {error ? <Banner tone="error">{error}</Banner> : null}
+      {editing ? (
+        <form class="form" onSubmit={async (e) => { e.preventDefault(); if (await save.run()) { setEditing(false); onChange(); } }}>
+          <Field label="Note" hint={`${body.length} / 2000. Scanned for secrets and personal data before it is stored.`}>
+            {(p) => <textarea {...p} required maxLength={2000} value={body} onInput={(e) => setBody(e.currentTarget.value)} />}
+          </Field>
+          <div class="row">
+            <Button type="submit" variant="primary" disabled={save.busy || !body.trim()}>Save</Button>
+            <Button type="button" onClick={() => { setEditing(false); setBody(note.body); }}>Cancel</Button>
+          </div>
+        </form>
+      ) : (
+        <p class="note-body">{note.body}</p>
+      )}
+      {note.paths.length ? <span class="glob-list">{note.paths.map((p) => <PathText key={p} path={p} />)}</span> : null}
+      {note.status === "proposed" ? <p class="small muted">Written by an agent: other agents receive it once a lead approves it.</p> : null}
+      {(note.canApprove || note.canEdit) && !editing ? (
+        <div class="row">
+          {note.canApprove ? <Button size="small" variant="primary" disabled={approve.busy} onClick={async () => { if (await approve.run()) onChange(); }}>Approve</Button> : null}
+          {note.canEdit ? <Button size="small" onClick={() => { setBody(note.body); setEditing(true); }}>Edit</Button> : null}
+          {note.canEdit ? <Button size="small" variant="danger" disabled={remove.busy} onClick={async () => { if (confirm("Delete this note?") && (await remove.run())) onChange(); }}>Delete</Button> : null}
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // Runbooks: versions (immutable), an editor that publishes a new version, and a diff between two.
 import { useEffect, useState } from "preact/hooks";
-import { api, type Phase, type PhaseInput, type Role, type RunbookDetail } from "../api.ts";
+import { api, type Phase, type PhaseInput, type Role, type RunbookChange, type RunbookDetail } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
 import { PhaseTrack } from "../components/phase-track.tsx";
 import { Banner, Button, Card, Field, PageHeader, Pill } from "../components/ui.tsx";
@@ -68,13 +68,56 @@ export function RunbooksScreen() {
 
 function RunbookView({ id }: { id: string }) {
   const book = useResource(() => api.runbook(id), [id]);
-  useLive((e) => e.type === "runbook.published", book.reload);
+  useLive((e) => e.type.startsWith("runbook."), book.reload);
   const { can } = useSession();
   const [editing, setEditing] = useState(false);
   return (
     <DataView resource={book} isEmpty={() => false}>
-      {(b) => (editing ? <Editor book={b} onDone={() => { setEditing(false); book.reload(); }} /> : <Versions book={b} onEdit={can("runbooks.edit") ? () => setEditing(true) : null} />)}
+      {(b) => (editing ? <Editor book={b} onDone={() => { setEditing(false); book.reload(); }} /> : (
+        <div class="stack">
+          {b.pendingChanges.map((c) => <PendingChange key={c.id} book={b} change={c} onDone={book.reload} />)}
+          <Versions book={b} onEdit={can("runbooks.edit") ? () => setEditing(true) : null} />
+        </div>
+      ))}
     </DataView>
+  );
+}
+
+/**
+ * A proposed version that loosens the process: it is published only when a second person approves
+ * it (DESIGN §13). Its proposer may withdraw it; the server says who may do what.
+ */
+function PendingChange({ book, change, onDone }: { book: RunbookDetail; change: RunbookChange; onDone: () => void }) {
+  const [reason, setReason] = useState("");
+  const approve = useAction(() => api.approveRunbookChange(book.id, change.id, reason.trim()));
+  const reject = useAction(() => api.rejectRunbookChange(book.id, change.id, reason.trim()));
+  const base = book.versions.find((v) => v.id === change.baseVersionId);
+  const error = approve.error ?? reject.error;
+  return (
+    <Card title={<>Pending change <Pill plain tone="amber">needs a second person</Pill></>}>
+      <div class="stack">
+        {error ? <Banner tone="error">{error}</Banner> : null}
+        <p class="small">This version loosens the process, so it waits for approval by another lead, admin or owner:</p>
+        <ul class="small">{change.loosenings.map((l) => <li key={l}>{l}</li>)}</ul>
+        {base ? (
+          <pre class="diff" aria-label={`Changes proposed against v${base.version}`}>
+            {diffLines(phaseLines(base.phases), phaseLines(change.phases)).map((line, i) => (
+              <div key={i} class={line.kind}>{line.kind === "add" ? "+ " : line.kind === "del" ? "- " : "  "}{line.text}</div>
+            ))}
+          </pre>
+        ) : null}
+        <p class="muted small">Proposed {formatDate(change.proposedAt)}{change.canApprove ? "" : change.canReject ? " by you: somebody else must approve it." : "."}</p>
+        {change.canApprove || change.canReject ? (
+          <form class="form" onSubmit={(e) => e.preventDefault()}>
+            <Field label="Reason (optional)">{(f) => <input {...f} maxLength={500} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}</Field>
+            <div class="row">
+              {change.canApprove ? <Button variant="primary" disabled={approve.busy} onClick={async () => { if (await approve.run()) onDone(); }}>Approve and publish</Button> : null}
+              {change.canReject ? <Button variant="danger" disabled={reject.busy} onClick={async () => { if (await reject.run()) onDone(); }}>{change.canApprove ? "Reject" : "Withdraw"}</Button> : null}
+            </div>
+          </form>
+        ) : null}
+      </div>
+    </Card>
   );
 }
 
@@ -147,6 +190,7 @@ function Editor({ book, onDone }: { book: RunbookDetail; onDone: () => void }) {
   return (
     <Card title={`Edit ${book.name}`} actions={<span class="muted small">Publishing creates v{(book.versions[0]?.version ?? 0) + 1}; running runs keep their version.</span>}>
       <form class="form" onSubmit={async (e) => { e.preventDefault(); if (await publish.run()) onDone(); }}>
+        <p class="muted small">Removing a gate, lowering its approver role or dropping exit evidence waits for a second person's approval; tightening applies at once.</p>
         {publish.error ? <Banner tone="error">{publish.error}</Banner> : null}
         {phases.map((p, i) => (
           <fieldset class="form-row" key={i}>

@@ -8,6 +8,7 @@ import { screenInput } from "../scan/screen-input.ts";
 import { classifyPath, scopeManifest } from "../scope/manifest.ts";
 import { transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
+import { noteView } from "./access.ts";
 import type { NoteRow } from "./queries.ts";
 import { MAX_NOTE_LENGTH, RecordNoteInput, type NoteRestView } from "./schemas.ts";
 
@@ -27,9 +28,11 @@ export async function recordNote({ ctx, input }: { ctx: Ctx; input: unknown }): 
   }
   const [body, ...screenedPaths] = await screenInput(ctx, [{ field: "body", value: data.body, max: MAX_NOTE_LENGTH }, ...paths.map((p, i) => ({ field: `paths.${i}`, value: p, max: MAX_PATH_LENGTH }))], { projectId: project.id });
   return transact(ctx, async (tx, record) => {
-    const row: NoteRow = { id: newId("note"), projectId: project.id, body: body!, paths: screenedPaths, authorKind: "human", authorUserId: actor.userId, runId: null, createdAt: ctx.clock.now() };
+    const row: NoteRow = { id: newId("note"), projectId: project.id, body: body!, paths: screenedPaths, authorKind: "human", authorUserId: actor.userId, runId: null, createdAt: ctx.clock.now(),
+      // A person's note is theirs to answer for: it reaches agents at once (agents' learnings wait).
+      status: "approved", reviewedBy: null, updatedAt: null };
     await tx.knowledge.insert(row);
     await record({ type: "knowledge.recorded", projectId: project.id, subject: row.id, meta: { authorKind: "human", paths: paths.length } });
-    return { id: row.id, body: row.body, paths: row.paths, authorKind: row.authorKind, authorUserId: row.authorUserId, runId: null, createdAt: row.createdAt };
+    return noteView(actor, row, null);
   });
 }

@@ -1,5 +1,5 @@
 import type { NoteViewT } from "../run/schemas.ts";
-import { classifyPath, maskPath, type ScopeManifest } from "../scope/manifest.ts";
+import { classifyPath, maskPath, maskText, type ScopeManifest } from "../scope/manifest.ts";
 import type { Queries } from "../store.ts";
 import { RELEVANT_NOTES_LIMIT } from "./schemas.ts";
 
@@ -9,10 +9,11 @@ const CANDIDATES = 500;
 /**
  * The notes an agent receives when it starts a run: ranked by how many of their paths fall in the
  * caller's editable scope (or in `paths` when known), most recent first among equals, at most 10.
- * Notes that only concern modules excluded for the caller are left out.
+ * Only approved notes: an agent's learning reaches other agents once a person approved it. Notes that
+ * only concern modules excluded for the caller are left out; paths in the bodies of the others read `‹module›`.
  */
 export async function relevantNotes(db: Queries, projectId: string, manifest: ScopeManifest, paths: readonly string[] = []): Promise<NoteViewT[]> {
-  const rows = await db.knowledge.recent(projectId, CANDIDATES);
+  const rows = await db.knowledge.recent(projectId, CANDIDATES, "approved");
   const known = new Set(paths);
   const scored = rows.flatMap((row, order) => {
     const access = row.paths.map((p) => classifyPath(manifest, p));
@@ -23,7 +24,7 @@ export async function relevantNotes(db: Queries, projectId: string, manifest: Sc
   scored.sort((a, b) => b.overlap - a.overlap || a.order - b.order);
   return scored.slice(0, RELEVANT_NOTES_LIMIT).map(({ row }) => ({
     id: row.id,
-    body: row.body.slice(0, 2000),
+    body: maskText(manifest, row.body).slice(0, 2000),
     paths: row.paths.filter((p) => classifyPath(manifest, p) !== "excluded").map((p) => maskPath(manifest, p)).slice(0, 50),
     author_kind: row.authorKind,
     created_at: new Date(row.createdAt).toISOString(),

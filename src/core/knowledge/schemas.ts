@@ -15,6 +15,15 @@ export const ListNotesInput = z.strictObject({
   limit: z.int().min(1).max(200).optional(),
 });
 
+export const NoteRef = z.strictObject({ project: ProjectSlug, noteId: z.string().max(40) });
+
+export const UpdateNoteInput = z.strictObject({
+  project: ProjectSlug,
+  noteId: z.string().max(40),
+  body: z.string().min(1).max(MAX_NOTE_LENGTH),
+  paths: z.array(RepoPath).max(50).optional(),
+});
+
 /** A note as the REST API shows it (ms timestamps; paths masked for the viewer's role). */
 export interface NoteRestView {
   id: string;
@@ -24,4 +33,11 @@ export interface NoteRestView {
   authorUserId: string | null;
   runId: string | null;
   createdAt: number;
+  /** `proposed` (an agent's note no other agent receives yet) or `approved`. */
+  status: "proposed" | "approved";
+  reviewedBy: string | null;
+  updatedAt: number | null;
+  /** Whether the viewer may approve (proposed notes, not their own agent's), edit and delete it. */
+  canApprove: boolean;
+  canEdit: boolean;
 }

@@ -20,7 +20,7 @@ const NOTE_PATHS = 50;
  * Finishes a run. `completed` is only possible from the runbook's last phase (finishing early must
  * not skip a gate: refused, with run.gate_refused and, when gates remain, a gate_skip drift signal);
  * `failed` and `cancelled` are always possible. Pending checkpoints expire and learnings become
- * shared-brain notes written by an agent.
+ * proposed shared-brain notes written by an agent (they reach other agents once a person approves them).
  */
 export async function finishRun({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<Output> {
   const actor = requireAgent(ctx);
@@ -58,8 +58,9 @@ export async function finishRun({ ctx, input }: { ctx: Ctx; input: unknown }): P
       const paths = [...new Set(await tx.runs.touchedPaths(run.id, NOTE_PATHS))].slice(0, NOTE_PATHS);
       for (const body of learnings) {
         const id = newId("note");
-        await tx.knowledge.insert({ id, projectId: run.projectId, body, paths, authorKind: "agent", authorUserId: actor.userId, runId: run.id, createdAt: now });
-        await record({ type: "knowledge.recorded", runId: run.id, projectId: run.projectId, subject: id, meta: { authorKind: "agent", paths: paths.length } });
+        // Proposed: an agent's text reaches other agents only after a person approved it (prompt injection).
+        await tx.knowledge.insert({ id, projectId: run.projectId, body, paths, authorKind: "agent", authorUserId: actor.userId, runId: run.id, createdAt: now, status: "proposed", reviewedBy: null, updatedAt: null });
+        await record({ type: "knowledge.recorded", runId: run.id, projectId: run.projectId, subject: id, meta: { authorKind: "agent", paths: paths.length, status: "proposed" } });
       }
     }
     return { run_id: run.id, status: data.outcome, phase: run.phase, notes_recorded: learnings.length, finished_at: isoTime(now) };

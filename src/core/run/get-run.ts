@@ -3,7 +3,7 @@ import type { Ctx } from "../context.ts";
 import { AppError, forbidden, notFound } from "../errors.ts";
 import { can } from "../roles.ts";
 import type { PhaseDef } from "../runbook/schemas.ts";
-import { classifyPath, maskPath, scopeManifest } from "../scope/manifest.ts";
+import { classifyPath, maskPath, maskText, scopeManifest } from "../scope/manifest.ts";
 import { parseInput } from "../validate.ts";
 
 export const GetRunInput = z.strictObject({ runId: z.string().max(30) });
@@ -14,7 +14,7 @@ const TIMELINE_LIMIT = 500;
 /**
  * One run's timeline: the run, its runbook version's phases with the current station, work units,
  * checkpoints, builds, usage, drift and violations, files and audit events. For roles that see runs
- * masked, paths in their excluded modules read `‹module›` and such work units show no title or note.
+ * masked, paths in their excluded modules read `‹module›` (in free text too) and such work units show no title or note.
  */
 export async function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
   if (ctx.actor.kind !== "human" || !can(ctx.actor.role, "runs.view")) throw forbidden("sign in to see runs");
@@ -31,6 +31,8 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
   const masked = !can(ctx.actor.role, "runs.view_unmasked");
   const manifest = masked ? await scopeManifest(ctx.store.read, { projectId: run.projectId, role: ctx.actor.role }) : null;
   const show = (path: string | null) => (path === null || !manifest ? path : maskPath(manifest, path));
+  // Free text written by others (titles, summaries, log tails, notes, reasons) can name paths too.
+  const text = <T extends string | null>(value: T): T => maskText(manifest, value);
   const hidden = (paths: readonly string[]) => manifest !== null && paths.some((p) => classifyPath(manifest, p) === "excluded");
 
   const [units, checkpoints, builds, usage, drift, files, events] = await Promise.all([
@@ -39,23 +41,23 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
   ]);
   return {
     run: {
-      id: run.id, project: { id: run.projectId, slug: row.slug }, title: run.title, ticket: run.ticket, owner: { id: run.ownerUserId, name: row.ownerName },
-      keyId: run.keyId, status: run.status, phase: run.phase, phaseEnteredAt: run.phaseEnteredAt, branch: run.branch, prUrl: run.prUrl, commitSha: run.commitSha,
-      summary: run.summary, tokens: { input: run.inputTokens, output: run.outputTokens, cache: run.cacheTokens, calls: run.calls },
+      id: run.id, project: { id: run.projectId, slug: row.slug }, title: text(run.title), ticket: text(run.ticket), owner: { id: run.ownerUserId, name: row.ownerName },
+      keyId: run.keyId, status: run.status, phase: run.phase, phaseEnteredAt: run.phaseEnteredAt, branch: text(run.branch), prUrl: text(run.prUrl), commitSha: run.commitSha,
+      summary: text(run.summary), tokens: { input: run.inputTokens, output: run.outputTokens, cache: run.cacheTokens, calls: run.calls },
       createdAt: run.createdAt, updatedAt: run.updatedAt, finishedAt: run.finishedAt,
     },
     runbook: { id: version.runbookId, name: version.runbookName, versionId: version.id, version: version.version },
     phases: phases.map((p, i) => ({ ...p, station: i < current ? "passed" : i === current ? "current" : "upcoming" })),
     workUnits: units.map((u) => {
       const hide = hidden(u.paths);
-      return { id: u.id, position: u.position, title: hide ? null : u.title, note: hide ? null : u.note, paths: [...new Set(u.paths.map((p) => show(p)!))], status: u.status, masked: hide, createdAt: u.createdAt, updatedAt: u.updatedAt };
+      return { id: u.id, position: u.position, title: hide ? null : text(u.title), note: hide ? null : text(u.note), paths: [...new Set(u.paths.map((p) => show(p)!))], status: u.status, masked: hide, createdAt: u.createdAt, updatedAt: u.updatedAt };
     }),
     checkpoints: checkpoints.map((c) => ({
-      id: c.id, kind: c.kind, targetPhase: c.targetPhase, reason: c.reason, summary: c.summary, requiredRole: c.requiredRole, status: c.status,
-      requestedAt: c.requestedAt, expiresAt: c.expiresAt, decidedAt: c.decidedAt, deciderRole: c.deciderRole, decisionReason: c.decisionReason,
+      id: c.id, kind: c.kind, targetPhase: c.targetPhase, reason: c.reason, summary: text(c.summary), requiredRole: c.requiredRole, status: c.status,
+      requestedAt: c.requestedAt, expiresAt: c.expiresAt, decidedAt: c.decidedAt, deciderRole: c.deciderRole, decisionReason: text(c.decisionReason),
     })),
     builds: builds.map((b) => ({
-      id: b.id, phase: b.phase, kind: b.kind, exitCode: b.exitCode, durationMs: b.durationMs, logTail: b.logTail, createdAt: b.createdAt,
+      id: b.id, phase: b.phase, kind: b.kind, exitCode: b.exitCode, durationMs: b.durationMs, logTail: text(b.logTail), createdAt: b.createdAt,
     })),
     usage: usage.map((u) => ({
       id: u.id, model: u.model, inputTokens: u.inputTokens, outputTokens: u.outputTokens, cacheTokens: u.cacheTokens, calls: u.calls, createdAt: u.createdAt,

@@ -5,12 +5,21 @@ import { can } from "../roles.ts";
 import { screenInput } from "../scan/screen-input.ts";
 import { transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
-import { latestVersion, versionView } from "./read-runbook.ts";
-import { normalisePhases, PublishRunbookVersionInput, type RunbookVersionView } from "./schemas.ts";
+import { loosenings } from "./loosening.ts";
+import { insertNextVersion } from "./insert-version.ts";
+import { latestVersion } from "./read-runbook.ts";
+import { changeView } from "./runbook-change.ts";
+import { normalisePhases, PublishRunbookVersionInput, type PhaseDef, type PublishResult } from "./schemas.ts";
 
-/** Publishes a new immutable version of a runbook; runs already started keep their version. */
-export async function publishRunbookVersion({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<RunbookVersionView> {
+/**
+ * Publishes a new immutable version of a runbook; runs already started keep their version. A
+ * version that loosens the process (a gate removed or lowered, exit evidence dropped, a gated phase
+ * removed) is not published: it becomes a pending change that a second person must approve
+ * (DESIGN §13), so one lead cannot remove the gates and ship alone. Tightening applies at once.
+ */
+export async function publishRunbookVersion({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PublishResult> {
   if (ctx.actor.kind !== "human" || !can(ctx.actor.role, "runbooks.edit")) throw forbidden("only a lead, admin or owner may edit runbooks");
+  const actor = ctx.actor;
   const data = parseInput(PublishRunbookVersionInput, input);
   const names = data.phases.map((p) => p.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -19,14 +28,19 @@ export async function publishRunbookVersion({ ctx, input }: { ctx: Ctx; input: u
   // Phase names reach agents; they are short identifiers, but screen them like any other text.
   await screenInput(ctx, names.map((n, i) => ({ field: `phases.${i}.name`, value: n })));
   const phases = normalisePhases(data.phases);
-  const userId = ctx.actor.userId;
-  return transact(ctx, async (tx, record) => {
+  return transact(ctx, async (tx, record): Promise<PublishResult> => {
     const book = await tx.runbooks.byId(data.runbookId);
     if (!book) throw notFound(`runbook '${data.runbookId}'`);
-    const version = ((await latestVersion(tx, book.id))?.version ?? 0) + 1;
-    const row = { id: newId("rbv"), runbookId: book.id, version, phases, createdBy: userId, createdAt: ctx.clock.now() };
-    await tx.runbooks.insertVersion(row);
-    await record({ type: "runbook.published", subject: book.id, projectId: book.projectId, meta: { version, versionId: row.id, phases: phases.length } });
-    return versionView(row);
+    const now = ctx.clock.now();
+    const base = await latestVersion(tx, book.id);
+    const loose = base ? loosenings(base.phases as PhaseDef[], phases) : [];
+    if (!base || loose.length === 0) return { version: await insertNextVersion(tx, record, book, phases, actor.userId, now) };
+    const change = {
+      id: newId("rbc"), runbookId: book.id, baseVersionId: base.id, phases, loosenings: loose, status: "pending" as const,
+      proposedBy: actor.userId, proposedAt: now, decidedBy: null, decidedAt: null, decisionReason: null, versionId: null,
+    };
+    await tx.runbooks.insertChange(change);
+    await record({ type: "runbook.change_proposed", subject: book.id, projectId: book.projectId, meta: { changeId: change.id, baseVersionId: base.id, loosenings: loose.length, phases: phases.length } });
+    return { change: changeView(actor, change) };
   });
 }

@@ -18,6 +18,23 @@ export interface RunbookVersionRow {
   createdAt: number;
 }
 
+/** A proposed runbook version that loosens the process and waits for a second person (DESIGN §13). */
+export interface RunbookChangeRow {
+  id: string;
+  runbookId: string;
+  baseVersionId: string;
+  /** The proposed phases (PhaseDef[], validated when proposed). */
+  phases: unknown;
+  loosenings: string[];
+  status: "pending" | "approved" | "rejected";
+  proposedBy: string;
+  proposedAt: number;
+  decidedBy: string | null;
+  decidedAt: number | null;
+  decisionReason: string | null;
+  versionId: string | null;
+}
+
 export interface RunbookQueries {
   byId(id: string): Promise<RunbookRow | undefined>;
   /** Every runbook, oldest first, each with its latest version (null when it has none). */
@@ -33,4 +50,9 @@ export interface RunbookQueries {
   forProject(projectId: string, defaultId: string): Promise<{ runbook: RunbookRow; latest: RunbookVersionRow | null } | undefined>;
   insert(row: RunbookRow): Promise<void>;
   insertVersion(row: RunbookVersionRow): Promise<void>;
+  insertChange(row: RunbookChangeRow): Promise<void>;
+  changeById(id: string): Promise<RunbookChangeRow | undefined>;
+  /** A runbook's pending changes, oldest first. */
+  pendingChanges(runbookId: string): Promise<RunbookChangeRow[]>;
+  decideChange(id: string, decision: { status: "approved" | "rejected"; decidedBy: string; decidedAt: number; decisionReason: string | null; versionId: string | null }): Promise<void>;
 }

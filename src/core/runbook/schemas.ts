@@ -30,6 +30,34 @@ export const PublishRunbookVersionInput = z.strictObject({
 
 export const RunbookIdInput = z.strictObject({ runbookId: z.string().max(40) });
 
+export const DecideRunbookChangeInput = z.strictObject({
+  runbookId: z.string().max(40),
+  changeId: z.string().max(40),
+  reason: z.string().max(500).optional(),
+});
+
+/** A proposed loosening as people see it, with whether the viewer may approve or reject it. */
+export interface RunbookChangeView {
+  id: string;
+  runbookId: string;
+  baseVersionId: string;
+  phases: PhaseDef[];
+  loosenings: string[];
+  status: "pending" | "approved" | "rejected";
+  proposedBy: string;
+  proposedAt: number;
+  decidedBy: string | null;
+  decidedAt: number | null;
+  decisionReason: string | null;
+  versionId: string | null;
+  /** A second person with runbook-edit rights may approve; they and the proposer (withdrawing) may reject. */
+  canApprove: boolean;
+  canReject: boolean;
+}
+
+/** What publishing answers: the new version, or (for a loosening) the change waiting for a second person. */
+export type PublishResult = { version: RunbookVersionView; change?: undefined } | { change: RunbookChangeView; version?: undefined };
+
 export interface RunbookVersionView {
   id: string;
   version: number;
@@ -47,6 +75,8 @@ export interface RunbookView {
 
 export interface RunbookDetail extends Omit<RunbookView, "latest"> {
   versions: RunbookVersionView[];
+  /** Loosening changes waiting for a second person, oldest first. */
+  pendingChanges: RunbookChangeView[];
 }
 
 /** The process a fresh install starts with: plan → build → test → review → ship. */

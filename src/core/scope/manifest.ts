@@ -88,3 +88,38 @@ export function maskPath(manifest: ScopeManifest, path: string): string {
   const name = firstExcluded(compiledOf(manifest), splitPath(path));
   return name === null ? path : maskedName(name);
 }
+
+// Candidate path tokens in free text: runs of characters a repository path may contain. Quotes,
+// brackets, commas, colons (`file.ts:42`), `#`, `=` and whitespace end a token, so a path written
+// inside a sentence, a stack trace or `key=value` is still found.
+const PATH_TOKEN = /[\p{L}\p{N}_\-.\/\\@+~$%]+/gu;
+
+/** The first excluded module a token names, trying it whole and from each segment on (`/abs/repo/src/x`). */
+function tokenModule(compiled: Compiled, token: string): string | null {
+  const segments = splitPath(token.replaceAll("\\", "/")).raw;
+  for (let i = 0; i < segments.length; i++) {
+    const name = firstExcluded(compiled, splitPath(segments.slice(i).join("/")));
+    if (name !== null) return name;
+  }
+  return null;
+}
+
+/**
+ * Free text as the manifest's role may see it: every path-like token that lies in one of the
+ * role's excluded modules becomes `‹module-name›`. Apply to every string written by someone
+ * else (summaries, log tails, notes, titles, reasons) before it leaves the core toward a reader
+ * whose role sees runs masked; `null` (an unmasked reader) returns the text unchanged.
+ */
+export function maskText<T extends string | null>(manifest: ScopeManifest | null, text: T): T {
+  if (manifest === null || text === null || text === "") return text;
+  const compiled = compiledOf(manifest);
+  if (compiled.excluded.length === 0) return text;
+  return text.replace(PATH_TOKEN, (token) => {
+    // A sentence's full stop is not part of the path: try without trailing dots first, and keep them.
+    const core = token.replace(/\.+$/, "");
+    const coreName = core === "" || core === token ? null : tokenModule(compiled, core);
+    if (coreName !== null) return maskedName(coreName) + token.slice(core.length);
+    const name = tokenModule(compiled, token);
+    return name === null ? token : maskedName(name);
+  }) as T;
+}

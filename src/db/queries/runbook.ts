@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { RunbookQueries } from "../../core/runbook/queries.ts";
-import { runbooks, runbookVersions } from "../schema/index.ts";
-import { p, type SqliteDb } from "./sqlite-db.ts";
+import { runbookChanges, runbooks, runbookVersions } from "../schema/index.ts";
+import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
 
 /** Prepares the runbook statements once for one connection. */
 export function runbookQueries(db: SqliteDb): RunbookQueries {
@@ -19,6 +19,16 @@ export function runbookQueries(db: SqliteDb): RunbookQueries {
     .orderBy(sql`${b.projectId} IS NULL`, sql`${b.id} <> ${p("defaultId")}`, asc(b.createdAt), asc(b.id)).limit(1).prepare();
   const insert = db.insert(b).values({ id: p("id"), projectId: p("projectId"), name: p("name"), createdAt: p("createdAt") }).prepare();
   const insertVersion = db.insert(v).values({ id: p("id"), runbookId: p("runbookId"), version: p("version"), phases: p("phases"), createdBy: p("createdBy"), createdAt: p("createdAt") }).prepare();
+  const c = runbookChanges;
+  const insertChange = db.insert(c).values({
+    id: p("id"), runbookId: p("runbookId"), baseVersionId: p("baseVersionId"), phases: p("phases"), loosenings: p("loosenings"), status: p("status"),
+    proposedBy: p("proposedBy"), proposedAt: p("proposedAt"), decidedBy: p("decidedBy"), decidedAt: p("decidedAt"), decisionReason: p("decisionReason"), versionId: p("versionId"),
+  }).prepare();
+  const changeById = db.select().from(c).where(eq(c.id, p("id"))).prepare();
+  const pendingChanges = db.select().from(c).where(and(eq(c.runbookId, p("runbookId")), eq(c.status, "pending"))).orderBy(asc(c.proposedAt), asc(c.id)).prepare();
+  // Only a pending change is decided: a second decision finds no row to update.
+  const decideChange = db.update(c).set({ status: pSet("status"), decidedBy: pSet("decidedBy"), decidedAt: pSet("decidedAt"), decisionReason: pSet("decisionReason"), versionId: pSet("versionId") })
+    .where(and(eq(c.id, p("id")), eq(c.status, "pending"))).prepare();
   return {
     byId: async (id) => byId.get({ id }),
     allWithLatest: async () => allWithLatest.all(),
@@ -31,6 +41,14 @@ export function runbookQueries(db: SqliteDb): RunbookQueries {
     },
     insertVersion: async (row) => {
       insertVersion.run({ ...row });
+    },
+    insertChange: async (row) => {
+      insertChange.run({ ...row });
+    },
+    changeById: async (id) => changeById.get({ id }),
+    pendingChanges: async (runbookId) => pendingChanges.all({ runbookId }),
+    decideChange: async (id, decision) => {
+      decideChange.run({ id, ...decision });
     },
   };
 }

@@ -37,4 +37,8 @@ export const knowledgeNotes = sqliteTable("knowledge_notes", {
   authorUserId: text("author_user_id"),
   runId: text("run_id"),
   createdAt: integer("created_at").notNull(),
+  /** Agent-written notes stay `proposed` until a lead approves them; only approved notes reach agents. */
+  status: text("status", { enum: ["proposed", "approved"] }).notNull().default("approved"),
+  reviewedBy: text("reviewed_by"),
+  updatedAt: integer("updated_at"),
 }, (t) => [index("knowledge_notes_project_idx").on(t.projectId, t.createdAt)]);

@@ -20,6 +20,27 @@ export const runbookVersions = sqliteTable("runbook_versions", {
   createdAt: integer("created_at").notNull(),
 }, (t) => [uniqueIndex("runbook_versions_unique").on(t.runbookId, t.version)]);
 
+/**
+ * A proposed runbook version that loosens the process (DESIGN §13): it becomes a version only when a
+ * second person with runbook-edit rights approves it.
+ */
+export const runbookChanges = sqliteTable("runbook_changes", {
+  id: text("id").primaryKey(),
+  runbookId: text("runbook_id").notNull().references(() => runbooks.id, { onDelete: "cascade" }),
+  /** The version the change was proposed against; approving after another publish is refused. */
+  baseVersionId: text("base_version_id").notNull(),
+  phases: text("phases", { mode: "json" }).notNull(),
+  /** Why the change needs a second person (one line per loosening). */
+  loosenings: text("loosenings", { mode: "json" }).$type<string[]>().notNull(),
+  status: text("status", { enum: ["pending", "approved", "rejected"] }).notNull(),
+  proposedBy: text("proposed_by").notNull(),
+  proposedAt: integer("proposed_at").notNull(),
+  decidedBy: text("decided_by"),
+  decidedAt: integer("decided_at"),
+  decisionReason: text("decision_reason"),
+  versionId: text("version_id"),
+}, (t) => [index("runbook_changes_runbook_idx").on(t.runbookId, t.status)]);
+
 export const runs = sqliteTable("runs", {
   id: text("id").primaryKey(),
   projectId: text("project_id").notNull().references(() => projects.id),

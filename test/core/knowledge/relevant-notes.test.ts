@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { Actor } from "../../../src/core/context.ts";
 import { listNotes } from "../../../src/core/knowledge/list-notes.ts";
 import { recordNote } from "../../../src/core/knowledge/record-note.ts";
+import { approveNote } from "../../../src/core/knowledge/review-note.ts";
 import { createModule } from "../../../src/core/project/create-module.ts";
 import { createProject } from "../../../src/core/project/create-project.ts";
 import { startRun } from "../../../src/core/run/start-run.ts";
@@ -109,7 +110,7 @@ describe("scope of the caller", () => {
 });
 
 describe("learnings from finish_run (through /mcp)", () => {
-  test("appear in the next run's notes marked agent-written, tagged with the run's paths and ranked by them", async () => {
+  test("stay proposed and reach no agent until a person approves them; then appear marked agent-written, tagged with the run's paths and ranked by them", async () => {
     const call = async (name: string, args: unknown) => {
       const r = await callTool(app, dev.key, name, args);
       if (r.isError || r.rpcError) throw new Error(`${name}: ${r.text}`);
@@ -122,11 +123,17 @@ describe("learnings from finish_run (through /mcp)", () => {
     expect(finished.notes_recorded).toBe(2);
     const stored = (await allNotes()).filter((n) => n.runId === first.run_id);
     expect(stored.map((n) => n.authorKind)).toEqual(["agent", "agent"]);
+    expect(stored.map((n) => n.status)).toEqual(["proposed", "proposed"]);
     expect(stored.every((n) => n.authorUserId === dev.userId)).toBe(true);
 
     app.clock.advance(1000);
     const human = await note("A newer note by a person, without paths");
-    const next = await call("start_run", { project: "shop", title: "Refunds" });
+    // Not yet approved: neither the lead's agent nor the author's own next run receives them.
+    expect((await notesFor(lead)).map((n) => n.id)).toEqual([human]);
+    expect((await call("start_run", { project: "shop", title: "Refunds" })).notes.map((n: any) => n.id)).toEqual([human]);
+
+    for (const n of stored) await approveNote({ ctx: app.ctx(author), input: { project: "shop", noteId: n.id } });
+    const next = await call("start_run", { project: "shop", title: "Refunds again" });
     const notes = next.notes as any[];
     expect(notes).toHaveLength(3);
     expect(notes.slice(0, 2).map((n) => n.body).sort()).toEqual(["Invoice totals are integers in cents", "Refunds reuse the invoice id"]);

@@ -39,7 +39,7 @@ test("a lead publishes a new version; a run started before keeps its version, a 
   const ctx = app.ctx(agent.actor);
   const before = await startRun({ ctx, input: { project: "shop", title: "old" } });
   const lead = await sessionHeaders(app, (await seedUser(app, "lead")).actor);
-  const published = await api(app, "POST", `/api/runbooks/${DEFAULT_RUNBOOK_ID}/versions`, { headers: lead, body: { phases: [{ name: "plan" }, { name: "ship", gate: { minRole: "admin" } }] } });
+  const published = await api(app, "POST", `/api/runbooks/${DEFAULT_RUNBOOK_ID}/versions`, { headers: lead, body: { phases: [{ name: "plan" }, { name: "test", exit: { requires: "passing_test" } }, { name: "review", gate: { minRole: "lead" } }, { name: "ship", gate: { minRole: "admin" } }] } });
   expect(published.status).toBe(201);
   expect(published.json.version.version).toBe(2);
   const after = await startRun({ ctx, input: { project: "shop", title: "new" } });
