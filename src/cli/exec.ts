@@ -12,10 +12,23 @@ The command runs directly (an argument array, never a shell). Its output is show
 exit code, the duration and the last 500 characters of output (scanned locally, findings redacted)
 are reported to the run with the report_build tool. Exits with the command's exit code.
 
-Environment: RAILYARD_URL (e.g. http://127.0.0.1:7433) and RAILYARD_KEY (a plugin key).`;
+Environment: RAILYARD_URL (e.g. http://127.0.0.1:7433) and RAILYARD_KEY (a plugin key). The command
+runs without them: every RAILYARD_* variable is removed from its environment.`;
 
 export const LOG_TAIL_CHARS = 500;
 const KINDS = ["build", "test", "lint"] as const;
+
+/**
+ * The command's environment: ours without Railyard's own variables. The command (a build, tests,
+ * a post-install script) must not be able to read the plugin key, or any other RAILYARD_* setting.
+ */
+export function childEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && !name.toUpperCase().startsWith("RAILYARD_")) out[name] = value;
+  }
+  return out;
+}
 
 /** Keeps the last `limit` characters of everything appended (bounded memory for any output size). */
 class Tail {
@@ -74,7 +87,7 @@ export const execCommand: Command = async (argv, io) => {
   const started = performance.now();
   let code: number;
   try {
-    const child = Bun.spawn({ cmd, cwd: io.cwd, env: io.env as Record<string, string>, stdin: "inherit", stdout: "pipe", stderr: "pipe" });
+    const child = Bun.spawn({ cmd, cwd: io.cwd, env: childEnv(io.env), stdin: "inherit", stdout: "pipe", stderr: "pipe" });
     await Promise.all([pump(child.stdout, io.stdout, tail), pump(child.stderr, io.stderr, tail)]);
     const exit = await child.exited;
     // Killed by a signal: report it the way shells do (128 + the signal number).

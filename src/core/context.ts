@@ -16,7 +16,7 @@ export const SYSTEM: Actor = Object.freeze({ kind: "system" });
 /** A finding from the PII/secret scanner as the core sees it (kind and position, never the value). */
 export interface ScanFinding {
   readonly kind: string;
-  readonly category: "pii" | "secret";
+  readonly category: "pii" | "secret" | "code";
   readonly start: number;
   readonly end: number;
 }

@@ -31,4 +31,11 @@ export const ADVERSARIAL_INPUTS: readonly { name: string; text: string }[] = [
   { name: "base64-run", text: fill("Ab0+") },
   { name: "plus-digits", text: fill("+1 (") },
   { name: "upper-digits", text: fill("DE89") },
+  { name: "base64-lines", text: fill("Ab0+Cd1/Ef2+Gh3/Ij4+Kl5/Mn6+Op7/Qr8+St9/Uv0+Wx1/Yz2+Ab3/Cd4+Ef5/\n") },
+  { name: "end-stuffing", text: fill("-----END PRIVATE KEY-----\n") },
+  { name: "code-lines", text: fill("const x = f(a);\n") },
+  { name: "diff-lines", text: fill("@@ -1,2 +1,2 @@\n+a\n") },
+  { name: "fence-stuffing", text: fill("```\n") },
+  { name: "invisible-run", text: fill("a\u200b\u0430\uff11") },
+  { name: "role-turns", text: fill("User: x\n") },
 ];

@@ -1,7 +1,8 @@
 // Every kind the scanner reports, with its category. The list is data so docs, the CLI and
 // callers (the policy layer, audit events) can enumerate it without running the scanner.
 
-export type Category = "pii" | "secret";
+/** `code`: source code, a diff or a prompt in a metadata field (rule 2), refused like a secret. */
+export type Category = "pii" | "secret" | "code";
 
 export const SCANNER_KINDS = [
   { kind: "email", category: "pii", validation: "syntax" },
@@ -47,6 +48,7 @@ export const SCANNER_KINDS = [
   { kind: "pulumi_token", category: "secret", validation: "prefix" },
   { kind: "grafana_token", category: "secret", validation: "prefix" },
   { kind: "newrelic_key", category: "secret", validation: "prefix" },
+  { kind: "code", category: "code", validation: "heuristic" },
 ] as const satisfies readonly { kind: string; category: Category; validation: string }[];
 
 /** A kind of finding, e.g. `email` or `github_token`. */

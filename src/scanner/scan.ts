@@ -1,10 +1,14 @@
 import { categoryOf, type Finding, type FindingKind } from "./kinds.ts";
+import { normalizeForScan } from "./normalize.ts";
 import { RULES } from "./registry.ts";
 import type { Rule } from "./rule.ts";
 
 // When two findings overlap, the more specific one wins: a provider key, JWT, key block or URL
-// credential over a generic assignment, any secret over PII; then the longer span.
+// credential over a generic assignment, any secret over PII; then the longer span. A `code` finding
+// (a block of source, a diff or a prompt) contains whatever it overlaps and wins, so redacting it
+// removes the whole block.
 function priority(f: Finding): number {
+  if (f.category === "code") return 4;
   if (f.kind === "generic_secret") return 2;
   return f.category === "secret" ? 3 : 1;
 }
@@ -40,7 +44,17 @@ export function scanWith(rules: readonly Rule[], text: string): Finding[] {
   return resolveOverlaps(found);
 }
 
-/** Finds PII and secrets in `text`: sorted, non-overlapping findings with UTF-16 offsets. Pure and synchronous. */
+/**
+ * Finds PII, secrets and code in `text`: sorted, non-overlapping findings with UTF-16 offsets into
+ * `text`. The rules match the normalised text (look-alike and invisible characters resolved, see
+ * normalize.ts); offsets are mapped back, so a finding covers the disguised value in the original.
+ * Pure and synchronous.
+ */
 export function scan(text: string): Finding[] {
-  return scanWith(RULES, text);
+  const normalized = normalizeForScan(text);
+  const found = scanWith(RULES, normalized.text);
+  const { starts, ends } = normalized;
+  if (starts === null || ends === null) return found;
+  // The map is monotone, so sorted non-overlapping findings stay sorted and non-overlapping.
+  return found.map((f) => ({ ...f, start: starts[f.start]!, end: ends[f.end - 1]! }));
 }

@@ -8,6 +8,7 @@ import { memoryIo } from "../support/cli-io.ts";
 import { seedAgent, serve, type Agent, type Served } from "../support/mcp.ts";
 import { seedCanaryProject } from "../support/projects.ts";
 import { runSnapshot } from "../support/runs.ts";
+import { syntheticKeyBody } from "../scanner/helpers.ts";
 
 let app: TestApp;
 let served: Served;
@@ -73,4 +74,31 @@ test("a refused report keeps the command's exit code and says why on stderr, wit
   expect(await execCommand(["--run", "run_AAAAAAAAAAAAAAAAAAAA", "--", process.execPath, "-e", "process.exit(0)"], io)).toBe(0);
   expect(io.err()).toContain("did not record");
   expect(io.err()).not.toContain(agent.key);
+});
+
+test("the command runs without RAILYARD_KEY or any other RAILYARD_* variable, and keeps the rest of the environment", async () => {
+  const run = await newRun();
+  const io = memoryIo("", { RAILYARD_URL: served.url, RAILYARD_KEY: agent.key, RAILYARD_DATA_DIR: "/srv/railyard", Railyard_Token: "x", BUILD_MODE: "ci" });
+  const script = `console.log(JSON.stringify(process.env))`;
+  expect(await execCommand(["--run", run, "--", process.execPath, "-e", script], io)).toBe(0);
+  const childEnv = JSON.parse(io.out().trim()) as Record<string, string>;
+  expect(Object.keys(childEnv).filter((k) => k.toUpperCase().startsWith("RAILYARD"))).toEqual([]);
+  expect(childEnv.BUILD_MODE).toBe("ci");
+  expect(io.out()).not.toContain(agent.key);
+  expect((await buildOf(run)).logTail).not.toContain(agent.key);
+});
+
+test("a log tail that starts inside a private key reports none of the key's lines", async () => {
+  const body = syntheticKeyBody(); // 25 lines, about 2 KB
+  for (const withEnd of [true, false]) {
+    const run = await newRun();
+    const io = memoryIo("", { RAILYARD_URL: served.url, RAILYARD_KEY: agent.key });
+    const key = ["-----BEGIN RSA PRIVATE KEY-----", ...body, ...(withEnd ? ["-----END RSA PRIVATE KEY-----"] : [])].join("\n");
+    const script = `console.log(${JSON.stringify(key)}); console.log("3 failed"); process.exit(1)`;
+    expect(await execCommand(["--run", run, "--kind", "test", "--", process.execPath, "-e", script], io)).toBe(1);
+    const { logTail } = await buildOf(run);
+    expect(logTail).toContain("[REDACTED:private_key]");
+    expect(logTail).toContain("3 failed");
+    for (const line of body) expect({ withEnd, leaked: logTail!.includes(line.slice(-16)) }).toEqual({ withEnd, leaked: false });
+  }
 });

@@ -1,20 +1,17 @@
-// Measures the scanner on the labelled corpus (scripts/gen-scanner-corpus.ts) and prints the
-// per-kind table. Thresholds: recall ≥ 99% for checksum-bearing and prefixed kinds, ≥ 95% for the
+// Measures the scanner on the labelled corpus (scripts/gen-scanner-corpus.ts, plus the issue-12
+// corpus of ./hardening-corpus.ts: code/diffs/prompts against honest summaries, notes and paths,
+// evasions, slipped formats and hard negatives) and prints the per-kind table. Thresholds: recall ≥ 99% for checksum-bearing and prefixed kinds, ≥ 95% for the
 // rest; benign lines flagged ≤ 0.5% overall and never on SHAs, UUIDs, semver or timestamps.
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { SCANNER_KINDS, scan, type FindingKind } from "../../src/scanner/index.ts";
+import { SCANNER_KINDS, scan } from "../../src/scanner/index.ts";
+import { HARDENING_CORPUS, type CorpusLine } from "./hardening-corpus.ts";
 
-interface CorpusLine {
-  text: string;
-  expect: FindingKind[];
-  tag: string;
-}
-
-const corpus: CorpusLine[] = readFileSync(new URL("../fixtures/scanner-corpus.jsonl", import.meta.url), "utf8")
+const fixture: CorpusLine[] = readFileSync(new URL("../fixtures/scanner-corpus.jsonl", import.meta.url), "utf8")
   .split("\n")
   .filter((l) => l.length > 0)
   .map((l) => JSON.parse(l) as CorpusLine);
+const corpus: CorpusLine[] = [...fixture, ...HARDENING_CORPUS];
 
 interface Tally {
   expected: number;
@@ -26,6 +23,9 @@ const tallies = new Map<string, Tally>(SCANNER_KINDS.map((k) => [k.kind, { expec
 const benignFlagged = new Map<string, string[]>();
 const missed = new Map<string, string[]>();
 let benignLines = 0;
+// Per tag of the issue-12 corpus: lines, lines whose expected kinds were all found, benign lines flagged.
+const byTag = new Map<string, { lines: number; found: number; flagged: number }>();
+const hardeningLines = new Set(HARDENING_CORPUS);
 
 for (const line of corpus) {
   const kinds = new Set(scan(line.text).map((f) => f.kind));
@@ -39,6 +39,13 @@ for (const line of corpus) {
     const t = tallies.get(kind)!;
     t.reported++;
     if (!line.expect.includes(kind)) t.falsePositives++;
+  }
+  if (hardeningLines.has(line)) {
+    const t = byTag.get(line.tag) ?? { lines: 0, found: 0, flagged: 0 };
+    t.lines++;
+    if (line.expect.length > 0 && line.expect.every((k) => kinds.has(k))) t.found++;
+    if (line.expect.length === 0 && kinds.size > 0) t.flagged++;
+    byTag.set(line.tag, t);
   }
   if (line.expect.length === 0) {
     benignLines++;
@@ -62,6 +69,8 @@ console.log(
     `${"kind".padEnd(20)} ${"check".padEnd(9)} ${"n".padStart(5)} recall precision  FP`,
     ...rows,
     `benign lines flagged: ${flaggedCount}/${benignLines} (${pct(flaggedCount, benignLines).trim()})`,
+    `issue-12 corpus (${HARDENING_CORPUS.length} lines), per tag: lines, recall (positives) or flagged (benign)`,
+    ...[...byTag.entries()].map(([tag, t]) => `  ${tag.padEnd(14)} ${String(t.lines).padStart(5)}  ${t.found > 0 || t.flagged === 0 && HARDENING_CORPUS.some((l) => l.tag === tag && l.expect.length > 0) ? `recall ${pct(t.found, t.lines)}` : `flagged ${t.flagged} (${pct(t.flagged, t.lines).trim()})`}`),
     ...[...benignFlagged.entries()].flatMap(([tag, l]) => l.slice(0, 5).map((s) => `  flagged [${tag}] ${s}`)),
     ...[...missed.entries()].flatMap(([kind, l]) => l.slice(0, 5).map((s) => `  missed [${kind}] ${s}`)),
   ].join("\n"),
@@ -85,6 +94,22 @@ describe("scanner corpus", () => {
 
   test("at most 0.5% of benign lines are flagged", () => {
     expect(flaggedCount / benignLines).toBeLessThanOrEqual(0.005);
+  });
+
+  test("rule 2: code, diffs, fences and prompts are found (recall ≥ 95%) and honest summaries, notes and paths pass (≤ 0.5% flagged)", () => {
+    const positives = ["code", "diff", "fence", "prompt"].map((tag) => byTag.get(tag)!);
+    const found = positives.reduce((n, t) => n + t.found, 0);
+    const total = positives.reduce((n, t) => n + t.lines, 0);
+    expect(total).toBeGreaterThanOrEqual(100);
+    expect(found / total).toBeGreaterThanOrEqual(0.95);
+    const honest = ["honest", "path"].map((tag) => byTag.get(tag)!);
+    expect(honest.reduce((n, t) => n + t.lines, 0)).toBeGreaterThanOrEqual(1000);
+    expect(honest.reduce((n, t) => n + t.flagged, 0) / honest.reduce((n, t) => n + t.lines, 0)).toBeLessThanOrEqual(0.005);
+  });
+
+  test("evasions, slipped formats and bare key bodies are all found, and no hard negative is flagged", () => {
+    for (const tag of ["evasion", "format", "key-body"]) expect({ tag, ...byTag.get(tag)! }).toEqual({ tag, lines: byTag.get(tag)!.lines, found: byTag.get(tag)!.lines, flagged: 0 });
+    expect(byTag.get("hard-negative")!.flagged).toBe(0);
   });
 
   test("no git SHA, UUID, semver or timestamp line is flagged", () => {

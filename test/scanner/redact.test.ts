@@ -44,9 +44,10 @@ describe("scan results", () => {
     expect(scan("phase build → test; 142 passed in 3.2s; branch feature/RY-12-login")).toEqual([]);
   });
 
-  test("every kind is listed once with a pii or secret category", () => {
+  test("every kind is listed once with a pii, secret or code category, and code is the one rule-2 kind", () => {
     const kinds = SCANNER_KINDS.map((k) => k.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
-    for (const k of SCANNER_KINDS) expect(["pii", "secret"]).toContain(k.category);
+    for (const k of SCANNER_KINDS) expect(["pii", "secret", "code"]).toContain(k.category);
+    expect(SCANNER_KINDS.filter((k) => k.category === "code").map((k) => k.kind)).toEqual(["code"]);
   });
 });

@@ -19,6 +19,24 @@ export function pathProblem(path: string): string | null {
   if (segments.includes("..")) return "must not contain '..' segments";
   if (segments.includes(".")) return "must be normalised (no '.' segments)";
   if (segments.includes("")) return "must not contain empty segments ('//' or a trailing '/')";
+  return implausiblePath(path);
+}
+
+// Rule 2: a path field carries a path, not a line of source, a diff marker or a shell command.
+const NOT_A_PATH: readonly [RegExp, string][] = [
+  [/^\s|\s$/, "must not start or end with whitespace"],
+  [/^(?:@@ |\+\+\+ |--- |```|~~~)/, "must be a file path, not a diff or a code fence"],
+  [/^(?:import|export|from|const|let|var|val|function|def|class|return|if|for|while|await|async|throw|raise|public|private|protected|static|package|using|fn|func|print|echo|sudo|curl|rm)\s/, "must be a file path, not source code or a command"],
+  [/;/, "must be a file path, not source code or a command (contains ';')"],
+  [/[`"<>|]/, "must be a file path, not source code or a command (contains a quote, '<', '>' or '|')"],
+  [/&&|=>|\s=\s|\s==|\s=$|\$[({]|^\$[A-Za-z_]+\//, "must be a file path, not source code or a command (an operator or a variable)"],
+  [/[\w$.]\((?!\d+\))/, "must be a file path, not a call (parentheses with arguments)"],
+  [/:\d+(?::\d+)?$/, "must be a file path without a ':line' suffix"],
+  [/^[^A-Za-z0-9]*$/, "must name a file or directory"],
+];
+
+function implausiblePath(path: string): string | null {
+  for (const [pattern, why] of NOT_A_PATH) if (pattern.test(path)) return why;
   return null;
 }
 

@@ -26,6 +26,13 @@ function fingerprint(ctx: Ctx, text: string): string {
   return hmacHex(ctx.auditKey, text).slice(0, 16);
 }
 
+/** What a field's findings are, for the refusal message (never the value). */
+function what(findings: readonly ScanFinding[]): string {
+  if (findings.some((x) => x.category === "secret")) return "secret";
+  if (findings.some((x) => x.category === "code")) return "source code, a diff or a prompt (metadata only: describe the change instead)";
+  return "personal data";
+}
+
 /**
  * Passes every agent- or person-supplied string through the scanner before anything is stored.
  * Returns the values in order (redacted under the `redact` policy). Under `reject` (the default)
@@ -67,7 +74,7 @@ export async function screenInput(ctx: Ctx, fields: readonly ScreenField[], refs
   const more = hits.length > 1 ? ` (and ${hits.length - 1} more field(s): ${fieldNames.slice(1, 6).join(", ")})` : "";
   throw new AppError(
     "scanner_blocked",
-    `field '${first.field}' contains ${first.findings.some((x) => x.category === "secret") ? "secret" : "personal data"}: ${firstKinds}${more}; remove it and retry`,
+    `field '${first.field}' contains ${what(first.findings)}: ${firstKinds}${more}; remove it and retry`,
     { fields: fieldNames, kinds },
   );
 }

@@ -28,6 +28,23 @@ function domainLength(text: string, start: number, end: number): number {
   return end - start;
 }
 
+// Extensions that are not top-level domains, and "@2x"-style image density suffixes.
+const FILE_EXTENSIONS = new Set(["png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "avif", "ts", "tsx", "js", "jsx", "mjs", "cjs", "json", "css", "scss", "yaml", "yml", "lock", "map", "txt", "html", "pdf", "woff", "woff2", "ttf"]);
+
+function isFileName(text: string, domainStart: number, end: number): boolean {
+  const tld = text.slice(text.lastIndexOf(".", end - 1) + 1, end).toLowerCase();
+  return FILE_EXTENSIONS.has(tld) || /^\d(?:\.\d)?x\./.test(text.slice(domainStart, domainStart + 5));
+}
+
+const isUserinfoChar: CharTest = (c) => c > 32 && c !== 47 && c !== 64 && c !== 63 && c !== 35;
+
+/** True when the local part starting at `start` follows "//" directly, or "//user:" (bounded look-back). */
+function inUrlUserinfo(text: string, start: number): boolean {
+  let i = start;
+  if (at(text, i - 1) === 58) i = runStart(text, i - 1, isUserinfoChar, 256);
+  return at(text, i - 1) === 47 && at(text, i - 2) === 47;
+}
+
 export const emailRule: Rule = {
   name: "email",
   kinds: ["email"],
@@ -38,14 +55,17 @@ export const emailRule: Rule = {
       if (atSign - start > 64) continue;
       while (start < atSign && at(text, start) === 46) start++;
       if (start === atSign || at(text, atSign - 1) === 46) continue;
-      const before = at(text, start - 1);
-      // "user:pass@host" and "scheme://user@host" are URL userinfo, handled by url-credentials.
-      if (before === 47 || (before === 58 && !text.startsWith("mailto", start - 7))) continue;
+      // "scheme://user@host" and "scheme://user:pass@host" are URL userinfo (url-credentials reports
+      // passwords); an address after any other '/' or ':' ("uploads/ana@example.com/a.png",
+      // "contact:ana@example.com") is still an address.
+      if (inUrlUserinfo(text, start)) continue;
       const domainEnd = runEnd(text, atSign + 1, isDomainChar, 253);
       if (domainEnd - atSign - 1 > 253) continue;
       const len = domainLength(text, atSign + 1, domainEnd);
       if (len === 0) continue;
       const end = atSign + 1 + len;
+      // "hero@2x.png", "logo@3x.webp", "icons/add@2x.svg" are image variants, not mailboxes.
+      if (isFileName(text, atSign + 1, end)) continue;
       // "git@github.com:org/repo.git" is an SSH remote, not a mailbox.
       if (at(text, end) === 58 && text.slice(start, atSign) === "git") continue;
       emit("email", start, end);

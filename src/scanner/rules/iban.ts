@@ -1,6 +1,6 @@
 // IBANs: country code, two check digits and the country's fixed-length BBAN, written compact or in
-// groups of four; the ISO 13616 mod-97 checksum must verify.
-import { at, isAlnum, isDigit, isUpper, isUpperAlnum, runEnd } from "../chars.ts";
+// groups of four, in upper or lower case; the ISO 13616 mod-97 checksum must verify.
+import { at, isAlnum, isDigit, isLower, isUpper, isUpperAlnum, runEnd, type CharTest } from "../chars.ts";
 import { ibanChecksumValid } from "../checks.ts";
 import type { Rule } from "../rule.ts";
 
@@ -16,34 +16,50 @@ const IBAN_LENGTHS: Readonly<Record<string, number>> = {
   UA: 29, VA: 22, VG: 24, XK: 20, YE: 30,
 };
 
+const isLowerAlnum: CharTest = (c) => isDigit(c) || isLower(c);
+const isHexDigitOrLower: CharTest = (c) => isDigit(c) || (c >= 97 && c <= 102);
+
+/** Reads an IBAN of `length` characters starting at `i`, compact or in groups of four: [end, compact] or null. */
+function readIban(text: string, i: number, length: number, isChar: CharTest): [number, string] | null {
+  let compact = "";
+  let j = i;
+  if (at(text, i + 4) !== 32) {
+    j = runEnd(text, i, isChar, length);
+    compact = text.slice(i, j);
+  } else {
+    while (compact.length < length) {
+      const groupEnd = runEnd(text, j, isChar, 4);
+      if (groupEnd === j || groupEnd - j > 4) break;
+      compact += text.slice(j, groupEnd);
+      j = groupEnd;
+      if (compact.length === length) break;
+      if (compact.length % 4 !== 0 || at(text, j) !== 32) break;
+      j++;
+    }
+  }
+  return compact.length === length && !isAlnum(at(text, j)) ? [j, compact] : null;
+}
+
 export const ibanRule: Rule = {
   name: "iban",
   kinds: ["iban"],
-  mayMatch: (text) => /[A-Z]{2}\d\d/.test(text),
+  mayMatch: (text) => /[A-Za-z]{2}\d\d/.test(text),
   find(text, emit) {
     for (let i = 0; i + 4 <= text.length; i++) {
-      if (!isUpper(text.charCodeAt(i)) || !isUpper(at(text, i + 1)) || isAlnum(at(text, i - 1))) continue;
+      const c = text.charCodeAt(i);
+      // Upper case ("DE89 3704 …") or, written by hand, lower case ("de89 3704 …"); not mixed.
+      const lower = isLower(c);
+      if (!(lower ? isLower(at(text, i + 1)) : isUpper(c) && isUpper(at(text, i + 1))) || isAlnum(at(text, i - 1))) continue;
       if (!isDigit(at(text, i + 2)) || !isDigit(at(text, i + 3))) continue;
-      const length = IBAN_LENGTHS[text.slice(i, i + 2)];
+      const length = IBAN_LENGTHS[lower ? text.slice(i, i + 2).toUpperCase() : text.slice(i, i + 2)];
       if (length === undefined) continue;
-      // Compact ("DE89370400440532013000") or in groups of four ("DE89 3704 0044 0532 0130 00").
-      let compact = "";
-      let j = i;
-      if (at(text, i + 4) !== 32) {
-        j = runEnd(text, i, isUpperAlnum, length);
-        compact = text.slice(i, j);
-      } else {
-        while (compact.length < length) {
-          const groupEnd = runEnd(text, j, isUpperAlnum, 4);
-          if (groupEnd === j || groupEnd - j > 4) break;
-          compact += text.slice(j, groupEnd);
-          j = groupEnd;
-          if (compact.length === length) break;
-          if (compact.length % 4 !== 0 || at(text, j) !== 32) break;
-          j++;
-        }
-      }
-      if (compact.length !== length || isAlnum(at(text, j)) || !ibanChecksumValid(compact)) continue;
+      const read = readIban(text, i, length, lower ? isLowerAlnum : isUpperAlnum);
+      if (read === null) continue;
+      const [j, compact] = read;
+      // A lowercase hex id ("ad12…", "de89…") can pass mod-97 by chance (1 in 97): in lower case an
+      // all-hex candidate must have an all-digit BBAN, as German, Belgian or Spanish IBANs do.
+      if (lower && runEnd(compact, 0, isHexDigitOrLower, length) === length && runEnd(compact, 2, isDigit, length) !== length) continue;
+      if (!ibanChecksumValid(lower ? compact.toUpperCase() : compact)) continue;
       emit("iban", i, j);
       i = j - 1;
     }

@@ -1,5 +1,5 @@
 // Payment card numbers: 13-19 digits, written plain or in the usual groups (4-4-4-4[-3], 4-6-5,
-// 4-6-4) with one consistent separator, a known issuer prefix, and a valid Luhn check digit.
+// 4-6-4) with one consistent separator (space, '-' or '.'), a known issuer prefix, and a valid Luhn check digit.
 import { at, isAlnum, isDigit } from "../chars.ts";
 import { luhnValid } from "../checks.ts";
 import type { Rule } from "../rule.ts";
@@ -27,12 +27,14 @@ function knownIssuer(d: string): boolean {
 export const paymentCardRule: Rule = {
   name: "payment_card",
   kinds: ["payment_card"],
-  mayMatch: (text) => /\d{4}[ -]?\d{4}/.test(text),
+  mayMatch: (text) => /\d{4}[ .-]?\d{4}/.test(text),
   find(text, emit) {
     for (let i = 0; i < text.length; i++) {
       if (!isDigit(text.charCodeAt(i))) continue;
       const before = at(text, i - 1);
-      if (isAlnum(before) || before === 95 || before === 46 || before === 45 || before === 47 || before === 43) continue;
+      // After '/' or ':' is still a card ("receipts/4111111111111111.pdf"); after a word, '.', '-' or '+' it is part of an id.
+      if (isAlnum(before) || before === 95 || before === 46 || before === 45 || before === 43) continue;
+      if ((before === 47 || before === 58) && isDigit(at(text, i - 2))) continue; // "1/…", "12:…": a ratio or a time
       let digits = "";
       let groups = "";
       let groupLen = 0;
@@ -45,7 +47,7 @@ export const paymentCardRule: Rule = {
           digits += text[j];
           groupLen++;
           j++;
-        } else if ((c === 32 || c === 45) && (sep === -1 || sep === c) && isDigit(at(text, j + 1)) && groupLen > 0) {
+        } else if ((c === 32 || c === 45 || c === 46) && (sep === -1 || sep === c) && isDigit(at(text, j + 1)) && groupLen > 0) {
           sep = c;
           groups += groupLen + "-";
           groupLen = 0;

@@ -1,8 +1,8 @@
-// Credentials embedded in URLs: `scheme://user:password@host`. The finding covers `user:password`
+// Credentials embedded in URLs: `scheme://user:password@host`, or a token as the user name. The finding covers `user:password`
 // so redaction keeps the scheme and host readable. Placeholder passwords (`${DB_PASS}`, `<password>`,
 // `****`) are not reported.
 import { at, isAlnum, isAlpha, runStart, type CharTest } from "../chars.ts";
-import { isPlaceholder } from "../checks.ts";
+import { charClassCount, isPlaceholder, shannonEntropy } from "../checks.ts";
 import type { Rule } from "../rule.ts";
 
 const MAX_USERINFO = 256;
@@ -24,14 +24,26 @@ export const urlCredentialsRule: Rule = {
       if (at(text, i) !== 64 || (!isAlnum(at(text, i + 1)) && at(text, i + 1) !== 91)) continue;
       const userinfo = text.slice(userStart, i);
       const colon = userinfo.indexOf(":");
+      // A token used as the user name (`https://<token>@git.example.com/…`, how Git hosts accept
+      // personal access tokens) is a credential when it looks random: long, letters and digits, high entropy.
+      if (colon < 0) {
+        if (looksLikeToken(userinfo)) emit("url_credentials", userStart, i);
+        continue;
+      }
       // An empty user is common (`redis://:password@host`); an empty password is not a credential.
-      if (colon < 0 || colon === userinfo.length - 1) continue;
+      if (colon === userinfo.length - 1) continue;
       const password = userinfo.slice(colon + 1);
       if (isPlaceholder(decodeURIComponentSafe(password))) continue;
       emit("url_credentials", userStart, i);
     }
   },
 };
+
+/** A user name that is really a token: ≥ 20 characters, digits and letters of both cases, ≥ 3.5 bits/char. */
+function looksLikeToken(user: string): boolean {
+  if (user.length < 20 || !/^[A-Za-z0-9_.~-]+$/.test(user) || !/\d/.test(user) || !/[a-z]/.test(user) || !/[A-Z]/.test(user)) return false;
+  return charClassCount(user) >= 3 && shannonEntropy(user) >= 3.5 && !isPlaceholder(user);
+}
 
 function decodeURIComponentSafe(s: string): string {
   try {
