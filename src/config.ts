@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 
 /**
@@ -15,6 +16,9 @@ export interface Config {
   readonly tlsKey: string | null;
   readonly logLevel: LogLevel;
   readonly metrics: boolean;
+  readonly metricsTokenFile: string | null;
+  /** The bearer token /metrics requires, read from `metricsTokenFile` (null when metrics are off). */
+  readonly metricsToken: string | null;
   /** Requests per minute a single plugin key may make on /mcp. */
   readonly keyRateLimit: number;
   /** Largest accepted request body, in bytes. */
@@ -51,7 +55,8 @@ export const SETTINGS = {
   tlsCert: { flag: "tls-cert", kind: "path", default: null, help: "PEM certificate file (enables TLS, with --tls-key)" },
   tlsKey: { flag: "tls-key", kind: "path", default: null, help: "PEM private key file" },
   logLevel: { flag: "log-level", kind: "loglevel", default: "info", help: LOG_LEVELS.join(" | ") },
-  metrics: { flag: "metrics", kind: "bool", default: "false", help: "serve Prometheus metrics on /metrics" },
+  metrics: { flag: "metrics", kind: "bool", default: "false", help: "serve Prometheus metrics on /metrics (needs --metrics-token-file)" },
+  metricsTokenFile: { flag: "metrics-token-file", kind: "path", default: null, help: "file holding the bearer token /metrics requires (one line)" },
   keyRateLimit: { flag: "key-rate-limit", kind: "int", default: "600", min: 1, max: 1_000_000, help: "requests per minute per plugin key" },
   maxBodyBytes: { flag: "max-body-bytes", kind: "int", default: "1048576", min: 1024, max: 64 * 1048576, help: "largest request body" },
   checkpointExpiryMinutes: { flag: "checkpoint-expiry-minutes", kind: "int", default: "1440", min: 1, max: 525_600, help: "pending checkpoints expire after this" },
@@ -156,10 +161,32 @@ export function loadConfig(flags: Map<string, string>, env: Record<string, strin
   if (!LOOPBACK_HOSTS.includes(host) && publicUrl === null) {
     throw new ConfigError(`invalid --host: serving ${host} needs --public-url too (the address people and agents will use)`);
   }
+  const metricsToken = values.metrics ? readMetricsToken(values.metricsTokenFile as string | null) : null;
   const allowed = new Set(LOOPBACK_HOSTS.filter((h) => !h.startsWith("::")));
   if (publicUrl) allowed.add(new URL(publicUrl).hostname.toLowerCase());
   if (!LOOPBACK_HOSTS.includes(host) && host !== "0.0.0.0" && host !== "::") allowed.add(host.toLowerCase());
-  return Object.freeze({ ...values, allowedHosts: Object.freeze([...allowed]) }) as Config;
+  return Object.freeze({ ...values, metricsToken, allowedHosts: Object.freeze([...allowed]) }) as Config;
+}
+
+/**
+ * The /metrics bearer token: the file's one line (a trailing newline is fine), 16 to 4096 visible
+ * characters. Metrics name routes, tools and volumes, so they are never served without one.
+ */
+function readMetricsToken(file: string | null): string {
+  if (file === null) {
+    throw new ConfigError("invalid --metrics: serving /metrics needs --metrics-token-file (a file holding the bearer token your scraper sends)");
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`invalid --metrics-token-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  const token = text.replace(/\r?\n$/, "");
+  if (!/^[\x21-\x7e]{16,4096}$/.test(token)) {
+    throw new ConfigError(`invalid --metrics-token-file: ${file} must hold one line of 16 to 4096 visible characters (no spaces)`);
+  }
+  return token;
 }
 
 /** The settings as help text lines. */

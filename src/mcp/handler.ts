@@ -36,6 +36,24 @@ function httpError(status: number, code: string, message: string, headers: Recor
   return Response.json({ error: { code, message } }, { status, headers });
 }
 
+/**
+ * An internal failure, answered as JSON-RPC the way the SDK answers its own (HTTP 500, code
+ * -32603), so MCP clients see a protocol error rather than the REST API's error body. `id` is the
+ * request's when it is known; otherwise the body is read for it if still unread, else null.
+ */
+export async function internalErrorResponse(request: Request, id?: string | number | null): Promise<Response> {
+  let known = id ?? null;
+  if (id === undefined && request.method === "POST" && !request.bodyUsed) {
+    try {
+      const body = JSON.parse(await request.text()) as { id?: unknown } | null;
+      if (typeof body?.id === "string" || typeof body?.id === "number") known = body.id;
+    } catch {
+      // Unreadable or not JSON: the id stays null, as JSON-RPC prescribes.
+    }
+  }
+  return Response.json({ jsonrpc: "2.0", id: known, error: { code: -32603, message: "Internal error; the server log has details" } }, { status: 500 });
+}
+
 /** Builds the /mcp endpoint over the app's services. */
 export function createMcpEndpoint(services: Services, options: McpEndpointOptions): McpEndpoint {
   let ready: McpTransport | null = null;
@@ -63,14 +81,15 @@ export function createMcpEndpoint(services: Services, options: McpEndpointOption
         const retry = Number(error.details?.retryAfterSeconds ?? 60);
         return httpError(429, "rate_limited", error.message, { "retry-after": String(Math.ceil(retry)) });
       }
+      // Refusals above are HTTP-level (no JSON-RPC exchange happens); a failure here is internal.
       services.logger.error({ kind: (error as Error)?.name ?? "error" }, "mcp authentication failed");
-      return httpError(500, "internal", "internal error; the server log has details");
+      return internalErrorResponse(request);
     }
     try {
       return await (ready ?? (await load()))(request, ctx);
     } catch (error) {
       services.logger.error({ kind: (error as Error)?.name ?? "error" }, "mcp request failed");
-      return httpError(500, "internal", "internal error; the server log has details");
+      return internalErrorResponse(request);
     }
   };
 }

@@ -14,7 +14,7 @@ import { recordRefusal } from "../core/audit/record-refusal.ts";
 import type { Ctx, Services } from "../core/context.ts";
 import { AppError } from "../core/errors.ts";
 import { CATALOGUE_SHA256, LISTED_TOOLS, TOOLS_BY_NAME } from "./catalogue.ts";
-import { INSTRUCTIONS, SERVER_NAME, type McpEndpointOptions } from "./handler.ts";
+import { INSTRUCTIONS, internalErrorResponse, SERVER_NAME, type McpEndpointOptions } from "./handler.ts";
 
 /** Serves one authenticated /mcp request. */
 export type McpTransport = (request: Request, ctx: Ctx) => Promise<Response>;
@@ -149,7 +149,7 @@ export function createMcpTransport(services: Services, options: McpEndpointOptio
     // The body is read once, here; the SDK gets it parsed (it then reads nothing itself).
     let read: Awaited<ReturnType<typeof readRequestBody>>;
     try {
-      // A declared length within bounds (Bun.serve enforces it) is read natively, much cheaper
+      // A declared length within bounds (the HTTP layer enforces it) is read natively, much cheaper
       // than the SDK's stream reader, which stays for bodies of unknown length.
       const declared = Number(request.headers.get("content-length") ?? Number.NaN);
       read = declared >= 0 && declared <= options.maxBodyBytes ? { tooLarge: false, text: await request.text() } : await readRequestBody(request, options.maxBodyBytes);
@@ -173,10 +173,17 @@ export function createMcpTransport(services: Services, options: McpEndpointOptio
       const again = new Request(request.url, { method: "POST", headers: request.headers, body: read.text, signal: request.signal });
       return await handler.fetch(again, { authInfo });
     }
-    if (fastPath && isJsonContentType(request.headers.get("content-type"))) {
-      const call = fastRequest(request, body);
-      if (call) return await answerFast(ctx, call, request.signal);
+    try {
+      if (fastPath && isJsonContentType(request.headers.get("content-type"))) {
+        const call = fastRequest(request, body);
+        if (call) return await answerFast(ctx, call, request.signal);
+      }
+      return await handler.fetch(request, { authInfo, parsedBody: body });
+    } catch (error) {
+      // The body is consumed by now: answer with the id it carried.
+      services.logger.error({ kind: (error as Error)?.name ?? "error" }, "mcp request failed");
+      const id = isPlainObject(body) && (typeof body.id === "string" || typeof body.id === "number") ? body.id : null;
+      return internalErrorResponse(request, id);
     }
-    return await handler.fetch(request, { authInfo, parsedBody: body });
   };
 }

@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createTestApp } from "../support/app.ts";
 import { eventsOf } from "../support/audit.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const app = await createTestApp();
 afterAll(() => app.dispose());
@@ -101,11 +104,14 @@ describe("metrics", () => {
   });
 
   test("with --metrics, /metrics reports requests by bounded route label, audit events and database size", async () => {
-    const metered = await createTestApp({ metrics: "true" });
+    const tokenDir = mkdtempSync(join(tmpdir(), "railyard-metrics-"));
+    const tokenFile = join(tokenDir, "token");
+    writeFileSync(tokenFile, "metrics-token-for-tests-0123456789\n");
+    const metered = await createTestApp({ metrics: "true", "metrics-token-file": tokenFile });
     try {
       await metered.request("/healthz");
       await metered.request("/api/runs/run_secretish_id");
-      const res = await metered.request("/metrics");
+      const res = await metered.request("/metrics", { headers: { authorization: "Bearer metrics-token-for-tests-0123456789" } });
       expect(res.headers.get("content-type")).toContain("text/plain");
       const text = await res.text();
       expect(text).toMatch(/railyard_http_requests_total\{route="\/healthz",method="GET",status="200"\} 1/);
@@ -115,6 +121,7 @@ describe("metrics", () => {
       expect(text).toMatch(/railyard_audit_events \d+/);
     } finally {
       await metered.dispose();
+      rmSync(tokenDir, { recursive: true, force: true });
     }
   });
 });

@@ -3,11 +3,14 @@ import { newId } from "../../lib/ids.ts";
 import { formatPluginKey } from "../../lib/plugin-key-format.ts";
 import { DAY } from "../../lib/time.ts";
 import type { Ctx } from "../context.ts";
-import { forbidden, invalid, notFound } from "../errors.ts";
+import { AppError, forbidden, invalid, notFound } from "../errors.ts";
 import { can } from "../roles.ts";
 import { transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
 import { CreateKeyInput } from "./schemas.ts";
+
+/** Active (unrevoked, unexpired) plugin keys one person may hold: a leaked session cannot mint keys without bound. */
+export const MAX_ACTIVE_KEYS_PER_PERSON = 20;
 
 /** Characters of the key kept as a hint so people can tell their keys apart ("ryd_" + 4). */
 export const KEY_HINT_LENGTH = 8;
@@ -38,6 +41,11 @@ export async function createKey({ ctx, input }: { ctx: Ctx; input: unknown }): P
     if (owner.disabled) throw forbidden("this user is disabled");
     // Checked against the stored role, not the session's, so a just-demoted auditor cannot slip through.
     if (!can(owner.role, "keys.own")) throw forbidden(`the ${owner.role} role cannot own plugin keys`);
+    // Counted inside the write: writes are serialised, so two concurrent creations cannot both pass.
+    if ((await tx.keys.countActive(userId, now)) >= MAX_ACTIVE_KEYS_PER_PERSON) {
+      const who = actor.kind === "human" ? "you already have" : "this person already has";
+      throw new AppError("conflict", `${who} ${MAX_ACTIVE_KEYS_PER_PERSON} active plugin keys, the most one person may hold; revoke one that is no longer used (web app → Keys → Revoke, or DELETE /api/keys/<id>) and try again`, { limit: MAX_ACTIVE_KEYS_PER_PERSON });
+    }
     await tx.keys.insert({ id, userId, name: data.name, hash: sha256Hex(key), hint: key.slice(0, KEY_HINT_LENGTH), createdAt: now, expiresAt, lastUsedAt: null, revokedAt: null, revokedBy: null });
     await record({ type: "key.created", subject: id, meta: { userId, expiresAt } });
   });

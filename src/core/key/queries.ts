@@ -33,6 +33,8 @@ export interface KeyQueries {
   authByHash(hash: string): Promise<KeyAuthRow | undefined>;
   /** Newest first; all users' keys when `userId` is null. */
   list(userId: string | null): Promise<KeyRow[]>;
+  /** How many of the person's keys are neither revoked nor expired at `now`. */
+  countActive(userId: string, now: number): Promise<number>;
   insert(row: KeyRow): Promise<void>;
   revoke(id: string, revokedAt: number, revokedBy: string | null): Promise<void>;
   touch(id: string, lastUsedAt: number): Promise<void>;

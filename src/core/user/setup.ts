@@ -16,15 +16,18 @@ export async function ownerExists(q: Pick<Queries, "users">): Promise<boolean> {
 
 /**
  * When no owner exists, issues a one-time setup token (single use, valid one hour) and returns its
- * plaintext for the start-up banner; only its hash is stored. Returns null when an owner exists.
+ * plaintext for the start-up banner; only its hash is stored. Only the newest link works: issuing
+ * one ends every earlier unused one (a link printed by an earlier start, or copied from an old
+ * terminal or log, is dead). Returns null when an owner exists.
  */
 export async function issueSetupToken(ctx: Ctx): Promise<string | null> {
   const token = randomToken(32);
   const now = ctx.clock.now();
   return transact(ctx, async (tx, record) => {
     if (await ownerExists(tx)) return null;
+    const replaced = await tx.users.expireSetupTokens(now);
     await tx.users.insertSetupToken({ tokenHash: sha256Hex(token), createdAt: now, expiresAt: now + SETUP_TOKEN_TTL_MS });
-    await record({ type: "setup.token_issued", meta: { expiresInMinutes: SETUP_TOKEN_TTL_MS / 60_000 } });
+    await record({ type: "setup.token_issued", meta: { expiresInMinutes: SETUP_TOKEN_TTL_MS / 60_000, replaced } });
     return token;
   });
 }

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import type { KeyQueries } from "../../core/key/queries.ts";
 import { pluginKeys, users } from "../schema/index.ts";
 import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
@@ -12,6 +12,8 @@ export function keyQueries(db: SqliteDb): KeyQueries {
   }).from(pluginKeys).innerJoin(users, eq(users.id, pluginKeys.userId)).where(eq(pluginKeys.hash, p("hash"))).prepare();
   const listAll = db.select().from(pluginKeys).orderBy(desc(pluginKeys.createdAt)).prepare();
   const listOwn = db.select().from(pluginKeys).where(eq(pluginKeys.userId, p("userId"))).orderBy(desc(pluginKeys.createdAt)).prepare();
+  const countActive = db.select({ n: count() }).from(pluginKeys)
+    .where(and(eq(pluginKeys.userId, p("userId")), isNull(pluginKeys.revokedAt), sql`(${pluginKeys.expiresAt} IS NULL OR ${pluginKeys.expiresAt} > ${p("now")})`)).prepare();
   const insert = db.insert(pluginKeys).values({
     id: p("id"), userId: p("userId"), name: p("name"), hash: p("hash"), hint: p("hint"), createdAt: p("createdAt"),
     expiresAt: p("expiresAt"), lastUsedAt: p("lastUsedAt"), revokedAt: p("revokedAt"), revokedBy: p("revokedBy"),
@@ -22,6 +24,7 @@ export function keyQueries(db: SqliteDb): KeyQueries {
     byId: async (id) => byId.get({ id }),
     authByHash: async (hash) => authByHash.get({ hash }),
     list: async (userId) => (userId === null ? listAll.all() : listOwn.all({ userId })),
+    countActive: async (userId, now) => countActive.get({ userId, now })?.n ?? 0,
     insert: async (row) => {
       insert.run({ ...row });
     },

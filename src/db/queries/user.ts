@@ -43,6 +43,8 @@ export function userQueries(db: SqliteDb): UserQueries {
   const touchSession = db.update(sessions).set({ lastSeenAt: pSet("lastSeenAt") }).where(eq(sessions.id, p("id"))).prepare();
 
   const insertSetupToken = db.insert(setupTokens).values({ tokenHash: p("tokenHash"), createdAt: p("createdAt"), expiresAt: p("expiresAt") }).prepare();
+  const expireSetupTokens = db.update(setupTokens).set({ expiresAt: pSet("now") })
+    .where(and(isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, p("now")))).prepare();
   const consumeSetupToken = db.update(setupTokens).set({ usedAt: pSet("usedAt") })
     .where(and(eq(setupTokens.tokenHash, p("tokenHash")), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, p("usedAt")))).prepare();
 
@@ -83,6 +85,7 @@ export function userQueries(db: SqliteDb): UserQueries {
     insertSetupToken: async (row) => {
       insertSetupToken.run({ ...row });
     },
+    expireSetupTokens: async (now) => changes(expireSetupTokens.run({ now })),
     consumeSetupToken: async (tokenHash, usedAt) => changes(consumeSetupToken.run({ tokenHash, usedAt })) === 1,
 
     throttles: async (subjects) => throttles.all({ subjects: JSON.stringify(subjects) }),
