@@ -7,6 +7,7 @@ import type { AuditEventView } from "../src/core/audit/schemas.ts";
 import type { VerifyResult } from "../src/core/audit/verify-audit.ts";
 import type { RunTimeline } from "../src/core/run/get-run.ts";
 import type { RunSummary as CoreRunSummary } from "../src/core/run/list-runs.ts";
+import type { ClaimListItem } from "../src/core/run/list-claims.ts";
 import type { CheckpointQueueItem } from "../src/core/checkpoint/schemas.ts";
 import type { NoteRestView } from "../src/core/knowledge/schemas.ts";
 import type { KeyView } from "../src/core/key/schemas.ts";
@@ -147,6 +148,7 @@ export const api = {
   projects: async () => list<Project>(await get("/api/projects"), "projects"),
   createProject: (input: { slug: string; name: string; remoteUrl?: string }) => post<unknown>("/api/projects", input),
   modules: async (slug: string) => list<Module>(await get(`/api/projects/${encodeURIComponent(slug)}/modules`), "modules"),
+  claims: async (slug: string) => list<ClaimListItem>(await get(`/api/projects/${encodeURIComponent(slug)}/claims`), "claims"),
   createModule: (slug: string, input: { name: string; globs: string[] }) => post<unknown>(`/api/projects/${encodeURIComponent(slug)}/modules`, input),
   setAccess: (slug: string, module: string, role: Role, level: AccessLevel) =>
     put<unknown>(`/api/projects/${encodeURIComponent(slug)}/modules/${encodeURIComponent(module)}/access`, { access: { [role]: level } }),

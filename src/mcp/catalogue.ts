@@ -6,6 +6,7 @@ import type { ToolDef } from "./tool.ts";
 import { advancePhaseTool } from "./tools/advance-phase.ts";
 import { finishRunTool } from "./tools/finish-run.ts";
 import { getCheckpointTool } from "./tools/get-checkpoint.ts";
+import { getRunTool } from "./tools/get-run.ts";
 import { getScopeTool } from "./tools/get-scope.ts";
 import { linkChangeTool } from "./tools/link-change.ts";
 import { planWorkTool } from "./tools/plan-work.ts";
@@ -28,6 +29,7 @@ export const TOOLS: readonly ToolDef[] = Object.freeze([
   reportBuildTool,
   reportUsageTool,
   linkChangeTool,
+  getRunTool,
   finishRunTool,
 ] as ToolDef[]);
 

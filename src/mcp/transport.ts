@@ -51,7 +51,10 @@ async function callTool(ctx: Ctx, name: string, args: unknown, signal: AbortSign
   }
 }
 
-const LISTED_RESULT = { tools: LISTED_TOOLS as never, _meta: { "railyard/catalogue-sha256": CATALOGUE_SHA256 } };
+// The catalogue is a compile-time constant: clients may cache the list for a day (a new server
+// version can change it; the hash in _meta and in the instructions says when).
+export const CATALOGUE_TTL_MS = 24 * 3_600_000;
+const LISTED_RESULT = { tools: LISTED_TOOLS as never, _meta: { "railyard/catalogue-sha256": CATALOGUE_SHA256 }, ttlMs: CATALOGUE_TTL_MS, cacheScope: "private" as const };
 
 function buildServer(ctx: Ctx, version: string): Server {
   const server = new Server({ name: SERVER_NAME, title: "Railyard", version }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
@@ -115,7 +118,7 @@ export function createMcpTransport(services: Services, options: McpEndpointOptio
   const fastPath = options.fastPath ?? true;
   const serverInfo = { name: SERVER_NAME, title: "Railyard", version: options.version };
   // What the SDK's encoder makes of LISTED_RESULT (resultType, cache fields, serverInfo stamped).
-  const listedResult = { ...LISTED_RESULT, _meta: { ...LISTED_RESULT._meta, [SERVER_INFO_META_KEY]: serverInfo }, resultType: "complete", ttlMs: 0, cacheScope: "private" };
+  const listedResult = { ...LISTED_RESULT, _meta: { ...LISTED_RESULT._meta, [SERVER_INFO_META_KEY]: serverInfo }, resultType: "complete" };
   const handler = createMcpHandler(
     ({ authInfo }) => {
       const ctx = (authInfo?.extra as { ctx?: Ctx } | undefined)?.ctx;

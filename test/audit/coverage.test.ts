@@ -156,7 +156,11 @@ describe("audit coverage: every registered event type is emitted by real code", 
     await tool("finish_run", { run_id: failed, outcome: "failed", summary: "Did not work" });
     const waiting = (await tool("start_run", { project: "shop", title: "Wait for approval" })).structured.run_id as string;
     await tool("request_approval", { run_id: waiting, reason: "release", summary: "Ship it" });
+    await tool("plan_work", { run_id: waiting, units: [{ title: "release notes", paths: ["src/release.ts"] }] });
     app.clock.advance(2 * DAY);
+    // The waiting run has been idle for two days: its claim ends when another run asks for the path.
+    const takeover = (await tool("start_run", { project: "shop", title: "Take over the release" })).structured.run_id as string;
+    expect((await tool("plan_work", { run_id: takeover, units: [{ title: "take over", paths: ["src/release.ts"] }] })).structured.conflicts).toEqual([]);
     await expireCheckpoints({ ctx: app.ctx() });
     const cancelled = (await tool("start_run", { project: "shop", title: "Change of plan" })).structured.run_id as string;
     expect((await tool("advance_phase", { run_id: cancelled, phase: "ship" })).isError).toBe(true); // skipping the review gate: drift

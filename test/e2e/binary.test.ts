@@ -173,7 +173,7 @@ describe.skipIf(!BUILDABLE)(BUILDABLE ? "the compiled binary, from an empty dire
     const pinned = /<!-- catalogue:start -->\s*`([0-9a-f]{64})`/.exec(readFileSync(join(import.meta.dir, "../../README.md"), "utf8"))![1];
     const catalogue = (await (await fetch(`${server.url}/api/catalogue`, { headers: { cookie: owner } })).json()) as any;
     expect(catalogue.sha256).toBe(pinned);
-    expect(catalogue.tools).toHaveLength(12);
+    expect(catalogue.tools).toHaveLength(13);
   });
 
   test("keys create prints a plugin key once; a v2 client runs start_run → plan_work → build → test", async () => {

@@ -26,6 +26,7 @@ export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
   report_build: { run_id: RUN, kind: "test", exit_code: 0, duration_ms: 1200, log_tail: "42 passed" },
   report_usage: { run_id: RUN, model: "claude-sonnet-4", input_tokens: 10, output_tokens: 5, cache_tokens: 1, calls: 1 },
   link_change: { run_id: RUN, branch: "feat/x", pr_url: "https://git.example.test/pr/1", commit_sha: "0123abc" },
+  get_run: { run_id: RUN },
   finish_run: { run_id: RUN, outcome: "failed", summary: "gave up", learnings: ["the invoice tests need the fake clock"] },
 };
 
@@ -62,8 +63,8 @@ function set(target: any, loc: (string | number)[], value: unknown): void {
 }
 
 describe("the catalogue constant", () => {
-  test("has exactly the 12 tools of DESIGN.md section 5", () => {
-    expect(TOOLS.map((t) => t.name)).toEqual(["start_run", "get_scope", "plan_work", "update_work_unit", "report_files", "advance_phase", "request_approval", "get_checkpoint", "report_build", "report_usage", "link_change", "finish_run"]);
+  test("has exactly the 13 tools of DESIGN.md section 5, in its order", () => {
+    expect(TOOLS.map((t) => t.name)).toEqual(["start_run", "get_scope", "plan_work", "update_work_unit", "report_files", "advance_phase", "request_approval", "get_checkpoint", "report_build", "report_usage", "link_change", "get_run", "finish_run"]);
   });
 
   test("tools/list output matches the committed snapshot (update it on purpose with bun test -u)", () => {
@@ -95,6 +96,38 @@ describe("the catalogue constant", () => {
 });
 
 describe("whole-catalogue schema rules", () => {
+  test("every input property, nested ones included, has a one-line description", () => {
+    const missing: string[] = [];
+    const multiline: string[] = [];
+    let seen = 0;
+    for (const tool of LISTED_TOOLS) walk(tool.inputSchema as Json, tool.name, (s, at) => {
+      for (const [key, prop] of Object.entries((s.properties ?? {}) as Record<string, Json>)) {
+        seen++;
+        if (typeof prop.description !== "string" || prop.description.length < 10) missing.push(`${at}.${key}`);
+        else if (prop.description.includes("\n") || prop.description.length > 200) multiline.push(`${at}.${key}`);
+      }
+      // Items of a list of strings describe themselves through the list; a list of objects is walked above.
+    });
+    expect(missing).toEqual([]);
+    expect(multiline).toEqual([]);
+    // The walker reached the nested properties (plan_work's units) and every tool's top level.
+    expect(seen).toBeGreaterThanOrEqual(45);
+  });
+
+  test("outputs use enums instead of free strings for codes, and no integer carries the ±2^53 default bounds", () => {
+    const loose: string[] = [];
+    for (const tool of LISTED_TOOLS) walk(tool.outputSchema as Json, tool.name, (s, at) => {
+      if (s.type === "integer" && (s.maximum === Number.MAX_SAFE_INTEGER || s.minimum === Number.MIN_SAFE_INTEGER || s.maximum === undefined)) loose.push(at);
+    });
+    expect(loose).toEqual([]);
+    const prop = (tool: string, ...path: string[]) => path.reduce((s: Json, k) => (k === "[]" ? s.items : s.properties[k]), LISTED_TOOLS.find((t) => t.name === tool)!.outputSchema as Json);
+    const enumOf = (s: Json) => s.enum ?? s.anyOf?.find((x: Json) => x.enum)?.enum;
+    expect(enumOf(prop("report_build", "drift"))).toEqual(["repeated_build_failure"]);
+    expect(enumOf(prop("start_run", "runbook", "phases", "[]", "exit_requires"))).toEqual(["passing_test", "passing_build", "passing_lint"]);
+    expect(enumOf(prop("start_run", "runbook", "phases", "[]", "gate_min_role"))).toEqual(["lead", "admin", "owner"]);
+    expect(enumOf(prop("plan_work", "violations", "[]", "action"))).toEqual(["plan", "read", "modified", "created", "deleted"]);
+  });
+
   const schemas = LISTED_TOOLS.flatMap((t) => [[`${t.name} input`, t.inputSchema], [`${t.name} output`, t.outputSchema]] as [string, Json][]);
 
   test("every string has a maximum length", () => {

@@ -148,6 +148,16 @@ async function scenario(call: Call): Promise<{ errors: Map<string, string>; ok: 
   await decideCheckpoint({ ctx: app.ctx(lead), input: { checkpointId: approval.checkpoint_id, decision: "reject", reason: "not now" } });
   expect(await succeed("get_checkpoint", { checkpoint_id: approval.checkpoint_id })).toMatchObject({ status: "rejected", decider_role: "lead", reason: "not now" });
 
+  // After a context loss: the open runs, then one run's state, with what it may do next.
+  const listedRuns = await succeed("get_run", {});
+  expect(listedRuns.runs.map((r: any) => r.run_id)).toContain(run);
+  const state = (await succeed("get_run", { run_id: run })).run;
+  expect(state).toMatchObject({ run_id: run, phase: "review", project: "shop" });
+  expect(state.pending_checkpoints).toEqual([]);
+  expect(state.next_phases[0]).toEqual({ phase: "ship", direction: "forward", needs: expect.stringContaining("approval of a lead") });
+  await fail("get_run unknown run", "get_run", { run_id: MISSING_RUN }, "not_found");
+  await fail("get_run malformed id", "get_run", { run_id: "run_1" }, "invalid");
+
   await fail("finish_run completed too early", "finish_run", { run_id: run, outcome: "completed", summary: "done" }, "gate_closed");
   await fail("finish_run six learnings", "finish_run", { run_id: run, outcome: "failed", summary: "x", learnings: ["a", "b", "c", "d", "e", "f"] }, "invalid");
   expect(await succeed("finish_run", { run_id: run, outcome: "failed", summary: "dependency refused", learnings: ["the date library is not approved"] })).toMatchObject({ status: "failed", notes_recorded: 1 });
@@ -211,6 +221,7 @@ describe("annotations", () => {
     report_build: [false, false, false],
     report_usage: [false, false, false],
     link_change: [false, false, true],
+    get_run: [true, false, true],
     finish_run: [false, true, false],
   };
   test("read-only tools are marked so, finishing a run is the one destructive step, and no tool is open-world", () => {
@@ -236,6 +247,7 @@ describe("input caps of DESIGN.md section 5", () => {
     report_build: { run_id: RUN, kind: "test", exit_code: 0, duration_ms: 1 },
     report_usage: { run_id: RUN, model: "m", input_tokens: 0, output_tokens: 0 },
     link_change: { run_id: RUN, branch: "b" },
+    get_run: {},
     finish_run: { run_id: RUN, outcome: "completed", summary: "s" },
   };
   const str = (n: number) => "a".repeat(n);
@@ -317,6 +329,9 @@ describe("input caps of DESIGN.md section 5", () => {
       ["report_build", { run_id: "run_0123456789abcdefghi!" }, false],
       ["update_work_unit", { unit_id: "run_0123456789abcdefghij" }, false],
       ["get_checkpoint", { checkpoint_id: "ck_../../etc/passwd00000" }, false],
+      ["get_run", { run_id: "run_0123456789abcdefghij" }, true],
+      ["get_run", { run_id: "wu_0123456789abcdefghij" }, false],
+      ["get_run", { project: "shop" }, false],
     ];
     for (const [tool, patch, ok] of cases) expect({ tool, patch, ok: accepts(tool, { ...BASE[tool], ...patch }) }).toEqual({ tool, patch, ok });
   });

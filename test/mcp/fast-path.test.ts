@@ -60,9 +60,11 @@ afterAll(async () => {
   await app.dispose();
 });
 
+let titles = 0;
 describe("requests the fast path answers", () => {
   test.each([
-    ["a successful call", () => call(7, "start_run", { project: "shop", title: "Add invoices" }), "start_run"],
+    // A fresh title each time: a second run with the same title would carry a warning naming the first.
+    ["a successful call", () => call(7, "start_run", { project: "shop", title: `Add invoices ${++titles}` }), "start_run"],
     ["a string id", () => call("req-1", "get_scope", { project: "shop" }), "get_scope"],
     ["a business failure (isError)", () => call(8, "report_build", { run_id: "run_AAAAAAAAAAAAAAAAAAAA", kind: "test", exit_code: 0, duration_ms: 5 }), "report_build"],
     ["invalid arguments (isError naming the field)", () => call(9, "start_run", { project: "shop", title: "x", file_body: "SECRET" }), "start_run"],
@@ -78,7 +80,9 @@ describe("requests the fast path answers", () => {
     const body = { jsonrpc: "2.0", id: 3, method: "tools/list", params: { _meta: ENVELOPE } };
     const [a, b] = [await send(fast, modernHeaders("tools/list"), body), await send(sdk, modernHeaders("tools/list"), body)];
     expect(a).toEqual(b);
-    expect(JSON.parse(a.body).result.tools).toHaveLength(12);
+    expect(JSON.parse(a.body).result.tools).toHaveLength(13);
+    // The catalogue is a constant: both paths tell clients to cache it for a day, not "ttlMs: 0".
+    expect(JSON.parse(a.body).result).toMatchObject({ ttlMs: 86_400_000, cacheScope: "private" });
   });
 });
 

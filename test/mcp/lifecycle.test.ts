@@ -116,7 +116,7 @@ describe("work-unit lifecycle", () => {
     app.clock.advance(1000);
     const before = await totalEvents();
     const result = await ok("update_work_unit", { run_id: run, unit_id: unit, status: to, note: `now ${to}` });
-    expect(result).toEqual({ unit_id: unit, status: to, previous_status: from, violations: [] });
+    expect(result).toEqual({ unit_id: unit, status: to, previous_status: from, violations: [], conflicts: [] });
     expect(await unitRow(run, unit)).toMatchObject({ status: to, note: `now ${to}`, updatedAt: app.clock.now() });
     const recorded = (await eventsOf(EVENT[to as Exclude<State, "planned">], run)).filter((e) => e.subject === unit);
     expect(recorded).toHaveLength(1);
@@ -142,7 +142,7 @@ describe("work-unit lifecycle", () => {
     const unit = await unitIn(state);
     app.clock.advance(1000);
     const before = await snapshot(run);
-    expect(await ok("update_work_unit", { run_id: run, unit_id: unit, status: state })).toEqual({ unit_id: unit, status: state, previous_status: state, violations: [] });
+    expect(await ok("update_work_unit", { run_id: run, unit_id: unit, status: state })).toEqual({ unit_id: unit, status: state, previous_status: state, violations: [], conflicts: [] });
     expect(await snapshot(run)).toEqual(before);
   });
 

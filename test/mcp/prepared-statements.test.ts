@@ -39,6 +39,13 @@ async function everyTool(round: number): Promise<Set<string>> {
   await call("update_work_unit", { run_id: run, unit_id: units[0].unit_id, status: "in_progress" });
   await call("advance_phase", { run_id: run, phase: "build" });
   await call("report_files", { run_id: run, action: "modified", paths: ["src/api/invoices.ts", "src/api/routes.ts"] });
+  // A second run wanting a claimed path: the conflict path (holders, drift, the lookalike warning) is warmed too.
+  const { run_id: rival, warnings } = await call("start_run", { project: "shop", title: `round ${round}` });
+  expect(warnings).toHaveLength(1);
+  expect((await call("plan_work", { run_id: rival, units: [{ title: "same file", paths: ["src/api/invoices.ts"] }] })).conflicts).toHaveLength(1);
+  expect((await call("get_run", {})).runs.length).toBeGreaterThanOrEqual(2);
+  expect((await call("get_run", { run_id: rival })).run.conflicts).toHaveLength(1);
+  await call("finish_run", { run_id: rival, outcome: "cancelled", summary: "duplicate" });
   await call("advance_phase", { run_id: run, phase: "test" });
   await call("report_build", { run_id: run, kind: "test", exit_code: 0, duration_ms: 12 });
   const { checkpoint_id: gate } = await call("advance_phase", { run_id: run, phase: "review" });

@@ -53,7 +53,7 @@ describe("authentication", () => {
   test("a revoked key fails on the very next request", async () => {
     const own = await seedAgent(app);
     const client = await connectV2(served, own.key);
-    expect((await client.listTools()).tools).toHaveLength(12);
+    expect((await client.listTools()).tools).toHaveLength(13);
     revokeKey({ ctx: app.ctx(own.human), input: { id: own.keyId } });
     const response = await fetch(`${served.url}/mcp`, { method: "POST", headers: { ...JSON_HEADERS, authorization: `Bearer ${own.key}` }, body: JSON.stringify(INIT) });
     expect(response.status).toBe(401);

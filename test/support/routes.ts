@@ -85,6 +85,7 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   "GET /api/projects/:slug/access": { allow: MANAGERS, path: () => "/api/projects/shop/access" },
   "PUT /api/projects/:slug/modules/:name/access": { allow: MANAGERS, path: () => "/api/projects/shop/modules/api/access", body: () => ({ access: { lead: "read_only" } }) },
   "GET /api/projects/:slug/scope": { allow: ALL, path: () => "/api/projects/shop/scope" },
+  "GET /api/projects/:slug/claims": { allow: ALL, path: () => "/api/projects/shop/claims" },
   "GET /api/settings": { allow: ALL },
   "PATCH /api/settings": { allow: ["owner"], body: () => ({ retentionDays: 30 }) },
   "GET /api/audit": { allow: ALL },

@@ -2,7 +2,9 @@
 import { useState } from "preact/hooks";
 import { api, type AccessLevel, type Module, type Project } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
-import { Banner, Button, Card, Dialog, Field, Globs, PageHeader, StatusPill } from "../components/ui.tsx";
+import { Banner, Button, Card, Dialog, Field, Globs, PageHeader, PathText, Pill, StatusPill } from "../components/ui.tsx";
+import { formatTime } from "../format.ts";
+import { isRunEvent } from "../live.ts";
 
 import { useAction, useResource } from "../hooks.ts";
 import { useLive } from "../live.ts";
@@ -105,8 +107,39 @@ function ProjectDetail({ project }: { project: Project }) {
           )}
         </DataView>
       </Card>
+      <ProjectClaims project={project} />
       {adding ? <AddModule project={project} onClose={() => setAdding(false)} onDone={() => { setAdding(false); modules.reload(); }} /> : null}
     </div>
+  );
+}
+
+/** The paths active runs hold in the project (DESIGN §13: people see claims per project). */
+function ProjectClaims({ project }: { project: Project }) {
+  const claims = useResource(() => api.claims(project.slug), [project.slug]);
+  useLive(isRunEvent, claims.reload);
+  return (
+    <Card title="Claims" flush>
+      <DataView resource={claims} empty={{ title: "No claims", body: <p>Active runs claim the paths they plan or change; another run asking for one is told who holds it.</p> }}>
+        {(list) => (
+          <div class="table-wrap">
+            <table>
+              <thead><tr><th>Path</th><th>Run</th><th>Owner</th><th>Phase</th><th class="hide-narrow">Since</th></tr></thead>
+              <tbody>
+                {list.map((c) => (
+                  <tr key={`${c.run.id}-${c.path}`}>
+                    <td><PathText path={c.path} /></td>
+                    <td><a href={`/runs/${c.run.id}`} onClick={(e) => { e.preventDefault(); navigate(`/runs/${c.run.id}`); }}>{c.run.title}</a></td>
+                    <td>{c.run.owner.name}</td>
+                    <td>{c.run.phase}{c.idle ? <> <Pill tone="amber">idle</Pill></> : null}</td>
+                    <td class="hide-narrow nowrap">{formatTime(c.claimedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </DataView>
+    </Card>
   );
 }
 

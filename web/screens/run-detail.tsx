@@ -150,6 +150,27 @@ function RunView({ detail }: { detail: RunDetail }) {
           )}
         </Card>
       </div>
+      <Card title="Claims" flush>
+        {detail.claims.length === 0 ? (
+          <Empty title="No claims">A run claims the paths it plans or changes while it is active, so parallel agents do not collide.</Empty>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead><tr><th>Path</th><th>From</th><th>State</th><th class="hide-narrow">Since</th></tr></thead>
+              <tbody>
+                {detail.claims.map((c) => (
+                  <tr key={`${c.path}-${c.claimedAt}`}>
+                    <td><PathText path={c.path} /></td>
+                    <td>{c.source === "plan" ? "plan" : `report (${c.source})`}</td>
+                    <td>{c.endedAt === null ? <Pill tone="green">held</Pill> : <span class="muted">ended ({humanize(c.endReason ?? "")}) {formatTime(c.endedAt)}</span>}</td>
+                    <td class="hide-narrow nowrap">{formatTime(c.claimedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
       <Card title="Files reported" flush>
         {detail.files.length === 0 ? (
           <Empty title="No files reported">Agents report the paths they read and change with <code>report_files</code>.</Empty>

@@ -35,6 +35,7 @@ export const EVENT_TYPES = Object.freeze({
   "runbook.change_approved": "A second person approved a proposed runbook change; it was published as a new version.",
   "runbook.change_rejected": "A person rejected a proposed runbook change (or its proposer withdrew it).",
   "drift.detected": "An off-script event was detected on a run.",
+  "claim.expired": "An idle run's claim on a path ended because another run claimed the path.",
   "auth.login_succeeded": "A person signed in.",
   "auth.login_failed": "A sign-in attempt failed.",
   "auth.login_locked": "Sign-in was throttled after repeated failures.",

@@ -19,7 +19,7 @@ const NOTE_PATHS = 50;
 /**
  * Finishes a run. `completed` is only possible from the runbook's last phase (finishing early must
  * not skip a gate: refused, with run.gate_refused and, when gates remain, a gate_skip drift signal);
- * `failed` and `cancelled` are always possible. Pending checkpoints expire and learnings become
+ * `failed` and `cancelled` are always possible. Pending checkpoints expire, claims end, and learnings become
  * proposed shared-brain notes written by an agent (they reach other agents once a person approves them).
  */
 export async function finishRun({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<Output> {
@@ -53,6 +53,8 @@ export async function finishRun({ ctx, input }: { ctx: Ctx; input: unknown }): P
       await record({ type: "checkpoint.expired", runId: run.id, projectId: run.projectId, subject: ck.id, meta: { kind: ck.kind, why: "run_finished" } });
     }
     await tx.runs.finish(run.id, data.outcome, summary!, now);
+    // A finished run holds nothing: its paths are free for other runs at once.
+    await tx.runs.endClaims(run.id, data.outcome, now);
     await record({ type: `run.${data.outcome}`, runId: run.id, projectId: run.projectId, meta: { phase: run.phase, learnings: learnings.length } });
     if (learnings.length > 0) {
       const paths = [...new Set(await tx.runs.touchedPaths(run.id, NOTE_PATHS))].slice(0, NOTE_PATHS);

@@ -13,7 +13,7 @@ const TIMELINE_LIMIT = 500;
 
 /**
  * One run's timeline: the run, its runbook version's phases with the current station, work units,
- * checkpoints, builds, usage, drift and violations, files and audit events. For roles that see runs
+ * checkpoints, builds, usage, drift and violations, files, claims and audit events. For roles that see runs
  * masked, paths in their excluded modules read `‹module›` (in free text too) and such work units show no title or note.
  */
 export async function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
@@ -35,9 +35,10 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
   const text = <T extends string | null>(value: T): T => maskText(manifest, value);
   const hidden = (paths: readonly string[]) => manifest !== null && paths.some((p) => classifyPath(manifest, p) === "excluded");
 
-  const [units, checkpoints, builds, usage, drift, files, events] = await Promise.all([
+  const [units, checkpoints, builds, usage, drift, files, events, claims] = await Promise.all([
     q.units(run.id, TIMELINE_LIMIT), q.checkpoints(run.id, TIMELINE_LIMIT), q.builds(run.id, TIMELINE_LIMIT), q.usage(run.id, TIMELINE_LIMIT),
     q.drift(run.id, TIMELINE_LIMIT), q.files(run.id, TIMELINE_LIMIT), q.events(run.id, TIMELINE_LIMIT),
+    q.claimsOf(run.id, TIMELINE_LIMIT),
   ]);
   return {
     run: {
@@ -68,6 +69,8 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
     files: files.map((f) => ({
       id: f.id, action: f.action, path: show(f.path), access: f.access, createdAt: f.createdAt,
     })),
+    // Live claims first, then ended ones (with why they ended).
+    claims: claims.map((c) => ({ path: show(c.path)!, source: c.source, claimedAt: c.claimedAt, endedAt: c.endedAt, endReason: c.endReason })),
     events: events.map((e) => ({
       seq: e.seq, at: e.at, type: e.type, actorKind: e.actorKind, actorUserId: e.actorUserId, subject: e.subject, meta: JSON.parse(e.meta) as unknown,
     })),

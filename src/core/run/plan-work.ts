@@ -7,6 +7,7 @@ import { parseInput } from "../validate.ts";
 import { assertOpen, loadOwnRun, requireAgent } from "./access.ts";
 import type { WorkUnitRow } from "./queries.ts";
 import { MAX_PATH_LENGTH, PlanWorkInput, type PlanWorkOutput } from "./schemas.ts";
+import { claimPaths } from "./claims.ts";
 import { classify, manifestFor, recordViolations } from "./scope-check.ts";
 
 /** Same title and the same set of paths: the unit a repeated plan means. */
@@ -18,6 +19,7 @@ const sameUnit = (unit: { title: string; paths: readonly string[] }, title: stri
  * returned, the units are stored all the same). Idempotent: a unit with the same title and paths
  * that is still open in the run (planned, in progress or blocked) is returned, not planned again; a
  * finished unit is not reused, so planning it anew (the way to redo one) creates a new unit.
+ * Planned paths inside the scope are claimed for the run; ones another active run holds are conflicts.
  */
 export async function planWork({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<z.infer<typeof PlanWorkOutput>> {
   const actor = requireAgent(ctx);
@@ -54,15 +56,20 @@ export async function planWork({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
       added.push(row);
       units.push(row);
     }
-    const { violations } = classify(manifest, [...new Set(planned.flatMap((u) => u.paths))], "plan");
+    const allPaths = [...new Set(planned.flatMap((u) => u.paths))];
+    const { violations } = classify(manifest, allPaths, "plan");
     if (added.length > 0) {
       // Only the newly planned paths are recorded: a repeated call's violations were recorded the first time.
       const { violations: fresh } = classify(manifest, [...new Set(added.flatMap((u) => u.paths))], "plan");
       await recordViolations(tx, record, ctx, run, fresh, "plan_work");
       await record({ type: "work_unit.planned", runId: run.id, projectId: run.projectId, meta: { units: added.length, paths: added.reduce((n, u) => n + u.paths.length, 0), violations: fresh.length } });
     }
+    // Paths outside the scope are not claimed: the run must not change them, and others may.
+    const outside = new Set(violations.map((v) => v.rawPath));
+    const conflicts = await claimPaths(tx, record, ctx, run, manifest, allPaths.filter((p) => !outside.has(p)), "plan", "plan_work");
     return {
       run_id: run.id,
+      conflicts,
       units: units.map((u) => ({ unit_id: u.id, title: u.title, status: u.status })),
       violations: violations.map(({ rawPath: _raw, ...v }) => v),
     };

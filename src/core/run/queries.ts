@@ -10,7 +10,50 @@ export type WorkUnitStatus = "planned" | "in_progress" | "done" | "failed" | "sk
 export type BuildKind = "build" | "test" | "lint";
 export type FileAction = "read" | "modified" | "created" | "deleted";
 export type FileAccess = "editable" | "read_only" | "excluded" | "unlisted";
-export type DriftKind = "gate_skip" | "phase_mismatch" | "scope_violation" | "repeated_build_failure";
+export type DriftKind = "gate_skip" | "phase_mismatch" | "scope_violation" | "repeated_build_failure" | "claim_conflict";
+export type ClaimSource = "plan" | "modified" | "created" | "deleted";
+export type ClaimEndReason = "completed" | "failed" | "cancelled" | "expired";
+
+/** A live claim of another run that overlaps a requested path (the same path, or one inside the other). */
+export interface ClaimHolderRow {
+  /** The path asked for. */
+  requested: string;
+  /** The path the holder claimed. */
+  path: string;
+  runId: string;
+  title: string;
+  phase: string;
+  ownerUserId: string;
+  ownerName: string;
+  claimedAt: number;
+  /** The later of the claim's refresh and the holder run's last update: idle time is measured from it. */
+  lastSeen: number;
+}
+
+/** One of a run's claims, live or ended. */
+export interface ClaimRow {
+  runId: string;
+  path: string;
+  source: ClaimSource;
+  claimedAt: number;
+  refreshedAt: number;
+  endedAt: number | null;
+  endReason: ClaimEndReason | null;
+}
+
+/** A live claim in a project, with its run (the per-project view). */
+export interface ProjectClaimRow {
+  runId: string;
+  title: string;
+  phase: string;
+  status: RunStatus;
+  ownerUserId: string;
+  ownerName: string;
+  path: string;
+  source: ClaimSource;
+  claimedAt: number;
+  lastSeen: number;
+}
 
 export interface RunRow {
   id: string;
@@ -173,7 +216,7 @@ export interface RunQueries {
   /** Moves the run into `phase` (and back to `active`). */
   enterPhase(runId: string, phase: string, now: number): Promise<void>;
   /** The run's pending checkpoints, newest first. */
-  pendingCheckpoints(runId: string): Promise<{ id: string; kind: "phase_gate" | "approval"; targetPhase: string | null }[]>;
+  pendingCheckpoints(runId: string): Promise<{ id: string; kind: "phase_gate" | "approval"; targetPhase: string | null; reason: string; requiredRole: Role; expiresAt: number }[]>;
   /** Whether a phase_gate checkpoint into `phase` was approved at or after `since`. */
   gateApprovedSince(runId: string, phase: string, since: number): Promise<boolean>;
   /** Whether a passing build of `kind` was reported at or after `since`. */
@@ -208,4 +251,25 @@ export interface RunQueries {
   files(runId: string, limit: number): Promise<FileReportRow[]>;
   /** The run's audit events, oldest first. */
   events(runId: string, limit: number): Promise<StoredEvent[]>;
+
+  /** A user's runs that have not finished, most recently updated first. */
+  openRunsOf(ownerUserId: string, limit: number): Promise<RunListRow[]>;
+  /** Live claims of runs other than `runId` in the project that overlap any of `paths`. */
+  claimHolders(projectId: string, runId: string, paths: string[]): Promise<ClaimHolderRow[]>;
+  /** Claims the path for the run unless a live claim on it exists (the unique index decides); returns whether it was inserted. */
+  insertClaim(row: { projectId: string; runId: string; path: string; source: ClaimSource; now: number }): Promise<boolean>;
+  /** Marks the run's live claims as seen now (an active run keeps its claims). */
+  refreshClaims(runId: string, now: number): Promise<void>;
+  /** Ends the run's live claims; returns how many ended. */
+  endClaims(runId: string, reason: ClaimEndReason, now: number): Promise<number>;
+  /** Ends another run's live claim on one path (it was idle too long); returns whether one ended. */
+  expireClaim(runId: string, path: string, now: number): Promise<boolean>;
+  /** The run's claims, live first, then the most recently ended. */
+  claimsOf(runId: string, limit: number): Promise<ClaimRow[]>;
+  /** The live claims of a user's open runs in a project. */
+  ownerClaims(ownerUserId: string, projectId: string, limit: number): Promise<ClaimRow[]>;
+  /** The live claims in a project, oldest first. */
+  projectClaims(projectId: string, limit: number): Promise<ProjectClaimRow[]>;
+  /** The distinct paths a run was refused a claim on, with the holder each time (its claim_conflict drift). */
+  conflictsRecorded(runId: string, limit: number): Promise<{ path: string; holderRunId: string }[]>;
 }

@@ -24,7 +24,7 @@ export async function reportBuild({ ctx, input }: { ctx: Ctx; input: unknown }):
     await tx.runs.insertBuild({ id, runId: run.id, phase: run.phase, kind: data.kind, exitCode: data.exit_code, durationMs: data.duration_ms, logTail: logTail || null, createdAt: now });
     await tx.runs.touch(run.id, now);
     await record({ type: "build.reported", runId: run.id, projectId: run.projectId, subject: id, meta: { kind: data.kind, exitCode: data.exit_code, durationMs: data.duration_ms, phase: run.phase } });
-    let drift: string | null = null;
+    let drift: "repeated_build_failure" | null = null;
     if (data.exit_code !== 0) {
       const recent = await tx.runs.recentExitCodes(run.id, data.kind, REPEATED_FAILURES + 1);
       const streak = recent.indexOf(0);

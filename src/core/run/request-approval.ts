@@ -17,6 +17,9 @@ export async function requestApproval({ ctx, input }: { ctx: Ctx; input: unknown
     const run = await loadOwnRun(tx, actor, data.run_id);
     assertOpen(run);
     const ck = await insertCheckpoint(tx, record, ctx, run, { kind: "approval", targetPhase: null, reason: data.reason, summary: summary!, requiredRole: "lead" });
-    return { checkpoint_id: ck.id, status: "pending" as const, expires_at: isoTime(ck.expiresAt) };
+    return {
+      checkpoint_id: ck.id, status: "pending" as const, expires_at: isoTime(ck.expiresAt),
+      message: `checkpoint ${ck.id} is pending a lead's decision; advance_phase is refused until it is decided. Wait with get_checkpoint; if it is rejected, do not take the step (plan other work or finish_run)`,
+    };
   });
 }

@@ -28,7 +28,7 @@ export interface Classified {
  * Classifies each path. A violation is any contact with an excluded path, or a change (anything
  * but `read`) to a read-only one; `plan` is the intent to change.
  */
-export function classify(manifest: ScopeManifest, paths: readonly string[], action: string): { files: Classified[]; violations: (ViolationView & { rawPath: string })[] } {
+export function classify(manifest: ScopeManifest, paths: readonly string[], action: ViolationView["action"]): { files: Classified[]; violations: (ViolationView & { rawPath: string })[] } {
   const files = paths.map((path) => ({ path, shown: maskPath(manifest, path), access: classifyPath(manifest, path) as Access }));
   const violations = files
     .filter((f) => f.access === "excluded" || (f.access === "read_only" && action !== "read"))

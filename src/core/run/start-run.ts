@@ -11,10 +11,30 @@ import { projectBySlug, requireAgent } from "./access.ts";
 import { phaseView } from "./phases.ts";
 import { StartRunInput, type StartRunOutput } from "./schemas.ts";
 import { manifestFor, scopeView } from "./scope-check.ts";
+import { maskText } from "../scope/manifest.ts";
+import type { RunListRow } from "./queries.ts";
+
+/** How many of the caller's open runs are compared with a new one. */
+const OPEN_RUNS_CHECKED = 50;
+
+/** A warning per open run of the caller on the project with the same title or branch (a lost run_id, a second session). */
+function lookalikeWarnings(open: readonly RunListRow[], projectId: string, title: string, branch: string | null, mask: (t: string) => string): string[] {
+  const warnings: string[] = [];
+  for (const { run, slug } of open) {
+    if (run.projectId !== projectId) continue;
+    const same = [run.title === title ? "title" : null, branch !== null && run.branch === branch ? "branch" : null].filter((x) => x !== null);
+    if (same.length === 0) continue;
+    const text = `you already have an open run ${run.id} '${mask(run.title).slice(0, 120)}' on ${slug} (phase ${run.phase}, ${run.status}) with the same ${same.join(" and ")}; to continue it, call get_run with run_id ${run.id} and finish_run this new run with outcome cancelled`;
+    warnings.push(text.slice(0, 500));
+    if (warnings.length === 10) break;
+  }
+  return warnings;
+}
 
 /**
  * Starts a run for the key's user on a project, bound to the runbook's current version (later
- * edits do not move it). Returns the phases, the caller's scope manifest and relevant notes.
+ * edits do not move it). Returns the phases, the caller's scope manifest and relevant notes, and a
+ * warning (not an error) naming each open run of the caller on the project with the same title or branch.
  */
 export async function startRun({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<z.infer<typeof StartRunOutput>> {
   const actor = requireAgent(ctx);
@@ -29,6 +49,8 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
     const { runbook, version } = await runbookForProject(tx, project.id);
     const phases = version.phases as PhaseDef[];
     const manifest = await manifestFor(tx, project.id, actor.role);
+    const open = await tx.runs.openRunsOf(actor.userId, OPEN_RUNS_CHECKED);
+    const warnings = lookalikeWarnings(open, project.id, title!, branch || null, (t) => maskText(manifest, t));
     const now = ctx.clock.now();
     const id = newId("run");
     await tx.runs.insertRun({
@@ -45,6 +67,7 @@ export async function startRun({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
       runbook: { id: runbook.id, name: runbook.name, version: version.version, phases: phases.map(phaseView) },
       scope,
       notes: await relevantNotes(tx, project.id, manifest),
+      warnings,
     };
   });
 }

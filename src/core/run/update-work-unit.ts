@@ -7,6 +7,7 @@ import { refuse, transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
 import { assertOpen, loadOwnRun, requireAgent } from "./access.ts";
 import { MAX_PATH_LENGTH, UpdateWorkUnitInput, type UnitStatus, type UpdateWorkUnitOutput } from "./schemas.ts";
+import { claimPaths } from "./claims.ts";
 import { classify, manifestFor, recordViolations } from "./scope-check.ts";
 
 /** The work-unit lifecycle: planned → in_progress → done, or failed / skipped / blocked. */
@@ -31,7 +32,8 @@ const MAX_UNIT_PATHS = 50;
 
 /**
  * Moves a work unit along its lifecycle (repeating the current status is an idempotent no-op),
- * optionally with a note and more paths; paths outside the editable scope are violations.
+ * optionally with a note (replacing the last) and more paths (added, and claimed for the run);
+ * paths outside the editable scope are violations.
  */
 export async function updateWorkUnit({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<z.infer<typeof UpdateWorkUnitOutput>> {
   const actor = requireAgent(ctx);
@@ -52,7 +54,8 @@ export async function updateWorkUnit({ ctx, input }: { ctx: Ctx; input: unknown 
       refuse(new AppError("conflict", `work unit ${unit.id} is ${from}; it cannot become ${data.status}` + (allowed.length ? ` (allowed next: ${allowed.join(", ")})` : " (it is finished; plan a new unit with plan_work)")));
     }
     const paths = [...new Set(screenedPaths)];
-    const { violations } = classify(await manifestFor(tx, run.projectId, actor.role), paths, "plan");
+    const manifest = await manifestFor(tx, run.projectId, actor.role);
+    const { violations } = classify(manifest, paths, "plan");
     const merged = [...new Set([...unit.paths, ...paths])];
     if (merged.length > MAX_UNIT_PATHS) refuse(new AppError("invalid", `paths: a work unit holds at most ${MAX_UNIT_PATHS} paths (it would have ${merged.length}); plan another unit`, { fields: ["paths"] }));
     await recordViolations(tx, record, ctx, run, violations, "update_work_unit");
@@ -60,8 +63,10 @@ export async function updateWorkUnit({ ctx, input }: { ctx: Ctx; input: unknown 
     if (changed) {
       await tx.runs.updateUnit(unit.id, { status: data.status, note: note ? note : unit.note, paths: merged, updatedAt: ctx.clock.now() });
     }
+    const outside = new Set(violations.map((v) => v.rawPath));
+    const conflicts = await claimPaths(tx, record, ctx, run, manifest, paths.filter((p) => !outside.has(p)), "plan", "update_work_unit");
     const type = from !== data.status ? EVENT_OF[data.status] : undefined;
     if (type) await record({ type, runId: run.id, projectId: run.projectId, subject: unit.id, meta: { from, to: data.status, paths: paths.length } });
-    return { unit_id: unit.id, status: data.status, previous_status: from, violations: violations.map(({ rawPath: _raw, ...v }) => v) };
+    return { unit_id: unit.id, status: data.status, previous_status: from, violations: violations.map(({ rawPath: _raw, ...v }) => v), conflicts };
   });
 }

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, isNull, sql } from "drizzle-orm";
 import type { RunQueries, ScopeSource } from "../../core/run/queries.ts";
 import {
-  auditEvents, builds, checkpoints, driftSignals, fileReports, moduleAccess, modules, projects, runbooks, runbookVersions, runs, usageReports, users, workUnits,
+  auditEvents, builds, checkpoints, driftSignals, fileReports, moduleAccess, modules, projects, runbooks, runbookVersions, runClaims, runs, usageReports, users, workUnits,
 } from "../schema/index.ts";
 import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
 
@@ -35,7 +35,9 @@ export function runQueries(db: SqliteDb): RunQueries {
 
   const setSummary = db.update(runs).set({ summary: pSet("summary"), updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare();
   const enterPhase = db.update(runs).set({ phase: pSet("phase"), phaseEnteredAt: pSet("now"), status: "active", updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare();
-  const pendingCheckpoints = db.select({ id: checkpoints.id, kind: checkpoints.kind, targetPhase: checkpoints.targetPhase }).from(checkpoints)
+  const pendingCheckpoints = db.select({
+    id: checkpoints.id, kind: checkpoints.kind, targetPhase: checkpoints.targetPhase, reason: checkpoints.reason, requiredRole: checkpoints.requiredRole, expiresAt: checkpoints.expiresAt,
+  }).from(checkpoints)
     .where(and(eq(checkpoints.runId, p("runId")), eq(checkpoints.status, "pending"))).orderBy(desc(checkpoints.requestedAt)).prepare();
   const gateApproved = db.select({ id: checkpoints.id }).from(checkpoints).where(and(
     eq(checkpoints.runId, p("runId")), eq(checkpoints.kind, "phase_gate"), eq(checkpoints.targetPhase, p("phase")), eq(checkpoints.status, "approved"), gte(checkpoints.decidedAt, p("since")),
@@ -88,6 +90,42 @@ export function runQueries(db: SqliteDb): RunQueries {
   const driftOf = db.select().from(driftSignals).where(eq(driftSignals.runId, p("runId"))).orderBy(desc(driftSignals.createdAt)).limit(p("limit")).prepare();
   const filesOf = db.select().from(fileReports).where(eq(fileReports.runId, p("runId"))).orderBy(desc(fileReports.createdAt)).limit(p("limit")).prepare();
   const eventsOf = db.select().from(auditEvents).where(eq(auditEvents.runId, p("runId"))).orderBy(asc(auditEvents.seq)).limit(p("limit")).prepare();
+
+  const openRunsOf = db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
+    .where(and(eq(runs.ownerUserId, p("ownerUserId")), sql`${runs.status} NOT IN ('completed', 'failed', 'cancelled')`)).orderBy(desc(runs.updatedAt)).limit(p("limit")).prepare();
+
+  // Overlap: the same path, or one a directory of the other (compared by prefix, not LIKE: '_' and '%' are ordinary in paths).
+  const lastSeen = sql<number>`max(${runClaims.refreshedAt}, ${runs.updatedAt})`.mapWith(Number);
+  const claimHolders = db.select({
+    requested: sql<string>`requested.value`, path: runClaims.path, runId: runClaims.runId, title: runs.title, phase: runs.phase,
+    ownerUserId: runs.ownerUserId, ownerName: users.name, claimedAt: runClaims.claimedAt, lastSeen,
+  }).from(sql`json_each(${p("paths")}) AS requested`)
+    .innerJoin(runClaims, sql`${runClaims.projectId} = ${p("projectId")} AND ${runClaims.endedAt} IS NULL AND ${runClaims.runId} <> ${p("runId")} AND (
+      ${runClaims.path} = requested.value
+      OR substr(requested.value, 1, length(${runClaims.path}) + 1) = ${runClaims.path} || '/'
+      OR substr(${runClaims.path}, 1, length(requested.value) + 1) = requested.value || '/')`)
+    .innerJoin(runs, eq(runs.id, runClaims.runId)).innerJoin(users, eq(users.id, runs.ownerUserId))
+    .orderBy(asc(runClaims.claimedAt)).prepare();
+  const insertClaim = db.insert(runClaims).values({
+    projectId: p("projectId"), runId: p("runId"), path: p("path"), source: p("source"), claimedAt: p("now"), refreshedAt: p("now"),
+  }).onConflictDoNothing().returning({ id: runClaims.id }).prepare();
+  const refreshClaims = db.update(runClaims).set({ refreshedAt: pSet("now") }).where(and(eq(runClaims.runId, p("runId")), isNull(runClaims.endedAt))).prepare();
+  const endClaims = db.update(runClaims).set({ endedAt: pSet("now"), endReason: pSet("reason") })
+    .where(and(eq(runClaims.runId, p("runId")), isNull(runClaims.endedAt))).returning({ id: runClaims.id }).prepare();
+  const expireClaim = db.update(runClaims).set({ endedAt: pSet("now"), endReason: "expired" })
+    .where(and(eq(runClaims.runId, p("runId")), eq(runClaims.path, p("path")), isNull(runClaims.endedAt))).returning({ id: runClaims.id }).prepare();
+  const claimFields = { runId: runClaims.runId, path: runClaims.path, source: runClaims.source, claimedAt: runClaims.claimedAt, refreshedAt: runClaims.refreshedAt, endedAt: runClaims.endedAt, endReason: runClaims.endReason };
+  const claimsOf = db.select(claimFields).from(runClaims).where(eq(runClaims.runId, p("runId")))
+    .orderBy(sql`${runClaims.endedAt} IS NOT NULL`, desc(sql`coalesce(${runClaims.endedAt}, 0)`), asc(runClaims.path)).limit(p("limit")).prepare();
+  const ownerClaims = db.select(claimFields).from(runClaims).innerJoin(runs, eq(runs.id, runClaims.runId))
+    .where(and(eq(runs.ownerUserId, p("ownerUserId")), eq(runClaims.projectId, p("projectId")), isNull(runClaims.endedAt))).orderBy(asc(runClaims.path)).limit(p("limit")).prepare();
+  const projectClaims = db.select({
+    runId: runClaims.runId, title: runs.title, phase: runs.phase, status: runs.status, ownerUserId: runs.ownerUserId, ownerName: users.name,
+    path: runClaims.path, source: runClaims.source, claimedAt: runClaims.claimedAt, lastSeen,
+  }).from(runClaims).innerJoin(runs, eq(runs.id, runClaims.runId)).innerJoin(users, eq(users.id, runs.ownerUserId))
+    .where(and(eq(runClaims.projectId, p("projectId")), isNull(runClaims.endedAt))).orderBy(asc(runClaims.claimedAt), asc(runClaims.path)).limit(p("limit")).prepare();
+  const conflictsRecorded = db.selectDistinct({ path: driftSignals.path, holderRunId: sql<string>`json_extract(${driftSignals.detail}, '$.holder_run_id')` }).from(driftSignals)
+    .where(and(eq(driftSignals.runId, p("runId")), eq(driftSignals.kind, "claim_conflict"), sql`${driftSignals.path} IS NOT NULL`)).limit(p("limit")).prepare();
 
   return {
     byId: async (runId) => byId.get({ runId }),
@@ -163,5 +201,18 @@ export function runQueries(db: SqliteDb): RunQueries {
     drift: async (runId, limit) => driftOf.all({ runId, limit }),
     files: async (runId, limit) => filesOf.all({ runId, limit }),
     events: async (runId, limit) => eventsOf.all({ runId, limit }),
+
+    openRunsOf: async (ownerUserId, limit) => openRunsOf.all({ ownerUserId, limit }),
+    claimHolders: async (projectId, runId, paths) => (paths.length === 0 ? [] : claimHolders.all({ projectId, runId, paths: JSON.stringify(paths) })),
+    insertClaim: async (row) => insertClaim.all({ ...row }).length > 0,
+    refreshClaims: async (runId, now) => {
+      refreshClaims.run({ runId, now });
+    },
+    endClaims: async (runId, reason, now) => endClaims.all({ runId, reason, now }).length,
+    expireClaim: async (runId, path, now) => expireClaim.all({ runId, path, now }).length > 0,
+    claimsOf: async (runId, limit) => claimsOf.all({ runId, limit }),
+    ownerClaims: async (ownerUserId, projectId, limit) => ownerClaims.all({ ownerUserId, projectId, limit }),
+    projectClaims: async (projectId, limit) => projectClaims.all({ projectId, limit }),
+    conflictsRecorded: async (runId, limit) => conflictsRecorded.all({ runId, limit }).map((r) => ({ path: r.path!, holderRunId: r.holderRunId })),
   };
 }

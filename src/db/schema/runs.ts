@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { pluginKeys, users } from "./people.ts";
 import { projects } from "./projects.ts";
@@ -125,12 +126,33 @@ export const fileReports = sqliteTable("file_reports", {
   createdAt: integer("created_at").notNull(),
 }, (t) => [index("file_reports_run_idx").on(t.runId)]);
 
-/** Off-script events: gate skips, phase mismatches, scope violations, repeated failing builds. */
+/** Off-script events: gate skips, phase mismatches, scope violations, repeated failing builds, claim conflicts. */
 export const driftSignals = sqliteTable("drift_signals", {
   id: text("id").primaryKey(),
   runId: text("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
-  kind: text("kind", { enum: ["gate_skip", "phase_mismatch", "scope_violation", "repeated_build_failure"] }).notNull(),
+  kind: text("kind", { enum: ["gate_skip", "phase_mismatch", "scope_violation", "repeated_build_failure", "claim_conflict"] }).notNull(),
   path: text("path"),
   detail: text("detail", { mode: "json" }).$type<Record<string, string | number | boolean | null>>().notNull(),
   createdAt: integer("created_at").notNull(),
 }, (t) => [index("drift_signals_run_idx").on(t.runId), index("drift_signals_time_idx").on(t.createdAt)]);
+
+/**
+ * Paths a run claims while it is active (DESIGN §13): the ones it plans or changes. At most one live
+ * claim per project and path (the partial unique index backs the check-then-insert in one write).
+ * A claim ends when its run finishes or is cancelled, or when the run has been idle too long and
+ * another run wants the path; ended claims stay for the run's page.
+ */
+export const runClaims = sqliteTable("run_claims", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  projectId: text("project_id").notNull().references(() => projects.id),
+  runId: text("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
+  path: text("path").notNull(),
+  source: text("source", { enum: ["plan", "modified", "created", "deleted"] }).notNull(),
+  claimedAt: integer("claimed_at").notNull(),
+  refreshedAt: integer("refreshed_at").notNull(),
+  endedAt: integer("ended_at"),
+  endReason: text("end_reason", { enum: ["completed", "failed", "cancelled", "expired"] }),
+}, (t) => [
+  uniqueIndex("run_claims_live_path").on(t.projectId, t.path).where(sql`${t.endedAt} IS NULL`),
+  index("run_claims_run_idx").on(t.runId, t.endedAt),
+]);

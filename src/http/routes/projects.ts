@@ -6,6 +6,7 @@ import { listModules, moduleAccessMatrix } from "../../core/project/list-modules
 import { getProject, listProjects } from "../../core/project/list-projects.ts";
 import { updateProject } from "../../core/project/update-project.ts";
 import { deleteModule, setModuleAccess, updateModule } from "../../core/project/update-module.ts";
+import { listProjectClaims } from "../../core/run/list-claims.ts";
 import { projectScope } from "../../core/scope/project-scope.ts";
 import { authenticate, bodyFields } from "../auth.ts";
 import type { RouteDeps } from "./index.ts";
@@ -35,6 +36,10 @@ export function projectsRoutes(deps: RouteDeps) {
       const ctx = await authenticate(deps, request, set, { write: true });
       return { project: await deleteProject({ ctx, input: { slug: params.slug } }) };
     }, { detail: { summary: "Delete a project without runs, with its modules" } })
+    .get("/api/projects/:slug/claims", async ({ request, set, params }) => {
+      const ctx = await authenticate(deps, request, set);
+      return await listProjectClaims({ ctx, input: { slug: params.slug } });
+    }, { detail: { summary: "The paths active runs claim in a project, with their runs (masked for the viewer's role)" } })
     .get("/api/projects/:slug/modules", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set);
       return { modules: await listModules({ ctx, input: { slug: params.slug } }) };

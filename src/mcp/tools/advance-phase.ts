@@ -5,7 +5,7 @@ import { defineTool } from "../tool.ts";
 export const advancePhaseTool = defineTool({
   name: "advance_phase",
   title: "Advance phase",
-  description: "Move the run to its next runbook phase. A gated phase returns a pending checkpoint id: wait with get_checkpoint, then call again.",
+  description: "Move the run to its next phase (or back to an earlier one). A gated phase returns a pending checkpoint id: wait with get_checkpoint, then call again. A refusal names the missing evidence.",
   inputSchema: AdvancePhaseInput,
   outputSchema: AdvancePhaseOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },

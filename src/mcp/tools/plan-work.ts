@@ -5,7 +5,7 @@ import { defineTool } from "../tool.ts";
 export const planWorkTool = defineTool({
   name: "plan_work",
   title: "Plan work",
-  description: "Record a run's plan as work units (title, repository-relative paths); repeating a unit returns the one already planned. Paths outside your editable scope are reported as violations.",
+  description: "Plan work units (title, paths to change); repeating one returns it. Out-of-scope paths are violations; the others are claimed for the run, and ones another run holds are conflicts.",
   inputSchema: PlanWorkInput,
   outputSchema: PlanWorkOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -6,7 +6,7 @@ import { defineTool } from "../tool.ts";
 export const reportFilesTool = defineTool({
   name: "report_files",
   title: "Report files",
-  description: "Report repository-relative paths you read, modified, created or deleted. Each is classified against your scope; violations are recorded.",
+  description: "Report paths you read, modified, created or deleted. Each is classified against your scope (violations recorded); changed paths are claimed, and ones another run holds are conflicts.",
   inputSchema: ReportFilesInput,
   outputSchema: ReportFilesOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -5,7 +5,7 @@ import { defineTool } from "../tool.ts";
 export const reportUsageTool = defineTool({
   name: "report_usage",
   title: "Report usage",
-  description: "Report model token usage for the run (model name, input, output and cache tokens, calls). Returns the run totals.",
+  description: "Add model token usage since your last report (model, input, output and cache tokens, calls) to the run: the numbers are added to its totals, not replaced. Returns the new totals.",
   inputSchema: ReportUsageInput,
   outputSchema: ReportUsageOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

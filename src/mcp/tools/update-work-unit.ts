@@ -6,7 +6,7 @@ import { defineTool } from "../tool.ts";
 export const updateWorkUnitTool = defineTool({
   name: "update_work_unit",
   title: "Update a work unit",
-  description: "Move a work unit along planned → in_progress → done (or failed, skipped, blocked), with an optional short note and paths.",
+  description: "Move a work unit along planned → in_progress → done (or failed, skipped, blocked), with an optional note and more paths (added and claimed, never replacing).",
   inputSchema: UpdateWorkUnitInput,
   outputSchema: UpdateWorkUnitOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
