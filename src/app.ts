@@ -26,6 +26,8 @@ export interface App {
   readonly store: Store;
   /** Migrations applied by this start (empty when the database was current). */
   readonly migrationsApplied: readonly string[];
+  /** Aborts `services.shutdown`: ends live-update streams and answers long polls (before the server drains). */
+  beginShutdown(): void;
   close(): Promise<void>;
 }
 
@@ -38,10 +40,11 @@ export interface AppOptions {
 }
 
 /** Opens the data dir and database and builds the services (what every command needs). */
-export async function createServices({ config, logger, clock = systemClock, storeOptions }: AppOptions): Promise<{ services: Services; migrationsApplied: string[] }> {
+export async function createServices({ config, logger, clock = systemClock, storeOptions }: AppOptions): Promise<{ services: Services; migrationsApplied: string[]; beginShutdown: () => void }> {
   prepareDataDir(config.dataDir);
   const secrets = loadSecrets(config.dataDir);
   const { store, migrationsApplied } = openStore(config.dataDir, storeOptions);
+  const shutdown = new AbortController();
   const services: Services = Object.freeze({
     store,
     clock,
@@ -56,18 +59,19 @@ export async function createServices({ config, logger, clock = systemClock, stor
       auditEvents: () => countAuditEvents(store.read),
       databaseBytes: () => store.sizeBytes(),
     }),
+    shutdown: shutdown.signal,
     options: Object.freeze({
       checkpointExpiryMs: config.checkpointExpiryMinutes * 60_000,
       keyRateLimitPerMinute: config.keyRateLimit,
     }),
   });
   services.bus.subscribe(await createAnchorWriter({ file: store.anchor, auditKey: secrets.auditKey, db: store.read, logger }));
-  return { services, migrationsApplied };
+  return { services, migrationsApplied, beginShutdown: () => shutdown.abort() };
 }
 
 /** Opens the data dir and database, builds every service and the HTTP surface. */
 export async function createApp(options: AppOptions): Promise<App> {
-  const { services, migrationsApplied } = await createServices(options);
+  const { services, migrationsApplied, beginShutdown } = await createServices(options);
   await ensureDefaultRunbook({ ctx: withActor(services, SYSTEM) });
   const http = createHttpApp({
     services,
@@ -77,5 +81,5 @@ export async function createApp(options: AppOptions): Promise<App> {
     mcp: createMcpEndpoint(services, { version: pkg.version, maxBodyBytes: options.config.maxBodyBytes }),
   });
   const store = services.store;
-  return { services, http, store, migrationsApplied, close: () => store.close() };
+  return { services, http, store, migrationsApplied, beginShutdown, close: () => store.close() };
 }

@@ -1,8 +1,10 @@
 // The `railyard` command: parse the command name, dispatch to src/cli/. Nothing else lives here.
 import pkg from "../package.json" with { type: "json" };
-import { ConfigError } from "./config.ts";
-import { DataDirError } from "./db/data-dir.ts";
-import type { Command, Io } from "./cli/io.ts";
+import { join } from "node:path";
+import { ConfigError, extractFlags, loadConfig } from "./config.ts";
+import { DATABASE_FILE } from "./db/client.ts";
+import { databaseError, DataDirError } from "./db/data-dir.ts";
+import { CommandError, type Command, type Io } from "./cli/io.ts";
 
 export const VERSION: string = pkg.version;
 
@@ -57,8 +59,34 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stderr(`railyard: ${error.message}\n`);
       return 2;
     }
+    if (error instanceof CommandError) {
+      io.stderr(`railyard: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const code = (error as { code?: unknown })?.code;
+    if (typeof code === "string" && code.startsWith("SQLITE_")) {
+      // A database failure after start-up (a full disk, damage found by a query): say which file.
+      io.stderr(`${databaseError(databaseFileOf(args, io), error, `railyard ${name}`).message}\n`);
+      return 1;
+    }
     throw error;
   }
+}
+
+function databaseFileOf(args: string[], io: Io): string {
+  try {
+    return join(loadConfig(extractFlags(args).flags, io.env, io.cwd).dataDir, DATABASE_FILE);
+  } catch {
+    return DATABASE_FILE;
+  }
+}
+
+/** An error nobody expected, as one line (what and why, never a stack). */
+export function unexpectedErrorLine(error: unknown): string {
+  const name = (error as Error)?.name ?? "error";
+  const message = error instanceof Error ? error.message.replace(/\s+/g, " ").slice(0, 300) : String(error).slice(0, 300);
+  const code = (error as { code?: unknown })?.code;
+  return `railyard: unexpected error (${name}${code !== undefined ? ` ${String(code)}` : ""}: ${message}); please report it\n`;
 }
 
 function processIo(): Io {
@@ -77,7 +105,7 @@ if (import.meta.main) {
   run(process.argv.slice(2), processIo()).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`railyard: unexpected error (${(error as Error)?.name ?? "error"}); please report it\n`);
+      process.stderr.write(unexpectedErrorLine(error));
       process.exit(70);
     },
   );

@@ -8,6 +8,13 @@ export interface Io {
   cwd: string;
 }
 
+/** A refusal or failure a command reports as one line (`railyard: <message>`) with its exit code; never a stack. */
+export class CommandError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
 /** A command: parses its own arguments (after the command name) and returns the exit code. */
 export type Command = (argv: string[], io: Io) => Promise<number>;
 

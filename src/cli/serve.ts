@@ -1,13 +1,15 @@
 import type { Logger } from "pino";
 import { extractFlags, loadConfig, settingsHelp, type Config } from "../config.ts";
 import { createApp } from "../app.ts";
+import { serveOptions } from "../http/app.ts";
 import { scheduleAuditPurge } from "../core/audit/schedule-purge.ts";
 import { startCheckpointSweep } from "../core/checkpoint/expire-checkpoints.ts";
 import { SYSTEM, withActor } from "../core/context.ts";
 import { transact } from "../core/transact.ts";
 import { issueSetupToken } from "../core/user/setup.ts";
 import { createLogger } from "../logger.ts";
-import type { Command, Io } from "./io.ts";
+import { lockDataDir, prepareDataDir } from "../db/data-dir.ts";
+import { CommandError, type Command, type Io } from "./io.ts";
 
 export const SERVE_HELP = `railyard serve: start the appliance (MCP endpoint, admin API and web app)
 
@@ -30,15 +32,34 @@ export const serveCommand: Command = async (argv, io) => {
   const config = loadConfig(flags, io.env, io.cwd);
   const logger = createLogger(config.logLevel);
   // Signal handlers go in before anything is awaited, so a signal at any moment (even during
-  // start-up) shuts down cleanly: start-up completes, then the shutdown below runs.
+  // start-up) shuts down cleanly: start-up completes, then the shutdown below runs. They stay
+  // installed: a second signal during the drain is logged and ignored (the default action would
+  // kill the process before system.stopped is recorded); the grace period bounds the drain.
   let signalled!: (signal: string) => void;
   const signal = new Promise<string>((resolve) => (signalled = resolve));
-  const onSigint = () => signalled("SIGINT");
-  const onSigterm = () => signalled("SIGTERM");
-  process.once("SIGINT", onSigint);
-  process.once("SIGTERM", onSigterm);
+  let first: string | null = null;
+  const onSignal = (name: string) => {
+    if (first === null) {
+      first = name;
+      signalled(name);
+    } else {
+      logger.warn({ signal: name, first }, "already shutting down; ignoring the signal (in-flight requests get the grace period)");
+    }
+  };
+  const onSigint = () => onSignal("SIGINT");
+  const onSigterm = () => onSignal("SIGTERM");
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
   try {
-    return await serve(config, logger, io, signal);
+    // One server per data dir: a second one would serve the same database with its own bus
+    // (long polls there never see decisions made here). CLI commands take no lock.
+    prepareDataDir(config.dataDir);
+    const lock = lockDataDir(config.dataDir);
+    try {
+      return await serve(config, logger, io, signal);
+    } finally {
+      lock.release();
+    }
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigterm);
@@ -56,13 +77,20 @@ async function serve(config: Config, logger: Logger, io: Io, signal: Promise<str
   });
   const stopRetention = scheduleAuditPurge(system);
 
-  const server = Bun.serve({
+  const server = await listenOrCleanUp(config, () => Bun.serve({
     hostname: config.host,
     port: config.port,
-    fetch: app.http.fetch,
-    maxRequestBodySize: config.maxBodyBytes,
+    // Production mode, a JSON error handler, and the body limit enforced by the app (with headers).
+    ...serveOptions(app.http),
     idleTimeout: 60,
+    // Bun turns SO_REUSEPORT on with development: false: a second server would then share the
+    // port silently instead of failing with EADDRINUSE.
+    reusePort: false,
     ...(config.tlsCert && config.tlsKey ? { tls: { cert: Bun.file(config.tlsCert), key: Bun.file(config.tlsKey) } } : {}),
+  }), async () => {
+    stopRetention();
+    stopSweep();
+    await stopApp(app, system, logger, { signal: null, reason: "listen_failed" });
   });
   const scheme = config.tlsCert ? "https" : "http";
   const baseUrl = config.publicUrl ?? `${scheme}://${config.host.includes(":") ? `[${config.host}]` : config.host}:${server.port}`;
@@ -70,12 +98,15 @@ async function serve(config: Config, logger: Logger, io: Io, signal: Promise<str
 
   const token = await issueSetupToken(system);
   if (token) {
-    // Printed, never logged: the token creates the owner account. Single use, valid one hour.
-    io.stdout(`\nNo owner account yet. Open this link within one hour to create it (works once):\n\n  ${baseUrl}/setup#token=${token}\n\n`);
+    // On stderr, never in the log stream (stdout, often shipped to a log store): the token creates
+    // the owner account. Single use, valid one hour, and only the newest link works.
+    io.stderr(`\nNo owner account yet. Open this link within one hour to create it (works once):\n\n  ${baseUrl}/setup#token=${token}\n\n`);
   }
 
   const received = await signal;
   logger.info({ signal: received }, "shutting down: no new connections, waiting for in-flight requests");
+  // Live-update streams end and long polls answer now, or the drain would wait the whole grace period for them.
+  app.beginShutdown();
   const graceful = server.stop(false);
   let timer: Timer | undefined;
   const timedOut = await Promise.race([
@@ -90,9 +121,47 @@ async function serve(config: Config, logger: Logger, io: Io, signal: Promise<str
     await server.stop(true);
   }
   stopRetention();
-  await transact(system, (_tx, record) => record({ type: "system.stopped", meta: { signal: received } }));
   stopSweep();
-  await app.close();
+  const clean = await stopApp(app, system, logger, { signal: received });
   logger.info("stopped");
-  return 0;
+  return clean ? 0 : 1;
+}
+
+/**
+ * Records system.stopped and closes the store. A failure (a full disk) is one log line and a
+ * false result (exit 1), never a stack: what was committed before is safe either way.
+ */
+async function stopApp(app: Awaited<ReturnType<typeof createApp>>, system: ReturnType<typeof withActor>, logger: Logger, meta: { signal: string | null; reason?: string }): Promise<boolean> {
+  let clean = true;
+  try {
+    await transact(system, (_tx, record) => record({ type: "system.stopped", meta }));
+  } catch (error) {
+    clean = false;
+    logger.error({ error: describe(error) }, "could not record system.stopped");
+  }
+  try {
+    await app.close();
+  } catch (error) {
+    clean = false;
+    logger.error({ error: describe(error) }, "could not close the database cleanly (committed data is safe in its write-ahead log)");
+  }
+  return clean;
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  return `${error instanceof Error ? error.message : String(error)}${typeof code === "string" ? ` (${code})` : ""}`;
+}
+
+/** Bun.serve, with a failure to listen (port in use, no permission) as one line naming the address and the cause. */
+async function listenOrCleanUp<T>(config: Config, start: () => T, cleanUp: () => Promise<void>): Promise<T> {
+  try {
+    return start();
+  } catch (error) {
+    await cleanUp();
+    const code = (error as { code?: unknown })?.code;
+    const address = `${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
+    const cause = code === "EADDRINUSE" ? "the port is in use (another server is listening there)" : code === "EACCES" ? "permission denied (ports below 1024 need privileges)" : describe(error);
+    throw new CommandError(`cannot listen on ${address}: ${cause}; choose another --port or stop the other server`, 1);
+  }
 }

@@ -38,6 +38,8 @@ export interface Services {
   readonly dummyPasswordHash: () => Promise<string>;
   /** Counters and latencies for /metrics (recorded by the edges). */
   readonly metrics: Metrics;
+  /** Aborted when the process begins shutting down: live-update streams end and long polls answer now. */
+  readonly shutdown: AbortSignal;
   readonly options: {
     readonly checkpointExpiryMs: number;
     readonly keyRateLimitPerMinute: number;

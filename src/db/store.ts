@@ -4,7 +4,8 @@ import { closeSync, constants, existsSync, fdatasync, fstatSync, fsyncSync, open
 import { join } from "node:path";
 import type { Queries, Store, Tx } from "../core/store.ts";
 import { DATABASE_FILE, openDatabase } from "./client.ts";
-import { migrate, pendingMigrations } from "./migrate.ts";
+import { databaseError, DataDirError } from "./data-dir.ts";
+import { migrate, NewerSchemaError, pendingMigrations } from "./migrate.ts";
 import { createQueries } from "./queries/index.ts";
 import type { SqliteDb } from "./queries/sqlite-db.ts";
 import * as schema from "./schema/index.ts";
@@ -29,14 +30,41 @@ export interface OpenStoreResult {
 /** The file, in the data dir, that holds the audit head anchor (see core/audit/anchor.ts). */
 export const ANCHOR_FILE = "audit.head";
 
-/** Opens (creating if needed) the database in `dataDir`, applies migrations, returns the store. */
+/**
+ * Opens (creating if needed) the database in `dataDir`, checks it (PRAGMA quick_check, no
+ * migration newer than this version), applies migrations, returns the store. A database that
+ * fails a check is refused with a DataDirError naming the file.
+ */
 export function openStore(dataDir: string, options: StoreOptions = {}): OpenStoreResult {
   const path = join(dataDir, DATABASE_FILE);
   const prepared = { count: 0 };
-  const writer = counting(openDatabase(path), prepared);
-  const migrationsApplied = migrate(writer);
+  const writer = counting(openCheckedDatabase(path), prepared);
+  let migrationsApplied: string[];
+  try {
+    migrationsApplied = migrate(writer);
+  } catch (error) {
+    writer.close();
+    if (error instanceof NewerSchemaError) {
+      throw new DataDirError(`refusing to start: ${path}: ${error.message}; run the newer Railyard (or restore a backup made by this version)`);
+    }
+    throw databaseError(path, error);
+  }
   const reader = counting(openDatabase(path, { readonly: true }), prepared);
   return { store: createStore(dataDir, writer, reader, prepared, options), migrationsApplied };
+}
+
+/** The writer connection, after SQLite's own check of every page (damage is refused at start, not found at the first unlucky read). */
+function openCheckedDatabase(path: string): Database {
+  let sqlite: Database | null = null;
+  try {
+    sqlite = openDatabase(path);
+    const problems = sqlite.query<{ quick_check: string }, []>("PRAGMA quick_check(3)").all().map((r) => r.quick_check);
+    if (problems.length !== 1 || problems[0] !== "ok") throw new Error(`quick_check: ${problems.join("; ").slice(0, 300)}`);
+    return sqlite;
+  } catch (error) {
+    sqlite?.close();
+    throw databaseError(path, error);
+  }
 }
 
 /** Counts statement compilations on a connection (bun:sqlite compiles in prepare() and query()). */

@@ -24,7 +24,7 @@ async function startServer(cwd: string, args: string[] = []) {
       out += decoder.decode(value);
     }
   })();
-  return { proc, url, output: () => out, drained: rest };
+  return { proc, url, output: () => out, drained: rest, stderr: new Response(proc.stderr).text() };
 }
 
 describe("railyard serve (real process)", () => {
@@ -37,7 +37,9 @@ describe("railyard serve (real process)", () => {
       server.proc.kill("SIGTERM");
       expect(await server.proc.exited).toBe(0);
       const output = await server.drained;
-      expect(output).toMatch(/\/setup#token=[\w-]{40,}/);
+      // The link goes to stderr, never into the JSON log stream on stdout.
+      expect(await server.stderr).toMatch(/\/setup#token=[\w-]{40,}/);
+      expect(output).not.toContain("setup#token=");
       expect(output).toContain('"msg":"stopped"');
       // A clean close checkpoints the write-ahead log into the database file.
       const wal = join(dir, "railyard-data", "railyard.sqlite-wal");
@@ -61,6 +63,7 @@ describe("railyard serve (real process)", () => {
       server.proc.kill("SIGINT");
       expect(await server.proc.exited).toBe(0);
       expect(await server.drained).not.toContain("setup#token=");
+      expect(await server.stderr).not.toContain("setup#token=");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -27,7 +27,8 @@ async function read(ctx: Ctx, actor: AgentActor, id: string): Promise<Checkpoint
 
 /**
  * A checkpoint's state for the agent whose run it belongs to. With `wait_seconds` it long-polls:
- * it answers as soon as a decision lands (or the wait, at most 25 s, runs out).
+ * it answers as soon as a decision lands (or the wait, at most 25 s, runs out, or the server
+ * begins shutting down: the agent then polls again, on the next server).
  */
 export async function getCheckpoint({ ctx, input, signal }: { ctx: Ctx; input: unknown; signal?: AbortSignal }): Promise<CheckpointViewT> {
   const actor = requireAgent(ctx);
@@ -45,14 +46,16 @@ export async function getCheckpoint({ ctx, input, signal }: { ctx: Ctx; input: u
   const onAbort = () => wake();
   try {
     const first = await read(ctx, actor, data.checkpoint_id);
-    if (first.status !== "pending") return first;
+    if (first.status !== "pending" || ctx.shutdown.aborted) return first;
     const untilExpiry = Math.max(0, Date.parse(first.expires_at) - ctx.clock.now());
     signal?.addEventListener("abort", onAbort, { once: true });
+    ctx.shutdown.addEventListener("abort", onAbort, { once: true });
     await Promise.race([decided, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(waitMs, untilExpiry + 10))))]);
     return await read(ctx, actor, data.checkpoint_id);
   } finally {
     unsubscribe();
     if (timer) clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
+    ctx.shutdown.removeEventListener("abort", onAbort);
   }
 }

@@ -89,7 +89,18 @@ export function eventsRoutes(deps: RouteDeps, options: EventStreamOptions = {}) 
           }
         };
         request.signal.addEventListener("abort", () => finish(), { once: true });
+        // At shutdown the stream ends at once (the browser reconnects to the next server), so the
+        // server's drain does not wait the whole grace period for it.
+        const shutdown = deps.services.shutdown;
+        const onShutdown = () => finish();
+        shutdown.addEventListener("abort", onShutdown, { once: true });
+        const finishStream = finish;
+        finish = () => {
+          shutdown.removeEventListener("abort", onShutdown);
+          finishStream();
+        };
         send("retry: 5000\n: connected\n\n");
+        if (shutdown.aborted) finish();
       },
       cancel() {
         finish();
