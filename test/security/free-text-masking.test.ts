@@ -148,3 +148,17 @@ describe("free text naming a hidden path", () => {
     expect(leaks(text)).toEqual([]);
   });
 });
+
+describe("get_checkpoint", () => {
+  test("a developer's agent gets a person's decision reason with hidden paths masked", async () => {
+    const dev = await seedAgent(app, "developer");
+    const run = await tool(dev, "start_run", { project: "shop", title: "Developer run" });
+    const ck = await tool(dev, "request_approval", { run_id: run.run_id, reason: "other", summary: "please look at the api change" });
+    const decided = await api(app, "POST", `/api/checkpoints/${ck.checkpoint_id}/reject`, { headers: headersOf.owner!, body: { reason: `No: it also touches ${CANARY_PATH}` } });
+    expect(decided.status).toBe(200);
+    const view = await tool(dev, "get_checkpoint", { checkpoint_id: ck.checkpoint_id });
+    expect(view.status).toBe("rejected");
+    expect(JSON.stringify(view)).toContain("No: it also touches");
+    expect(leaks(JSON.stringify(view))).toEqual([]);
+  });
+});

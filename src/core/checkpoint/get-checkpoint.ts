@@ -1,6 +1,7 @@
 import type { Ctx, PublishedEvent } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { requireAgent, type AgentActor } from "../run/access.ts";
+import { manifestFor } from "../run/scope-check.ts";
 import type { CheckpointViewT } from "../run/schemas.ts";
 import { transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
@@ -17,12 +18,14 @@ const DECIDED = new Set(["checkpoint.approved", "checkpoint.rejected", "checkpoi
 async function read(ctx: Ctx, actor: AgentActor, id: string): Promise<CheckpointViewT> {
   const row = await ctx.store.read.checkpoints.withRun(id);
   if (!row || row.ownerUserId !== actor.userId) throw notFound(`checkpoint '${id}'`);
+  // A person's decision reason or summary may name a path hidden from the agent's role.
+  const manifest = await manifestFor(ctx.store.read, row.projectId, actor.role);
   if (row.ck.status === "pending" && row.ck.expiresAt <= ctx.clock.now()) {
     await transact(ctx, (tx, record) => expireDue(tx, record, ctx.clock.now(), { checkpointId: id }));
     const after = await ctx.store.read.checkpoints.byId(id);
-    return checkpointView(after!);
+    return checkpointView(after!, manifest);
   }
-  return checkpointView(row.ck);
+  return checkpointView(row.ck, manifest);
 }
 
 /**
