@@ -37,7 +37,7 @@ export const ANCHOR_FILE = "audit.head";
  */
 export function openStore(dataDir: string, options: StoreOptions = {}): OpenStoreResult {
   const path = join(dataDir, DATABASE_FILE);
-  const prepared = { count: 0 };
+  const prepared: Prepared = { count: 0, statements: [] };
   const writer = counting(openCheckedDatabase(path), prepared);
   let migrationsApplied: string[];
   try {
@@ -67,17 +67,31 @@ function openCheckedDatabase(path: string): Database {
   }
 }
 
-/** Counts statement compilations on a connection (bun:sqlite compiles in prepare() and query()). */
-function counting(db: Database, prepared: { count: number }): Database {
+/** Statements compiled on the store's connections: counted, and kept so close() can finalize them. */
+interface Prepared {
+  count: number;
+  statements: Statement[];
+}
+
+/**
+ * Counts statement compilations on a connection (bun:sqlite compiles in prepare() and query()) and
+ * keeps the statements, so close() can finalize them: SQLite closes a connection with unfinalized
+ * statements only lazily.
+ */
+function counting(db: Database, prepared: Prepared): Database {
   const prepare = db.prepare.bind(db);
   const query = db.query.bind(db);
   db.prepare = ((...args: Parameters<Database["prepare"]>) => {
     prepared.count++;
-    return prepare(...args);
+    const statement = prepare(...args);
+    prepared.statements.push(statement);
+    return statement;
   }) as Database["prepare"];
   db.query = ((...args: Parameters<Database["query"]>) => {
     prepared.count++;
-    return query(...args);
+    const statement = query(...args);
+    prepared.statements.push(statement);
+    return statement;
   }) as Database["query"];
   return db;
 }
@@ -105,7 +119,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * covering its COMMIT completed, and a read returns only once everything it could have seen is
  * durable: every answer waits for durability by construction. Reads use a read-only connection.
  */
-function createStore(dataDir: string, writer: Database, reader: Database, prepared: { count: number }, options: StoreOptions): Store {
+function createStore(dataDir: string, writer: Database, reader: Database, prepared: Prepared, options: StoreOptions): Store {
   const writeDb = drizzle({ client: writer, schema }) as unknown as SqliteDb;
   const readDb = drizzle({ client: reader, schema }) as unknown as SqliteDb;
   const statement = (text: string): Statement => writer.prepare(text);
@@ -330,9 +344,10 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
       await durable(committed).catch(() => {});
       if (walFd !== null) closeSync(walFd);
       if (anchorFd !== null) closeSync(anchorFd);
-      reader.close();
       // A clean close checkpoints the WAL into the main file.
       writer.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      for (const statement of prepared.statements.splice(0)) statement.finalize();
+      reader.close();
       writer.close();
     },
   };
