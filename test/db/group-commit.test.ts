@@ -186,4 +186,3 @@ describe("group commit", () => {
     await expect(store.write((tx) => tx.settings.put(setting("b")))).rejects.toThrow("EIO");
   });
 });
-
