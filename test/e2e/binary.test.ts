@@ -4,7 +4,7 @@
 // `exec`, scans, stops on SIGTERM, verifies, exports, backs up and restores. Everything here runs
 // inside the binary (embedded migrations and web assets, bcrypt, bytecode, dynamic imports).
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, renameSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compile } from "../../build.ts";
@@ -35,7 +35,8 @@ if (BUILDABLE) {
   const built = join(work, "build", "railyard");
   await compile(built);
   mkdirSync(dir);
-  copyFileSync(built, bin);
+  // Moved, not copied: a second 100 MB write left the disk busy flushing into the next suites' fsyncs.
+  renameSync(built, bin);
   chmodSync(bin, 0o755);
   rmSync(join(work, "build"), { recursive: true, force: true });
   // Stray files a real directory may hold: the binary must not read them.
