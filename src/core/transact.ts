@@ -24,9 +24,9 @@ export function refuse(error: AppError, ...events: EventInput[]): never {
 }
 
 /**
- * Like `refuse`, for a refusal that is itself a finding: after the rollback, `keep` runs in the same
- * transaction (records that must outlive the refusal with their events, e.g. a gate-skip drift
- * signal), then `events` are recorded.
+ * Like `refuse`, for a refusal that is itself a finding: after the rollback, `keep` runs in the
+ * write that records `events` (records that must outlive the refusal with its events, e.g. a
+ * gate-skip drift signal).
  */
 export function refuseKeeping(error: AppError, keep: (tx: Tx, record: Record) => Promise<void>, ...events: EventInput[]): never {
   throw new Refusal(error, events, keep);
