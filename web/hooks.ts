@@ -48,3 +48,40 @@ export function useAction<A extends unknown[]>(action: (...args: A) => Promise<u
   };
   return { run, busy, error, clear: () => setError(null) };
 }
+
+/** A cursor-paged list: the pages loaded so far, the server's total, and `more()` to append the next page. */
+export interface Paged<T> extends Resource<T[]> {
+  total: number | undefined;
+  hasMore: boolean;
+  loadingMore: boolean;
+  more: () => void;
+}
+
+/** Loads the first page when `deps` change; `more()` follows the server's cursor; `reload()` starts over. */
+export function usePaged<T>(load: (cursor: string | null) => Promise<{ items: T[]; total: number; nextCursor: string | null }>, deps: readonly unknown[]): Paged<T> {
+  const [state, setState] = useState<{ items: T[] | undefined; total: number | undefined; next: string | null; error: Error | null; loading: boolean; loadingMore: boolean }>(
+    { items: undefined, total: undefined, next: null, error: null, loading: true, loadingMore: false },
+  );
+  const call = useRef(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const fetchPage = useCallback((cursor: string | null, append: boolean) => {
+    const id = ++call.current;
+    setState((s) => ({ ...s, loading: !append, loadingMore: append }));
+    loadRef.current(cursor).then(
+      (page) => id === call.current && setState((s) => ({
+        items: append && s.items ? [...s.items, ...page.items] : page.items, total: page.total, next: page.nextCursor, error: null, loading: false, loadingMore: false,
+      })),
+      (error: Error) => id === call.current && setState((s) => ({ ...s, error, loading: false, loadingMore: false })),
+    );
+  }, []);
+  useEffect(() => {
+    setState({ items: undefined, total: undefined, next: null, error: null, loading: true, loadingMore: false });
+    fetchPage(null, false);
+  }, deps);
+  return {
+    data: state.items, error: state.error, loading: state.loading, loadingMore: state.loadingMore, total: state.total, hasMore: state.next !== null,
+    reload: () => fetchPage(null, false),
+    more: () => { if (state.next !== null) fetchPage(state.next, true); },
+  };
+}

@@ -5,7 +5,7 @@ import { api, type Checkpoint, type Role } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
 import { Banner, Button, Card, Field, PageHeader, Pill, StatusPill, Tabs } from "../components/ui.tsx";
 import { ago, formatDate, humanize } from "../format.ts";
-import { useAction, useResource } from "../hooks.ts";
+import { useAction, usePaged } from "../hooks.ts";
 import { isCheckpointEvent, useLive } from "../live.ts";
 import { useSession } from "../session.tsx";
 import { RunLink } from "./runs.tsx";
@@ -14,7 +14,8 @@ const RANK: Record<Role, number> = { owner: 4, admin: 3, lead: 2, developer: 1, 
 
 export function ApprovalsScreen() {
   const [status, setStatus] = useState<"pending" | "approved" | "rejected" | "expired">("pending");
-  const list = useResource(() => api.checkpoints(status), [status]);
+  // Pending: soonest-expiring first (the server sorts and pages); the total counts every one.
+  const list = usePaged<Checkpoint>((cursor) => api.checkpoints(status, cursor).then((p) => ({ items: p.checkpoints, total: p.total, nextCursor: p.nextCursor })), [status]);
   useLive(isCheckpointEvent, list.reload);
   const { can } = useSession();
   return (
@@ -32,7 +33,9 @@ export function ApprovalsScreen() {
       <DataView resource={list} empty={{ title: status === "pending" ? "Nothing waits for a decision" : `No ${status} checkpoints`, body: status === "pending" ? <p>New requests appear here without a reload.</p> : undefined }}>
         {(items) => (
           <div class="stack" aria-live="polite">
+            <p class="small muted" role="status">{list.total === undefined ? "" : `${list.total.toLocaleString()} ${status} ${list.total === 1 ? "checkpoint" : "checkpoints"}${list.total > items.length ? `, showing ${items.length.toLocaleString()}${status === "pending" ? ", soonest to expire first" : ""}` : ""}`}</p>
             {items.map((c) => <CheckpointCard key={c.id} checkpoint={c} onDecided={list.reload} />)}
+            {list.hasMore ? <div><Button onClick={list.more} disabled={list.loadingMore}>{list.loadingMore ? "Loading…" : "Load more"}</Button></div> : null}
           </div>
         )}
       </DataView>

@@ -39,14 +39,14 @@ export function AuditScreen() {
   const { query } = useLocation();
   const filters = { type: query.get("type") ?? "", actor: query.get("actor") ?? "", run: query.get("run") ?? "", since: query.get("since") ?? "", until: query.get("until") ?? "" };
   const key = JSON.stringify(filters);
-  const [pages, setPages] = useState<{ events: AuditEvent[]; next: string | null } | null>(null);
+  const [pages, setPages] = useState<{ events: AuditEvent[]; next: string | null; total: number } | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const load = (cursor?: string) => {
     setError(null);
     if (cursor) setLoadingMore(true);
     api.audit({ ...filters, cursor, limit: "50" }).then(
-      (page) => setPages((prev) => ({ events: cursor && prev ? [...prev.events, ...page.events] : page.events, next: page.nextCursor })),
+      (page) => setPages((prev) => ({ events: cursor && prev ? [...prev.events, ...page.events] : page.events, next: page.nextCursor, total: page.total })),
       (e: Error) => setError(e),
     ).finally(() => setLoadingMore(false));
   };
@@ -110,6 +110,8 @@ export function AuditScreen() {
           ) : pages.events.length === 0 ? (
             <Empty title="No events match" />
           ) : (
+            <>
+            <p class="card-body small muted" role="status">{`${pages.total.toLocaleString()} ${pages.total === 1 ? "event" : "events"} match${pages.total > pages.events.length ? `, showing the newest ${pages.events.length.toLocaleString()}` : ""}`}</p>
             <div class="table-wrap">
               <table>
                 <thead><tr><th>#</th><th>When</th><th>Event</th><th class="hide-narrow">Actor</th><th class="hide-narrow">Run</th></tr></thead>
@@ -126,6 +128,7 @@ export function AuditScreen() {
                 </tbody>
               </table>
             </div>
+            </>
           )}
           {pages?.next ? (
             <div class="card-body"><Button onClick={() => load(pages.next!)} disabled={loadingMore}>{loadingMore ? "Loading…" : "Load older events"}</Button></div>

@@ -1,5 +1,5 @@
 // Dashboard: active runs, pending approvals, recent violations and drift, token usage over time.
-import { api, type AuditEvent } from "../api.ts";
+import { api, type AuditEvent, type RunSummary } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
 import { Card, PageHeader, Pill, Stat, StatusPill } from "../components/ui.tsx";
 import { bucketUsage, UsageChart } from "../components/usage-chart.tsx";
@@ -11,39 +11,41 @@ import { RunLink } from "./runs.tsx";
 
 const DAY = 86_400_000;
 
-/** Token counts carried by a usage.reported event's metadata (counts only, never content). */
-function tokens(e: AuditEvent): { createdAt: number; inputTokens: number; outputTokens: number } {
-  const meta = e.meta as Record<string, unknown>;
-  const n = (v: unknown) => (typeof v === "number" ? v : 0);
-  return { createdAt: Date.parse(e.at), inputTokens: n(meta.inputTokens), outputTokens: n(meta.outputTokens) };
-}
-
 async function loadSignals(): Promise<AuditEvent[]> {
   const [violations, drift] = await Promise.all([api.audit({ type: "scope.violation", limit: "8" }), api.audit({ type: "drift.detected", limit: "8" })]);
   return [...violations.events, ...drift.events].sort((a, b) => b.seq - a.seq).slice(0, 8);
 }
 
+/** The most recently updated runs that are active, waiting or blocked (a few: the count comes from the server). */
+async function loadActive(): Promise<RunSummary[]> {
+  const pages = await Promise.all(["active", "awaiting_approval", "blocked"].map((status) => api.runs({ status, limit: 8 })));
+  return pages.flatMap((p) => p.runs).sort((a, b) => b.updatedAt - a.updatedAt).slice(0, 8);
+}
+
 export function DashboardScreen() {
-  const active = useResource(() => api.runs({ status: "active" }).then(async (a) => [...a, ...(await api.runs({ status: "awaiting_approval" })), ...(await api.runs({ status: "blocked" }))]), []);
-  const pending = useResource(() => api.checkpoints("pending"), []);
+  const summary = useResource(() => api.dashboard(), []);
+  const active = useResource(loadActive, []);
+  const pending = useResource(() => api.checkpoints("pending").then((p) => p.checkpoints.slice(0, 6)), []);
   const signals = useResource(loadSignals, []);
-  const usage = useResource(async () => (await api.audit({ type: "usage.reported", since: String(Date.now() - 14 * DAY), limit: "500" })).events.map(tokens), []);
   useLive(isRunEvent, active.reload);
+  useLive(isRunEvent, summary.reload);
   useLive(isCheckpointEvent, pending.reload);
+  useLive(isCheckpointEvent, summary.reload);
   useLive((e) => e.type === "scope.violation" || e.type === "drift.detected", signals.reload);
-  useLive((e) => e.type === "usage.reported", usage.reload);
-  const everyRun = useResource(() => api.runs({ limit: 500 }), []);
-  const titles = new Map((everyRun.data ?? []).map((r) => [r.id, r.title]));
-  const total = (usage.data ?? []).reduce((s, u) => s + u.inputTokens + u.outputTokens, 0);
+  useLive((e) => e.type === "usage.reported", summary.reload);
+  const titles = new Map((active.data ?? []).map((r) => [r.id, r.title]));
+  const s = summary.data;
+  // The chart's days come summed by the server (every report, not a page of events).
+  const usage = { ...summary, data: s?.usageByDay.map((d) => ({ createdAt: d.day, inputTokens: d.inputTokens, outputTokens: d.outputTokens })) };
   return (
     <>
       <PageHeader title="Dashboard" description="What your team's agents are doing right now." />
       <div class="stack">
         <div class="grid grid-4">
-          <Stat label="Active runs" value={active.data?.length ?? "…"} hint="active, waiting or blocked" />
-          <Stat label="Pending approvals" value={pending.data?.length ?? "…"} hint="checkpoints waiting for a person" />
-          <Stat label="Violations and drift" value={signals.data?.length ?? "…"} hint="most recent" />
-          <Stat label="Tokens, 14 days" value={usage.data ? compact(total) : "…"} hint="input + output" />
+          <Stat label="Active runs" value={s ? s.activeRuns : "…"} hint="active, waiting or blocked" />
+          <Stat label="Pending approvals" value={s ? s.pendingApprovals : "…"} hint="checkpoints waiting for a person" />
+          <Stat label={`Violations and drift, ${s?.signals.days ?? 7} days`} value={s ? s.signals.scopeViolations + s.signals.drift : "…"} hint={s ? `${s.signals.scopeViolations} scope violations, ${s.signals.drift} drift` : "last 7 days"} />
+          <Stat label="Tokens this month" value={s ? compact(s.tokens.input + s.tokens.output) : "…"} hint="input + output, every report" />
         </div>
         <div class="grid grid-2">
           <Card title="Active runs" flush actions={<a href="/runs" onClick={(e) => { e.preventDefault(); navigate("/runs"); }}>All runs</a>}>

@@ -1,9 +1,9 @@
 // Runs list with filters (status, project, text); live: refetches when any run changes.
 import { api, type RunStatus, type RunSummary } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
-import { Card, Empty, Field, PageHeader, StatusPill } from "../components/ui.tsx";
+import { Button, Card, Field, PageHeader, StatusPill } from "../components/ui.tsx";
 import { ago, compact } from "../format.ts";
-import { useResource } from "../hooks.ts";
+import { usePaged, useResource } from "../hooks.ts";
 import { isRunEvent, useLive } from "../live.ts";
 import { navigate, setQuery, useLocation } from "../router.ts";
 
@@ -18,9 +18,9 @@ export function RunsScreen() {
   const status = query.get("status") ?? "";
   const project = query.get("project") ?? "";
   const q = query.get("q") ?? "";
-  const runs = useResource(() => api.runs({ status, project }), [status, project]);
-  const needle = q.trim().toLowerCase();
-  const shown = (list: RunSummary[]) => (needle ? list.filter((r) => `${r.title} ${r.ticket ?? ""} ${r.owner.name}`.toLowerCase().includes(needle)) : list);
+  const search = q.trim();
+  // Filters, search and paging run on the server, over every run (not over a loaded page).
+  const runs = usePaged<RunSummary>((cursor) => api.runs({ status, project, q: search, cursor }).then((p) => ({ items: p.runs, total: p.total, nextCursor: p.nextCursor })), [status, project, search]);
   const projects = useResource(() => api.projects().catch(() => []), []);
   useLive(isRunEvent, runs.reload);
   return (
@@ -45,13 +45,13 @@ export function RunsScreen() {
             )}
           </Field>
           <Field label="Search">
-            {(p) => <input {...p} type="search" placeholder="Title, ticket or owner" maxLength={200} value={q} onInput={(e) => setQuery({ q: e.currentTarget.value })} />}
+            {(p) => <input {...p} type="search" placeholder="Title, ticket or branch" maxLength={200} value={q} onInput={(e) => setQuery({ q: e.currentTarget.value })} />}
           </Field>
         </form>
         <DataView resource={runs} empty={{ title: status || project || q ? "No runs match these filters" : "No runs yet", body: <p>Runs appear here as soon as an agent calls <code>start_run</code>.</p> }}>
-          {(all) => {
-            const list = shown(all);
-            return list.length === 0 ? <Empty title="No runs match this search" /> : (
+          {(list) => (
+            <>
+            <p class="card-body small muted" role="status">{runs.total === undefined ? "" : `${runs.total.toLocaleString()} ${runs.total === 1 ? "run" : "runs"}${runs.total > list.length ? `, showing ${list.length.toLocaleString()}` : ""}`}</p>
             <div class="table-wrap">
               <table>
                 <thead>
@@ -81,8 +81,9 @@ export function RunsScreen() {
                 </tbody>
               </table>
             </div>
-            );
-          }}
+            {runs.hasMore ? <div class="card-body"><Button onClick={runs.more} disabled={runs.loadingMore}>{runs.loadingMore ? "Loading…" : "Load more runs"}</Button></div> : null}
+            </>
+          )}
         </DataView>
       </Card>
     </>

@@ -45,12 +45,12 @@ export function auditVisibility(ctx: Ctx): AuditVisibility {
   throw forbidden("your role cannot read the audit trail");
 }
 
-/** One page of the trail, newest first, filtered and limited to what the caller may see. */
-export async function listAuditEvents({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
+/** One page of the trail, newest first, filtered and limited to what the caller may see, with how many events match in all. */
+export async function listAuditEvents({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ events: AuditEventView[]; total: number; nextCursor: string | null }> {
   const query = parseInput(AuditQuery, input ?? {});
   const visibility = auditVisibility(ctx);
   const limit = query.limit ?? DEFAULT_LIMIT;
-  const rows = await ctx.store.read.audit.page({
+  const filter = {
     visibility,
     type: query.type ?? null,
     actor: query.actor ?? null,
@@ -58,9 +58,8 @@ export async function listAuditEvents({ ctx, input }: { ctx: Ctx; input: unknown
     projectId: query.project ?? null,
     since: query.since ?? null,
     until: query.until ?? null,
-    beforeSeq: query.cursor ?? null,
-    limit: limit + 1,
-  });
+  };
+  const [rows, total] = await Promise.all([ctx.store.read.audit.page({ ...filter, beforeSeq: query.cursor ?? null, limit: limit + 1 }), ctx.store.read.audit.countMatching(filter)]);
   const page = rows.slice(0, limit);
-  return { events: page.map(toAuditEventView), nextCursor: rows.length > limit ? String(page[page.length - 1]!.seq) : null };
+  return { events: page.map(toAuditEventView), total, nextCursor: rows.length > limit ? String(page[page.length - 1]!.seq) : null };
 }

@@ -49,6 +49,8 @@ export interface AuditQueries {
   first(): Promise<{ seq: number; prevHash: string } | undefined>;
   /** Events matching `filter`, newest first. */
   page(filter: AuditPageFilter): Promise<StoredEvent[]>;
+  /** How many events match `filter` in all (every page). */
+  countMatching(filter: Omit<AuditPageFilter, "beforeSeq" | "limit">): Promise<number>;
   /** Events matching `filter`, oldest first. */
   batch(filter: AuditBatchFilter): Promise<StoredEvent[]>;
   /** The metadata text of the newest event of `type`. */

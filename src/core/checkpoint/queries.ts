@@ -48,6 +48,14 @@ export interface QueueRow {
   ownerName: string;
 }
 
+/** One page of the queue: pending ones soonest-expiring first, others newest first. */
+export interface QueueFilter {
+  status: CheckpointStatus | null;
+  /** The previous page's last item: its sort key (expiresAt when pending, else -requestedAt) and id. */
+  after: { key: number; id: string } | null;
+  limit: number;
+}
+
 export interface CheckpointDecision {
   status: "approved" | "rejected";
   decidedAt: number;
@@ -59,8 +67,10 @@ export interface CheckpointDecision {
 export interface CheckpointQueries {
   byId(id: string): Promise<CheckpointRow | undefined>;
   withRun(id: string): Promise<CheckpointWithRun | undefined>;
-  /** Newest first; every status when `status` is null. */
-  queue(status: CheckpointStatus | null, limit: number): Promise<QueueRow[]>;
+  /** Pending: soonest-expiring first; any other status (every status when null): newest first. Keyset paged. */
+  queue(filter: QueueFilter): Promise<QueueRow[]>;
+  /** How many checkpoints have `status` (all when null). */
+  count(status: CheckpointStatus | null): Promise<number>;
   /** Whether any pending checkpoint is due at `now` (lets reads skip the write when none is). */
   anyDue(now: number): Promise<boolean>;
   /**

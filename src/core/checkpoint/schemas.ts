@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Cursor } from "../paging.ts";
 import { CheckpointId } from "../run/schemas.ts";
 
 export const MAX_WAIT_SECONDS = 25;
@@ -16,8 +17,16 @@ export const DecideCheckpointInput = z.strictObject({
 
 export const ListCheckpointsInput = z.strictObject({
   status: z.enum(["pending", "approved", "rejected", "expired"]).optional(),
+  cursor: Cursor.optional(),
   limit: z.int().min(1).max(200).optional(),
 });
+
+/** One page of checkpoints, how many have the status in all, and the next page's cursor (null: last page). */
+export interface CheckpointPage {
+  checkpoints: CheckpointQueueItem[];
+  total: number;
+  nextCursor: string | null;
+}
 
 /** A checkpoint as the approvals queue shows it (ms timestamps). */
 export interface CheckpointQueueItem {

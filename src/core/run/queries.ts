@@ -181,10 +181,39 @@ export interface RunVersionRow {
   phases: unknown;
 }
 
-export interface RunListFilter {
+/** Which runs a list or count covers; null filters match everything. */
+export interface RunCountFilter {
   status: RunStatus | null;
   projectSlug: string | null;
+  /** A `LIKE … ESCAPE '\'` pattern (lower case) over title, ticket and branch; null for no search. */
+  pattern: string | null;
+}
+
+export interface RunListFilter extends RunCountFilter {
+  /** Runs after this one in the order (updated_at desc, id desc): the previous page's last run. */
+  after: { updatedAt: number; id: string } | null;
   limit: number;
+}
+
+/** The dashboard's numbers, each counted over all data. */
+export interface DashboardCountsRow {
+  /** Runs active, awaiting approval or blocked. */
+  activeRuns: number;
+  pendingApprovals: number;
+  /** Scope violations recorded since the window's start. */
+  scopeViolations: number;
+  /** Other drift signals recorded since the window's start. */
+  drift: number;
+  /** Tokens of every usage report since the tokens window's start. */
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Tokens reported in one day (`day` = the day's start, ms). */
+export interface UsageDayRow {
+  day: number;
+  inputTokens: number;
+  outputTokens: number;
 }
 
 /** Usage to add to a run's totals. */
@@ -239,8 +268,14 @@ export interface RunQueries {
   /** The paths of the run's work units and file reports, at most `limit` file reports. */
   touchedPaths(runId: string, limit: number): Promise<string[]>;
 
-  /** Runs, most recently updated first. */
+  /** Runs, most recently updated first (keyset on updated_at, id). */
   list(filter: RunListFilter): Promise<RunListRow[]>;
+  /** How many runs `filter` covers. */
+  count(filter: RunCountFilter): Promise<number>;
+  /** The dashboard's counts: signals since `signalsSince`, tokens since `tokensSince`. */
+  dashboardCounts(signalsSince: number, tokensSince: number): Promise<DashboardCountsRow>;
+  /** Tokens per day (days of `dayMs`, counted from the epoch) since `since`, oldest first. */
+  usageByDay(since: number, dayMs: number): Promise<UsageDayRow[]>;
   /** One run for its timeline head. */
   listed(runId: string): Promise<RunListRow | undefined>;
   version(versionId: string): Promise<RunVersionRow | undefined>;

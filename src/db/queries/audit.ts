@@ -24,14 +24,16 @@ export function auditQueries(db: SqliteDb): AuditQueries {
   const visible = sql`(${p("scope")} = 'all'
     OR (${p("scope")} = 'project' AND (${t.runId} IS NOT NULL OR ${t.projectId} IS NOT NULL OR ${t.actorUserId} = ${p("viewer")}))
     OR (${p("scope")} = 'own' AND (${t.actorUserId} = ${p("viewer")} OR ${t.runId} IN (SELECT ${runs.id} FROM ${runs} WHERE ${runs.ownerUserId} = ${p("viewer")}))))`;
-  const page = db.select().from(t).where(sql`${visible}
+  const filtered = sql`${visible}
     AND (${p("type")} IS NULL OR ${t.type} = ${p("type")})
     AND (${p("actor")} IS NULL OR ${t.actorId} = ${p("actor")} OR ${t.actorUserId} = ${p("actor")})
     AND (${p("runId")} IS NULL OR ${t.runId} = ${p("runId")})
     AND (${p("projectId")} IS NULL OR ${t.projectId} = ${p("projectId")})
     AND (${p("since")} IS NULL OR ${t.at} >= ${p("since")})
-    AND (${p("until")} IS NULL OR ${t.at} < ${p("until")})
+    AND (${p("until")} IS NULL OR ${t.at} < ${p("until")})`;
+  const page = db.select().from(t).where(sql`${filtered}
     AND (${p("beforeSeq")} IS NULL OR ${t.seq} < ${p("beforeSeq")})`).orderBy(desc(t.seq)).limit(p("limit")).prepare();
+  const countMatching = db.select({ n: count() }).from(t).where(filtered).prepare();
   const batch = db.select().from(t).where(sql`${t.seq} > ${p("afterSeq")}
     AND (${p("upToSeq")} IS NULL OR ${t.seq} <= ${p("upToSeq")})
     AND (${p("since")} IS NULL OR ${t.at} >= ${p("since")})`).orderBy(asc(t.seq)).limit(p("limit")).prepare();
@@ -51,6 +53,9 @@ export function auditQueries(db: SqliteDb): AuditQueries {
       ...scopeParams(filter.visibility), type: filter.type, actor: filter.actor, runId: filter.runId, projectId: filter.projectId,
       since: filter.since, until: filter.until, beforeSeq: filter.beforeSeq, limit: filter.limit,
     }),
+    countMatching: async (filter) => countMatching.get({
+      ...scopeParams(filter.visibility), type: filter.type, actor: filter.actor, runId: filter.runId, projectId: filter.projectId, since: filter.since, until: filter.until,
+    })?.n ?? 0,
     batch: async (filter) => batch.all({ afterSeq: filter.afterSeq, upToSeq: filter.upToSeq, since: filter.since, limit: filter.limit }),
     latestMetaOfType: async (type) => latestMetaOfType.get({ type })?.meta,
     firstSeqSince: async (at) => firstSeqSince.get({ at })?.seq,

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
 import type { CheckpointQueries, ExpiredCheckpoint } from "../../core/checkpoint/queries.ts";
 import { checkpoints, runs, users } from "../schema/index.ts";
 import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
@@ -12,10 +12,14 @@ export function checkpointQueries(db: SqliteDb): CheckpointQueries {
   const byId = db.select().from(t).where(eq(t.id, p("id"))).prepare();
   const withRun = db.select({ ck: t, ownerUserId: runs.ownerUserId, projectId: runs.projectId, runStatus: runs.status })
     .from(t).innerJoin(runs, eq(runs.id, t.runId)).where(eq(t.id, p("id"))).prepare();
+  // The sort key: the pending queue is worked soonest-expiring first; history reads newest first.
+  const sortKey = sql`(CASE WHEN ${p("status")} = 'pending' THEN ${t.expiresAt} ELSE -${t.requestedAt} END)`;
   const queue = db.select({ ck: t, runTitle: runs.title, projectId: runs.projectId, ownerId: runs.ownerUserId, ownerName: users.name })
     .from(t).innerJoin(runs, eq(runs.id, t.runId)).innerJoin(users, eq(users.id, runs.ownerUserId))
-    .where(sql`(${p("status")} IS NULL OR ${t.status} = ${p("status")})`)
-    .orderBy(desc(t.requestedAt)).limit(p("limit")).prepare();
+    .where(sql`(${p("status")} IS NULL OR ${t.status} = ${p("status")})
+      AND (${p("afterKey")} IS NULL OR ${sortKey} > ${p("afterKey")} OR (${sortKey} = ${p("afterKey")} AND ${t.id} > ${p("afterId")}))`)
+    .orderBy(sortKey, asc(t.id)).limit(p("limit")).prepare();
+  const countQueue = db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(t).where(sql`(${p("status")} IS NULL OR ${t.status} = ${p("status")})`).prepare();
   const anyDue = db.select({ id: t.id }).from(t).where(and(eq(t.status, "pending"), sql`${t.expiresAt} <= ${p("now")}`)).limit(1).prepare();
   // One statement marks them and hands back what the events need (the run's project included).
   const expirePending = db.update(t).set({ status: "expired", decidedAt: pSet("now") })
@@ -45,7 +49,8 @@ export function checkpointQueries(db: SqliteDb): CheckpointQueries {
   return {
     byId: async (id) => byId.get({ id }),
     withRun: async (id) => withRun.get({ id }),
-    queue: async (status, limit) => queue.all({ status, limit }),
+    queue: async (filter) => queue.all({ status: filter.status, afterKey: filter.after?.key ?? null, afterId: filter.after?.id ?? null, limit: filter.limit }),
+    count: async (status) => countQueue.get({ status })?.n ?? 0,
     anyDue: async (now) => anyDue.get({ now }) !== undefined,
     expirePending: async (now, only, limit) => expirePending.all({ now, limit, ...only }) as ExpiredCheckpoint[],
     insert: async (row) => {

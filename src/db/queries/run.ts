@@ -77,9 +77,27 @@ export function runQueries(db: SqliteDb): RunQueries {
     ownerName: users.name,
     pendingCheckpoints: sql<number>`(SELECT count(*) FROM ${checkpoints} WHERE ${checkpoints.runId} = ${runs.id} AND ${checkpoints.status} = 'pending')`.mapWith(Number),
   };
+  const listFilter = sql`(${p("status")} IS NULL OR ${runs.status} = ${p("status")}) AND (${p("slug")} IS NULL OR ${projects.slug} = ${p("slug")})
+    AND (${p("pattern")} IS NULL OR lower(${runs.title}) LIKE ${p("pattern")} ESCAPE '\\' OR lower(coalesce(${runs.ticket}, '')) LIKE ${p("pattern")} ESCAPE '\\'
+      OR lower(coalesce(${runs.branch}, '')) LIKE ${p("pattern")} ESCAPE '\\')`;
   const list = db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
-    .where(sql`(${p("status")} IS NULL OR ${runs.status} = ${p("status")}) AND (${p("slug")} IS NULL OR ${projects.slug} = ${p("slug")})`)
-    .orderBy(desc(runs.updatedAt)).limit(p("limit")).prepare();
+    .where(sql`${listFilter} AND (${p("afterAt")} IS NULL OR ${runs.updatedAt} < ${p("afterAt")} OR (${runs.updatedAt} = ${p("afterAt")} AND ${runs.id} < ${p("afterId")}))`)
+    .orderBy(desc(runs.updatedAt), desc(runs.id)).limit(p("limit")).prepare();
+  const countRuns = db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).where(listFilter).prepare();
+  const dashboardCounts = db.select({
+    activeRuns: sql<number>`(SELECT count(*) FROM ${runs} WHERE ${runs.status} IN ('active', 'awaiting_approval', 'blocked'))`.mapWith(Number),
+    pendingApprovals: sql<number>`(SELECT count(*) FROM ${checkpoints} WHERE ${checkpoints.status} = 'pending')`.mapWith(Number),
+    scopeViolations: sql<number>`(SELECT count(*) FROM ${driftSignals} WHERE ${driftSignals.kind} = 'scope_violation' AND ${driftSignals.createdAt} >= ${p("signalsSince")})`.mapWith(Number),
+    drift: sql<number>`(SELECT count(*) FROM ${driftSignals} WHERE ${driftSignals.kind} <> 'scope_violation' AND ${driftSignals.createdAt} >= ${p("signalsSince")})`.mapWith(Number),
+    inputTokens: sql<number>`(SELECT coalesce(sum(${usageReports.inputTokens}), 0) FROM ${usageReports} WHERE ${usageReports.createdAt} >= ${p("tokensSince")})`.mapWith(Number),
+    outputTokens: sql<number>`(SELECT coalesce(sum(${usageReports.outputTokens}), 0) FROM ${usageReports} WHERE ${usageReports.createdAt} >= ${p("tokensSince")})`.mapWith(Number),
+  }).from(sql`(SELECT 1)`).prepare();
+  const dayOf = sql<number>`CAST(${usageReports.createdAt} / ${p("dayMs")} AS INTEGER) * ${p("dayMs")}`.mapWith(Number);
+  const usageByDay = db.select({
+    day: dayOf,
+    inputTokens: sql<number>`coalesce(sum(${usageReports.inputTokens}), 0)`.mapWith(Number),
+    outputTokens: sql<number>`coalesce(sum(${usageReports.outputTokens}), 0)`.mapWith(Number),
+  }).from(usageReports).where(gte(usageReports.createdAt, p("since"))).groupBy(sql`1`).orderBy(sql`1`).prepare();
   const listed = db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
     .where(eq(runs.id, p("runId"))).prepare();
   const version = db.select({ id: runbookVersions.id, runbookId: runbookVersions.runbookId, runbookName: runbooks.name, version: runbookVersions.version, phases: runbookVersions.phases })
@@ -192,7 +210,12 @@ export function runQueries(db: SqliteDb): RunQueries {
       ...filePaths.all({ runId, limit }).map((f) => f.path),
     ],
 
-    list: async (filter) => list.all({ status: filter.status, slug: filter.projectSlug, limit: filter.limit }),
+    list: async (filter) => list.all({
+      status: filter.status, slug: filter.projectSlug, pattern: filter.pattern, afterAt: filter.after?.updatedAt ?? null, afterId: filter.after?.id ?? null, limit: filter.limit,
+    }),
+    count: async (filter) => countRuns.get({ status: filter.status, slug: filter.projectSlug, pattern: filter.pattern })?.n ?? 0,
+    dashboardCounts: async (signalsSince, tokensSince) => dashboardCounts.get({ signalsSince, tokensSince })!,
+    usageByDay: async (since, dayMs) => usageByDay.all({ since, dayMs }),
     listed: async (runId) => listed.get({ runId }),
     version: async (versionId) => version.get({ versionId }),
     checkpoints: async (runId, limit) => checkpointsOf.all({ runId, limit }),

@@ -15,10 +15,10 @@ export function checkpointsRoutes(deps: RouteDeps) {
       const ctx = await authenticate(deps, request, set);
       const q = new URL(request.url).searchParams;
       const input: Record<string, unknown> = {};
-      if (q.has("status")) input.status = q.get("status");
-      if (q.has("limit")) input.limit = Number(q.get("limit"));
-      return { checkpoints: await listCheckpoints({ ctx, input }) };
-    }, { detail: { summary: "Checkpoints (?status=pending: the approvals queue), with whether you may decide each" } })
+      for (const key of ["status", "cursor"]) if (q.get(key)) input[key] = q.get(key);
+      if (q.get("limit")) input.limit = Number(q.get("limit"));
+      return await listCheckpoints({ ctx, input });
+    }, { detail: { summary: "Checkpoints { checkpoints, total, nextCursor } (?status=pending: the approvals queue, soonest-expiring first; ?cursor=, ?limit=), with whether you may decide each" } })
     .post("/api/checkpoints/:id/approve", decide("approve"), { detail: { summary: "Approve a pending checkpoint {reason} (lead or above, not the run's owner)" } })
     .post("/api/checkpoints/:id/reject", decide("reject"), { detail: { summary: "Reject a pending checkpoint {reason}; the run becomes blocked" } });
 }

@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { dashboardSummary } from "../../core/run/dashboard-summary.ts";
 import { getRun } from "../../core/run/get-run.ts";
 import { listRuns } from "../../core/run/list-runs.ts";
 import { authenticate } from "../auth.ts";
@@ -11,10 +12,14 @@ export function runsRoutes(deps: RouteDeps) {
       const ctx = await authenticate(deps, request, set);
       const q = new URL(request.url).searchParams;
       const input: Record<string, unknown> = {};
-      for (const key of ["status", "project"]) if (q.has(key)) input[key] = q.get(key);
-      if (q.has("limit")) input.limit = Number(q.get("limit"));
-      return { runs: await listRuns({ ctx, input }) };
-    }, { detail: { summary: "Runs, most recently updated first (?status=, ?project=slug, ?limit=)" } })
+      for (const key of ["status", "project", "q", "cursor"]) if (q.get(key)) input[key] = q.get(key);
+      if (q.get("limit")) input.limit = Number(q.get("limit"));
+      return await listRuns({ ctx, input });
+    }, { detail: { summary: "Runs, most recently updated first: { runs, total, nextCursor } (?status=, ?project=slug, ?q= title/ticket/branch, ?cursor=, ?limit=)" } })
+    .get("/api/dashboard", async ({ request, set }) => {
+      const ctx = await authenticate(deps, request, set);
+      return await dashboardSummary({ ctx });
+    }, { detail: { summary: "The dashboard's counts over all data: active runs, pending approvals, violations and drift (last 7 days), tokens this month, tokens per day" } })
     .get("/api/runs/:id", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set);
       return await getRun({ ctx, input: { runId: params.id } });

@@ -1,0 +1,45 @@
+import type { Ctx } from "../context.ts";
+import { forbidden } from "../errors.ts";
+import { can } from "../roles.ts";
+
+const DAY = 86_400_000;
+/** Scope violations and drift are counted over this many days. */
+export const SIGNAL_WINDOW_DAYS = 7;
+/** The usage chart's days. */
+export const USAGE_DAYS = 14;
+
+export interface DashboardSummary {
+  /** Runs active, awaiting approval or blocked. */
+  activeRuns: number;
+  pendingApprovals: number;
+  /** Scope violations and other drift recorded in the window. */
+  signals: { since: number; days: number; scopeViolations: number; drift: number };
+  /** Input and output tokens of every usage report this calendar month (UTC). */
+  tokens: { since: number; input: number; output: number };
+  /** Tokens per day, the last `USAGE_DAYS` days (days without reports are absent). */
+  usageByDay: { day: number; inputTokens: number; outputTokens: number }[];
+}
+
+/**
+ * The dashboard's numbers, each a COUNT or SUM over all data (not over a page). Counts only: no
+ * titles, paths or details, so nothing a masked role may not see leaves here.
+ */
+export async function dashboardSummary({ ctx }: { ctx: Ctx }): Promise<DashboardSummary> {
+  if (ctx.actor.kind !== "human" || !can(ctx.actor.role, "runs.view")) throw forbidden("sign in to see the dashboard");
+  const now = ctx.clock.now();
+  const signalsSince = now - SIGNAL_WINDOW_DAYS * DAY;
+  const today = new Date(now);
+  const monthStart = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1);
+  const usageSince = Math.floor(now / DAY) * DAY - (USAGE_DAYS - 1) * DAY;
+  const [counts, usageByDay] = await Promise.all([
+    ctx.store.read.runs.dashboardCounts(signalsSince, monthStart),
+    ctx.store.read.runs.usageByDay(usageSince, DAY),
+  ]);
+  return {
+    activeRuns: counts.activeRuns,
+    pendingApprovals: counts.pendingApprovals,
+    signals: { since: signalsSince, days: SIGNAL_WINDOW_DAYS, scopeViolations: counts.scopeViolations, drift: counts.drift },
+    tokens: { since: monthStart, input: counts.inputTokens, output: counts.outputTokens },
+    usageByDay,
+  };
+}
