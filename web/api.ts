@@ -61,7 +61,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   if (!response.ok) {
     const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
     const failure = new ApiError(response.status, error?.code ?? "internal", error?.message ?? `Request failed (${response.status})`);
-    if (response.status === 401 && !path.startsWith("/api/auth/login") && !path.startsWith("/api/setup")) onUnauthenticated();
+    if (response.status === 401 && !path.startsWith("/api/auth/login") && !path.startsWith("/api/setup") && !path.startsWith("/api/password-reset")) onUnauthenticated();
     throw failure;
   }
   return data as T;
@@ -129,6 +129,24 @@ function list<T>(data: unknown, ...names: string[]): T[] {
   return [];
 }
 
+/** One page of a list route: its items under `key`, the true total and the next page's cursor (null: last page). */
+export type Page<K extends string, T> = { [k in K]: T[] } & { total: number; nextCursor: string | null };
+
+/** GET /api/dashboard: counts over all data. */
+export interface DashboardSummary {
+  activeRuns: number;
+  pendingApprovals: number;
+  signals: { since: number; days: number; scopeViolations: number; drift: number };
+  tokens: { since: number; input: number; output: number };
+  usageByDay: { day: number; inputTokens: number; outputTokens: number }[];
+}
+
+/** A one-time password reset (or invitation) link: shown once, valid until `expiresAt`. */
+export interface ResetLink {
+  resetLink: string;
+  expiresAt: number;
+}
+
 // ---- endpoints ----
 
 export const api = {
@@ -138,7 +156,11 @@ export const api = {
   me: () => get<Me>("/api/auth/me"),
 
   users: async () => list<User>(await get("/api/users"), "users"),
-  createUser: (input: { email: string; name?: string; role: Role; password: string }) => post<{ user: User }>("/api/users", input),
+  createUser: (input: { email: string; name?: string; role: Role }) => post<{ user: User } & ResetLink>("/api/users", input),
+  issuePasswordReset: (id: string) => post<ResetLink>(`/api/users/${encodeURIComponent(id)}/password-reset`),
+  changePassword: (input: { currentPassword: string; newPassword: string }) => post<{ sessionsRevoked: number }>("/api/auth/password", input),
+  checkPasswordReset: (token: string) => post<{ email: string; name: string; expiresAt: number }>("/api/password-reset/check", { token }),
+  completePasswordReset: (input: { token: string; password: string }) => post<{ email: string }>("/api/password-reset", input),
   updateUser: (id: string, input: { role?: Role; disabled?: boolean; name?: string }) => patch<unknown>(`/api/users/${encodeURIComponent(id)}`, input),
 
   keys: async (all?: boolean) => list<PluginKey>(await get(`/api/keys${qs({ all: all ? "true" : undefined })}`), "keys"),
@@ -153,10 +175,11 @@ export const api = {
   setAccess: (slug: string, module: string, role: Role, level: AccessLevel) =>
     put<unknown>(`/api/projects/${encodeURIComponent(slug)}/modules/${encodeURIComponent(module)}/access`, { access: { [role]: level } }),
 
-  runs: async (filters: { status?: string; project?: string; limit?: number } = {}) => list<RunSummary>(await get(`/api/runs${qs(filters)}`), "runs"),
+  runs: (filters: { status?: string; project?: string; q?: string; cursor?: string | null; limit?: number } = {}) => get<Page<"runs", RunSummary>>(`/api/runs${qs(filters)}`),
+  dashboard: () => get<DashboardSummary>("/api/dashboard"),
   run: (id: string) => get<RunDetail>(`/api/runs/${encodeURIComponent(id)}`),
 
-  checkpoints: async (status = "pending") => list<Checkpoint>(await get(`/api/checkpoints${qs({ status })}`), "checkpoints"),
+  checkpoints: (status = "pending", cursor?: string | null) => get<Page<"checkpoints", Checkpoint>>(`/api/checkpoints${qs({ status, cursor })}`),
   approve: (id: string, reason: string) => post<unknown>(`/api/checkpoints/${encodeURIComponent(id)}/approve`, { reason }),
   reject: (id: string, reason: string) => post<unknown>(`/api/checkpoints/${encodeURIComponent(id)}/reject`, { reason }),
 
@@ -172,7 +195,7 @@ export const api = {
   updateNote: (slug: string, id: string, input: { body: string; paths?: string[] }) => patch<unknown>(`/api/projects/${encodeURIComponent(slug)}/notes/${encodeURIComponent(id)}`, input),
   deleteNote: (slug: string, id: string) => del<unknown>(`/api/projects/${encodeURIComponent(slug)}/notes/${encodeURIComponent(id)}`),
 
-  audit: (filters: Record<string, string | undefined>) => get<{ events: AuditEvent[]; nextCursor: string | null }>(`/api/audit${qs(filters)}`),
+  audit: (filters: Record<string, string | undefined>) => get<Page<"events", AuditEvent>>(`/api/audit${qs(filters)}`),
   verifyAudit: () => get<VerifyResult>("/api/audit/verify"),
   exportUrl: (format: "jsonl" | "csv", since?: string) => `/api/audit/export${qs({ format, since })}`,
 

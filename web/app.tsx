@@ -1,4 +1,4 @@
-// The app: first-run setup and login outside the shell, every other screen inside it.
+// The app: first-run setup, password reset and login outside the shell, every other screen inside it.
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, ApiError, setUnauthenticatedHandler, type Me } from "./api.ts";
@@ -8,7 +8,8 @@ import { isCheckpointEvent, startLive, stopLive, useLive, useLiveConnected, type
 import { match, navigate, useLocation } from "./router.ts";
 import { ApprovalsScreen } from "./screens/approvals.tsx";
 import { AuditScreen } from "./screens/audit.tsx";
-import { LoginScreen, SetupScreen } from "./screens/auth.tsx";
+import { AccountScreen } from "./screens/account.tsx";
+import { LoginScreen, ResetPasswordScreen, SetupScreen } from "./screens/auth.tsx";
 import { DashboardScreen } from "./screens/dashboard.tsx";
 import { KeysScreen } from "./screens/keys.tsx";
 import { NotesScreen } from "./screens/notes.tsx";
@@ -43,7 +44,7 @@ export function App() {
 
   useEffect(() => {
     setUnauthenticatedHandler(() => setMe(null));
-    if (path !== "/setup") loadMe();
+    if (path !== "/setup" && path !== "/reset-password") loadMe();
     else setMe(null);
   }, []);
 
@@ -63,6 +64,7 @@ export function App() {
   }, []);
 
   if (path === "/setup") return <SetupScreen onDone={() => { navigate("/"); loadMe(); }} />;
+  if (path === "/reset-password") return <ResetPasswordScreen onDone={() => { navigate("/"); loadMe(); }} />;
   if (failure && me === undefined) {
     return (
       <div class="auth">
@@ -119,6 +121,8 @@ function Routes({ path }: { path: string }) {
       return <AuditScreen />;
     case "/settings":
       return <SettingsScreen />;
+    case "/account":
+      return <AccountScreen />;
     default:
       return (
         <div class="card">
@@ -146,7 +150,7 @@ function Shell({ session, children }: { session: Session; children: ComponentChi
   const { path } = useLocation();
   const [open, setOpen] = useState(false);
   const connected = useLiveConnected();
-  const pending = useResource(() => api.checkpoints("pending").then((l) => l.length).catch(() => 0), []);
+  const pending = useResource(() => api.checkpoints("pending").then((page) => page.total).catch(() => 0), []);
   useLive(isCheckpointEvent, () => pending.reload());
   useLive((e: LiveEvent) => e.type in LIVE_MESSAGES, (e) => session.announce(LIVE_MESSAGES[e.type]!));
   useEffect(() => setOpen(false), [path]);
@@ -165,6 +169,7 @@ function Shell({ session, children }: { session: Session; children: ComponentChi
     { href: "/keys", label: "Keys", show: can("keys.own") || can("keys.revoke_others") },
     { href: "/audit", label: "Audit", show: true },
     { href: "/settings", label: "Settings", show: can("settings.manage") },
+    { href: "/account", label: "Account", show: true },
   ];
   const current = (href: string) => (href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`));
   const link = (item: (typeof items)[number]) =>

@@ -50,7 +50,7 @@ function ok(response: { status: number; text: string }): void {
 const as = async (who: { actor: Parameters<typeof sessionHeaders>[1] }) => sessionHeaders(app, who.actor);
 
 describe("audit coverage: every registered event type is emitted by real code", () => {
-  test("people: setup, sign-in, failures, lock-out, logout, user lifecycle and erasure", async () => {
+  test("people: setup, sign-in, failures, lock-out, logout, invitation, password change and reset, user lifecycle and erasure", async () => {
     const token = (await issueSetupToken(app.ctx()))!;
     const setup = await api(app, "POST", "/api/setup", { body: { token, email: "olive@example.test", name: "Olive", password: TEST_PASSWORD } });
     ok(setup);
@@ -67,9 +67,16 @@ describe("audit coverage: every registered event type is emitted by real code", 
     expect((await api(app, "POST", "/api/auth/login", { body: { email: "olive@example.test", password: "wrong-password-123" } })).status).toBe(401);
     expect((await api(app, "POST", "/api/auth/login", { body: { email: "olive@example.test", password: TEST_PASSWORD } })).status).toBe(429);
 
-    const created = await api(app, "POST", "/api/users", { body: { email: "pat@example.test", role: "developer", name: "Pat", password: TEST_PASSWORD }, headers: ownerHeaders });
+    const created = await api(app, "POST", "/api/users", { body: { email: "pat@example.test", role: "developer", name: "Pat" }, headers: ownerHeaders });
     ok(created);
     const patId = created.json.user?.id ?? created.json.id;
+    // Pat sets a password with the invitation link, then changes it; a new link resets it again.
+    ok(await api(app, "POST", "/api/password-reset", { body: { token: created.json.resetLink.split("#token=")[1], password: TEST_PASSWORD } }));
+    const patHeaders = await sessionHeaders(app, { kind: "human", userId: patId, role: "developer" });
+    ok(await api(app, "POST", "/api/auth/password", { body: { currentPassword: TEST_PASSWORD, newPassword: "a-changed-coverage-passphrase" }, headers: patHeaders }));
+    const reset = await api(app, "POST", `/api/users/${patId}/password-reset`, { headers: ownerHeaders });
+    ok(reset);
+    ok(await api(app, "POST", "/api/password-reset", { body: { token: reset.json.resetLink.split("#token=")[1], password: TEST_PASSWORD } }));
     await sessionHeaders(app, { kind: "human", userId: patId, role: "developer" }); // a live session to revoke
     for (const body of [{ name: "Patricia" }, { role: "lead" }, { disabled: true }, { disabled: false }]) {
       ok(await api(app, "PATCH", `/api/users/${patId}`, { body, headers: ownerHeaders }));

@@ -47,35 +47,42 @@ describe("/api/users", () => {
     expect((await api(app, "GET", "/api/users", { headers: dev.headers })).status).toBe(403);
   });
 
-  test("inviting creates a user who can sign in; nobody grants a role above their own", async () => {
+  test("inviting creates a person without a password and returns a one-time link; nobody grants a role above their own", async () => {
     const admin = await as("admin");
-    const created = await api(app, "POST", "/api/users", { headers: admin.headers, body: { email: "new@example.test", name: "Nia", role: "lead", password: "a-fresh-lead-passphrase" } });
+    const created = await api(app, "POST", "/api/users", { headers: admin.headers, body: { email: "new@example.test", name: "Nia", role: "lead" } });
     expect(created.status).toBe(201);
     expect(created.json.user).toMatchObject({ email: "new@example.test", role: "lead", disabled: false });
-    expect(created.text).not.toContain("a-fresh-lead-passphrase");
-    const above = await api(app, "POST", "/api/users", { headers: admin.headers, body: { email: "boss@example.test", name: "B", role: "owner", password: "a-fresh-owner-passphrase" } });
-    expect(above.status).toBe(403);
-    const dup = await api(app, "POST", "/api/users", { headers: admin.headers, body: { email: "NEW@example.test", name: "Nia", role: "lead", password: "a-fresh-lead-passphrase" } });
-    expect(dup.status).toBe(409);
+    expect(created.json.resetLink).toMatch(/^http:\/\/127\.0\.0\.1:7433\/reset-password#token=[\w-]{20,}$/);
+    expect(created.headers.get("cache-control")).toBe("no-store");
+    expect(await eventsOf(app, "user.password_reset_issued")).toHaveLength(1);
+    // No password yet: nothing signs in until the person sets one with the link.
+    const row = (await app.store.read.users.byEmail("new@example.test"))!;
+    expect(row.passwordHash).not.toMatch(/^\$2/);
+    const token = created.json.resetLink.split("#token=")[1];
+    expect((await api(app, "POST", "/api/password-reset", { body: { token, password: "a-fresh-lead-passphrase" } })).status).toBe(200);
     const login = await api(app, "POST", "/api/auth/login", { body: { email: "new@example.test", password: "a-fresh-lead-passphrase" } });
     expect(login.status).toBe(200);
+    const above = await api(app, "POST", "/api/users", { headers: admin.headers, body: { email: "boss@example.test", name: "B", role: "owner" } });
+    expect(above.status).toBe(403);
+    const dup = await api(app, "POST", "/api/users", { headers: admin.headers, body: { email: "NEW@example.test", name: "Nia", role: "lead" } });
+    expect(dup.status).toBe(409);
+    expect(await eventsOf(app, "user.password_reset_issued")).toHaveLength(1);
   });
 
-  test("invalid invitations name the field and create nothing", async () => {
+  test("invalid invitations name the field and create nothing; an admin cannot choose the password", async () => {
     const owner = await as("owner");
     const before = (await people()).length;
     for (const body of [
-      { email: "not-an-email", name: "A", role: "lead", password: "a-fine-passphrase-1" },
-      { email: "a@example.test", name: "A", role: "king", password: "a-fine-passphrase-1" },
-      { email: "a@example.test", name: "A", role: "lead", password: "short" },
-      { email: "a@example.test", name: "A", role: "lead", password: "qwerty123456" },
-      { email: "a@example.test", name: "x".repeat(101), role: "lead", password: "a-fine-passphrase-1" },
-      { email: "a@example.test", name: "A", role: "lead", password: "a-fine-passphrase-1", admin: true },
+      { email: "not-an-email", name: "A", role: "lead" },
+      { email: "a@example.test", name: "A", role: "king" },
+      { email: "a@example.test", name: "x".repeat(101), role: "lead" },
+      { email: "a@example.test", name: "A", role: "lead", admin: true },
+      { email: "a@example.test", name: "A", role: "lead", password: "a-fine-passphrase-1" },
     ]) {
       const r = await api(app, "POST", "/api/users", { headers: owner.headers, body });
       expect(r.status).toBe(400);
       expect(r.json.error.code).toBe("invalid");
-      expect(r.text).not.toContain(body.password);
+      expect(r.text).not.toContain("a-fine-passphrase-1");
     }
     expect(await people()).toHaveLength(before);
   });

@@ -28,7 +28,7 @@ export function registeredApiRoutes(app: TestApp): RegisteredRoute[] {
 export const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** Routes anyone may call without a session. */
-export const PUBLIC_ROUTES = new Set(["GET /api/setup", "POST /api/setup", "POST /api/auth/login", "POST /api/auth/logout", "GET /api/openapi.json"]);
+export const PUBLIC_ROUTES = new Set(["GET /api/setup", "POST /api/setup", "POST /api/auth/login", "POST /api/auth/logout", "GET /api/openapi.json", "POST /api/password-reset/check", "POST /api/password-reset"]);
 
 /** Ids and names the role matrix fixture provides for path parameters and bodies. */
 export interface MatrixFixture {
@@ -64,9 +64,14 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   "POST /api/auth/login": { allow: "public", body: (f) => ({ email: f.ownerEmail, password: "Synthetic-test-passphrase-42" }) },
   "POST /api/auth/logout": { allow: "public", last: true },
   "GET /api/auth/me": { allow: ALL },
+  // A wrong current password: every signed-in person reaches the check (400), nobody else (401).
+  "POST /api/auth/password": { allow: ALL, status: 400, body: () => ({ currentPassword: "not-the-current-passphrase", newPassword: "a-new-matrix-passphrase" }) },
+  "POST /api/password-reset/check": { allow: "public", status: 401, body: () => ({ token: "an-unknown-reset-token" }) },
+  "POST /api/password-reset": { allow: "public", status: 401, body: () => ({ token: "an-unknown-reset-token", password: "a-new-matrix-passphrase" }) },
   "GET /api/openapi.json": { allow: "public" },
   "GET /api/users": { allow: MANAGERS },
-  "POST /api/users": { allow: MANAGERS, body: (f) => ({ email: `invite-${f.unique}@example.test`, name: "Invited", role: "developer", password: "an-invited-passphrase" }) },
+  "POST /api/users": { allow: MANAGERS, body: (f) => ({ email: `invite-${f.unique}@example.test`, name: "Invited", role: "developer" }) },
+  "POST /api/users/:id/password-reset": { allow: MANAGERS, path: (f) => `/api/users/${f.targetUserId}/password-reset` },
   "GET /api/users/:id": { allow: MANAGERS, path: (f) => `/api/users/${f.targetUserId}` },
   "PATCH /api/users/:id": { allow: MANAGERS, path: (f) => `/api/users/${f.targetUserId}`, body: () => ({ name: "Renamed" }) },
   "POST /api/users/:id/erase": { allow: MANAGERS, path: (f) => `/api/users/${f.targetUserId}/erase`, last: true },
@@ -95,6 +100,7 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   // Other resources, checked for their role gates (with ids that do not exist where seeding a run
   // would need more set-up: allowed callers then get the verb's own 400/404, refused ones 403).
   "GET /api/runs": { allow: ALL },
+  "GET /api/dashboard": { allow: ALL },
   "GET /api/runs/:id": { allow: ALL, path: (f) => `/api/runs/${f.runId}` },
   "GET /api/checkpoints": { allow: ALL },
   "POST /api/checkpoints/:id/approve": { allow: ["owner", "admin", "lead"], status: 400 },

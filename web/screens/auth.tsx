@@ -1,6 +1,6 @@
-// First-run setup (token from the URL fragment, never sent in a URL to the server) and sign-in.
+// First-run setup and password reset (tokens from the URL fragment, never sent in a URL to the server) and sign-in.
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.ts";
 import { Banner, Button, Field } from "../components/ui.tsx";
 import { useAction } from "../hooks.ts";
@@ -40,6 +40,7 @@ export function LoginScreen({ onDone }: { onDone: () => void }) {
         <Field label="Password">{(p) => <input {...p} type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}</Field>
         <Button type="submit" variant="primary" disabled={action.busy}>{action.busy ? "Signing in…" : "Sign in"}</Button>
       </form>
+      <p class="muted small">Forgot your password? Ask an admin for a reset link.</p>
     </AuthCard>
   );
 }
@@ -95,6 +96,56 @@ export function SetupScreen({ onDone }: { onDone: () => void }) {
           {(p) => <input {...p} type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />}
         </Field>
         <Button type="submit" variant="primary" disabled={action.busy}>{action.busy ? "Creating…" : "Create owner account"}</Button>
+      </form>
+    </AuthCard>
+  );
+}
+
+/** The page a one-time reset (or invitation) link opens: the person sets their own password. */
+export function ResetPasswordScreen({ onDone }: { onDone: () => void }) {
+  const [token] = useState(takeSetupToken);
+  const [target, setTarget] = useState<{ email: string; name: string } | null | undefined>(undefined);
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [mismatch, setMismatch] = useState(false);
+  useEffect(() => {
+    if (!token) return setTarget(null);
+    api.checkPasswordReset(token).then((t) => setTarget(t), () => setTarget(null));
+  }, [token]);
+  const action = useAction(async () => {
+    const { email } = await api.completePasswordReset({ token, password });
+    await api.login({ email, password });
+  });
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (password !== confirm) {
+      setMismatch(true);
+      return;
+    }
+    setMismatch(false);
+    if (await action.run()) onDone();
+  };
+  document.title = "Set your password · Railyard";
+  if (target === undefined) return <AuthCard title="Set your password"><p class="muted">Checking the link…</p></AuthCard>;
+  if (target === null) {
+    return (
+      <AuthCard title="Set your password">
+        <Banner tone="warn">This link is invalid, used or expired (links work once, for one hour). Ask an admin for a new one, or <a href="/">sign in</a>.</Banner>
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard title="Set your password" intro={`For ${target.name} (${target.email}). This link works once.`}>
+      <form class="form" onSubmit={submit}>
+        {action.error ? <Banner tone="error">{action.error}</Banner> : null}
+        <input type="email" autocomplete="username" value={target.email} hidden readOnly />
+        <Field label="New password" hint="At least 12 characters; not a common password.">
+          {(p) => <input {...p} type="password" autocomplete="new-password" required minLength={12} maxLength={1024} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
+        </Field>
+        <Field label="Repeat password" error={mismatch ? "The passwords differ." : null}>
+          {(p) => <input {...p} type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />}
+        </Field>
+        <Button type="submit" variant="primary" disabled={action.busy}>{action.busy ? "Saving…" : "Set password and sign in"}</Button>
       </form>
     </AuthCard>
   );

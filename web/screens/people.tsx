@@ -1,8 +1,10 @@
-// People: invite (create with a first password), change role (never above one's own), disable.
+// People: invite (the person sets their own password with a one-time link), change role (never
+// above one's own), disable, and issue a one-time password reset link (the admin never sees a password).
+import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import { api, type Role, type User } from "../api.ts";
+import { api, type ResetLink, type Role, type User } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
-import { Banner, Button, Card, Dialog, Field, PageHeader, Pill, RolePill } from "../components/ui.tsx";
+import { Banner, Button, Card, CopyButton, Dialog, Field, PageHeader, Pill, RolePill } from "../components/ui.tsx";
 import { formatDate } from "../format.ts";
 import { useAction, useResource } from "../hooks.ts";
 import { useLive } from "../live.ts";
@@ -39,12 +41,14 @@ function PersonRow({ user, roles, onChange }: { user: User; roles: Role[]; onCha
   const self = user.id === session.me.user.id;
   const editable = !self && roles.includes(user.role);
   const action = useAction((patch: { role?: Role; disabled?: boolean }) => api.updateUser(user.id, patch));
+  const [link, setLink] = useState<ResetLink | null>(null);
+  const reset = useAction(async () => setLink(await api.issuePasswordReset(user.id)));
   const apply = async (patch: { role?: Role; disabled?: boolean }) => {
     if (await action.run(patch)) onChange();
   };
   return (
     <tr>
-      <td>{user.name}{self ? <span class="muted"> (you)</span> : null}<div class="sub">{user.email}</div>{action.error ? <div class="error-text small" role="alert">{action.error}</div> : null}</td>
+      <td>{user.name}{self ? <span class="muted"> (you)</span> : null}<div class="sub">{user.email}</div>{action.error || reset.error ? <div class="error-text small" role="alert">{action.error ?? reset.error}</div> : null}</td>
       <td>
         {editable ? (
           <select aria-label={`Role of ${user.name}`} value={user.role} disabled={action.busy} onChange={(e) => void apply({ role: e.currentTarget.value as Role })}>
@@ -56,24 +60,57 @@ function PersonRow({ user, roles, onChange }: { user: User; roles: Role[]; onCha
       </td>
       <td>{user.disabled ? <Pill tone="gray">disabled</Pill> : <Pill tone="green">active</Pill>}</td>
       <td class="hide-narrow">{formatDate(user.createdAt)}</td>
-      <td>{editable ? <Button size="small" variant={user.disabled ? "default" : "danger"} disabled={action.busy} onClick={() => void apply({ disabled: !user.disabled })}>{user.disabled ? "Enable" : "Disable"}</Button> : null}</td>
+      <td>
+        {editable ? (
+          <div class="row">
+            <Button size="small" disabled={reset.busy} onClick={() => void reset.run()} aria-label={`Reset password of ${user.name}`}>Reset password</Button>
+            <Button size="small" variant={user.disabled ? "default" : "danger"} disabled={action.busy} onClick={() => void apply({ disabled: !user.disabled })}>{user.disabled ? "Enable" : "Disable"}</Button>
+          </div>
+        ) : null}
+        {link ? (
+          <LinkDialog title={`Password reset link for ${user.name}`} link={link} onClose={() => setLink(null)}>
+            Send this link to {user.email}. With it they choose a new password; their sessions end then. Earlier reset links for them no longer work.
+          </LinkDialog>
+        ) : null}
+      </td>
     </tr>
   );
 }
 
+/** Shows a one-time link once, with a copy button: Railyard keeps only its hash. */
+function LinkDialog({ title, link, onClose, children }: { title: string; link: ResetLink; onClose: () => void; children: ComponentChildren }) {
+  return (
+    <Dialog title={title} onClose={onClose} footer={<Button variant="primary" onClick={onClose}>Done</Button>}>
+      <div class="stack">
+        <p>{children}</p>
+        <Banner tone="warn" role="alert">Copy the link now: it is shown once, works once and expires {formatDate(link.expiresAt)}.</Banner>
+        <div class="secret">
+          <code data-testid="reset-link">{link.resetLink}</code>
+          <CopyButton text={link.resetLink} label="Copy link" />
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
 function InviteDialog({ roles, onClose, onDone }: { roles: Role[]; onClose: () => void; onDone: () => void }) {
-  const [form, setForm] = useState({ name: "", email: "", role: "developer" as Role, password: "" });
-  const action = useAction(() => api.createUser({ name: form.name.trim(), email: form.email.trim(), role: form.role, password: form.password }));
+  const [form, setForm] = useState({ name: "", email: "", role: "developer" as Role });
+  const [invited, setInvited] = useState<(ResetLink & { user: User }) | null>(null);
+  const action = useAction(async () => setInvited(await api.createUser({ name: form.name.trim(), email: form.email.trim(), role: form.role })));
+  if (invited) {
+    return (
+      <LinkDialog title={`${invited.user.name} is invited`} link={invited} onClose={onDone}>
+        Send this link to {invited.user.email}. With it they choose their own password and sign in; you never see it.
+      </LinkDialog>
+    );
+  }
   return (
     <Dialog title="Invite a person" onClose={onClose} footer={<><Button onClick={onClose}>Cancel</Button><Button variant="primary" type="submit" form="invite" disabled={action.busy}>Create account</Button></>}>
-      <form id="invite" class="form" onSubmit={async (e) => { e.preventDefault(); if (await action.run()) onDone(); }}>
+      <form id="invite" class="form" onSubmit={async (e) => { e.preventDefault(); await action.run(); }}>
         {action.error ? <Banner tone="error">{action.error}</Banner> : null}
         <Field label="Name">{(p) => <input {...p} required maxLength={100} value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />}</Field>
         <Field label="Email">{(p) => <input {...p} type="email" required maxLength={254} value={form.email} onInput={(e) => setForm({ ...form, email: e.currentTarget.value })} />}</Field>
-        <Field label="Role">{(p) => <select {...p} value={form.role} onChange={(e) => setForm({ ...form, role: e.currentTarget.value as Role })}>{roles.map((r) => <option key={r} value={r}>{r}</option>)}</select>}</Field>
-        <Field label="First password" hint="At least 12 characters. Hand it over in person; they can change it after signing in.">
-          {(p) => <input {...p} type="password" autocomplete="new-password" required minLength={12} maxLength={1024} value={form.password} onInput={(e) => setForm({ ...form, password: e.currentTarget.value })} />}
-        </Field>
+        <Field label="Role" hint="They get a one-time link (valid one hour) to choose their own password.">{(p) => <select {...p} value={form.role} onChange={(e) => setForm({ ...form, role: e.currentTarget.value as Role })}>{roles.map((r) => <option key={r} value={r}>{r}</option>)}</select>}</Field>
       </form>
     </Dialog>
   );

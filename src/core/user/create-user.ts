@@ -7,7 +7,8 @@ import { transact, type Record } from "../transact.ts";
 import { parseInput } from "../validate.ts";
 import { passwordProblem } from "./common-passwords.ts";
 import { hashPassword } from "./password.ts";
-import { CreateUserInput, type UserView } from "./schemas.ts";
+import { issueResetToken, type IssuedReset } from "./password-reset.ts";
+import { CreateUserInput, InviteUserInput, type UserView } from "./schemas.ts";
 
 export interface PreparedUser {
   email: string;
@@ -46,4 +47,28 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: unknown }): 
     if (!atLeast(actor.role, user.role)) throw forbidden(`you cannot grant the role ${user.role}, which is above your own`);
   }
   return transact(ctx, (tx, record) => insertUser(tx, record, ctx.clock.now(), user));
+}
+
+/** An invited person has no password until they set one with their link: this marker matches none. */
+export const NO_PASSWORD_YET = "!invited: set with a one-time link";
+
+/**
+ * Invites a person: creates the account without a password and issues a one-time link (valid one
+ * hour) with which they set their own, so the admin never chooses or learns it. Needs
+ * `users.manage`, never granting a role above one's own.
+ */
+export async function inviteUser({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ user: UserView; reset: IssuedReset }> {
+  const actor = ctx.actor;
+  if (actor.kind === "agent") throw forbidden("agents cannot manage people");
+  const data = parseInput(InviteUserInput, input);
+  if (actor.kind === "human") {
+    if (!can(actor.role, "users.manage")) throw forbidden("your role cannot manage people");
+    if (!atLeast(actor.role, data.role)) throw forbidden(`you cannot grant the role ${data.role}, which is above your own`);
+  }
+  const prepared: PreparedUser = { email: data.email, name: data.name ?? data.email.split("@")[0]!, role: data.role, passwordHash: NO_PASSWORD_YET };
+  return transact(ctx, async (tx, record) => {
+    const now = ctx.clock.now();
+    const user = await insertUser(tx, record, now, prepared);
+    return { user, reset: await issueResetToken(tx, record, now, user.id, "invite") };
+  });
 }

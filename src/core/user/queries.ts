@@ -60,6 +60,21 @@ export interface SetupTokenRow {
   expiresAt: number;
 }
 
+export interface PasswordResetTokenRow {
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** A live (unused, unexpired) reset token and the person it is for. */
+export interface PasswordResetTarget {
+  userId: string;
+  email: string;
+  name: string;
+  expiresAt: number;
+}
+
 /** Failed sign-ins of one subject (`pair:<ip>|<email>`, `address:<ip>` or `account:<email>`; for an account, `lockedUntil` is the next free slot while it is slowed down). */
 export interface ThrottleRow {
   subject: string;
@@ -81,6 +96,8 @@ export interface UserQueries {
   activeOwnersOtherThan(id: string): Promise<number>;
   insert(row: UserRow): Promise<void>;
   setProfile(profile: UserProfile): Promise<void>;
+  /** Replaces a person's password hash. */
+  setPasswordHash(id: string, passwordHash: string, updatedAt: number): Promise<void>;
   /** Overwrites the profile, disables the account and marks it erased. */
   erase(profile: ErasedProfile): Promise<void>;
   /** Revokes the person's live plugin keys (part of erasing them); returns how many. */
@@ -92,6 +109,8 @@ export interface UserQueries {
   revokeSession(sessionId: string, userId: string, revokedAt: number): Promise<number>;
   /** Revokes every live session of a user; returns how many. */
   revokeSessionsOf(userId: string, revokedAt: number): Promise<number>;
+  /** Revokes every live session of a user except `keepSessionId`; returns how many. */
+  revokeSessionsOfExcept(userId: string, keepSessionId: string, revokedAt: number): Promise<number>;
   touchSession(sessionId: string, lastSeenAt: number): Promise<void>;
 
   insertSetupToken(row: SetupTokenRow): Promise<void>;
@@ -99,6 +118,14 @@ export interface UserQueries {
   expireSetupTokens(now: number): Promise<number>;
   /** Marks an unused, unexpired token used; false when there is no such token. */
   consumeSetupToken(tokenHash: string, usedAt: number): Promise<boolean>;
+
+  insertPasswordResetToken(row: PasswordResetTokenRow): Promise<void>;
+  /** Ends every unused, unexpired reset token of a person now; returns how many. */
+  expirePasswordResetTokensOf(userId: string, now: number): Promise<number>;
+  /** The live token with this hash and its person (not erased), or undefined. */
+  passwordResetTarget(tokenHash: string, now: number): Promise<PasswordResetTarget | undefined>;
+  /** Marks a live token used; false when there is no such token (unknown, used or expired). */
+  consumePasswordResetToken(tokenHash: string, usedAt: number): Promise<boolean>;
 
   throttles(subjects: readonly string[]): Promise<ThrottleRow[]>;
   /** Inserts or replaces a subject's counter. */

@@ -15,6 +15,14 @@ export const CreateUserInput = z.strictObject({
 });
 export type CreateUserInput = z.infer<typeof CreateUserInput>;
 
+/** An invitation: no password (the person sets their own with the one-time link). */
+export const InviteUserInput = z.strictObject({
+  email: Email,
+  name: DisplayName.optional(),
+  role: RoleName,
+});
+export type InviteUserInput = z.infer<typeof InviteUserInput>;
+
 export const SetupInput = z.strictObject({
   token: z.string().min(1).max(200),
   email: Email,

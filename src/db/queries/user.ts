@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { UserQueries } from "../../core/user/queries.ts";
-import { loginThrottle, pluginKeys, sessions, setupTokens, users } from "../schema/index.ts";
+import { loginThrottle, passwordResetTokens, pluginKeys, sessions, setupTokens, users } from "../schema/index.ts";
 import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
 
 
@@ -22,6 +22,7 @@ export function userQueries(db: SqliteDb): UserQueries {
   }).prepare();
   const setProfile = db.update(users).set({ name: pSet("name"), role: pSet("role"), disabled: pSet("disabled"), updatedAt: pSet("updatedAt") })
     .where(eq(users.id, p("id"))).prepare();
+  const setPasswordHash = db.update(users).set({ passwordHash: pSet("passwordHash"), updatedAt: pSet("updatedAt") }).where(eq(users.id, p("id"))).prepare();
   const erase = db.update(users).set({
     email: pSet("email"), name: pSet("name"), passwordHash: pSet("passwordHash"), disabled: true, erasedAt: pSet("erasedAt"), updatedAt: pSet("erasedAt"),
   }).where(eq(users.id, p("id"))).prepare();
@@ -40,6 +41,8 @@ export function userQueries(db: SqliteDb): UserQueries {
     .where(and(eq(sessions.id, p("id")), eq(sessions.userId, p("userId")), isNull(sessions.revokedAt))).prepare();
   const revokeSessionsOf = db.update(sessions).set({ revokedAt: pSet("revokedAt") })
     .where(and(eq(sessions.userId, p("userId")), isNull(sessions.revokedAt))).prepare();
+  const revokeSessionsOfExcept = db.update(sessions).set({ revokedAt: pSet("revokedAt") })
+    .where(and(eq(sessions.userId, p("userId")), ne(sessions.id, p("keep")), isNull(sessions.revokedAt))).prepare();
   const touchSession = db.update(sessions).set({ lastSeenAt: pSet("lastSeenAt") }).where(eq(sessions.id, p("id"))).prepare();
 
   const insertSetupToken = db.insert(setupTokens).values({ tokenHash: p("tokenHash"), createdAt: p("createdAt"), expiresAt: p("expiresAt") }).prepare();
@@ -47,6 +50,17 @@ export function userQueries(db: SqliteDb): UserQueries {
     .where(and(isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, p("now")))).prepare();
   const consumeSetupToken = db.update(setupTokens).set({ usedAt: pSet("usedAt") })
     .where(and(eq(setupTokens.tokenHash, p("tokenHash")), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, p("usedAt")))).prepare();
+
+  const insertPasswordResetToken = db.insert(passwordResetTokens)
+    .values({ tokenHash: p("tokenHash"), userId: p("userId"), createdAt: p("createdAt"), expiresAt: p("expiresAt") }).prepare();
+  const expirePasswordResetTokensOf = db.update(passwordResetTokens).set({ expiresAt: pSet("now") })
+    .where(and(eq(passwordResetTokens.userId, p("userId")), isNull(passwordResetTokens.usedAt), gt(passwordResetTokens.expiresAt, p("now")))).prepare();
+  const passwordResetTarget = db.select({ userId: users.id, email: users.email, name: users.name, expiresAt: passwordResetTokens.expiresAt })
+    .from(passwordResetTokens).innerJoin(users, eq(users.id, passwordResetTokens.userId))
+    .where(and(eq(passwordResetTokens.tokenHash, p("tokenHash")), isNull(passwordResetTokens.usedAt), gt(passwordResetTokens.expiresAt, p("now")), isNull(users.erasedAt)))
+    .prepare();
+  const consumePasswordResetToken = db.update(passwordResetTokens).set({ usedAt: pSet("usedAt") })
+    .where(and(eq(passwordResetTokens.tokenHash, p("tokenHash")), isNull(passwordResetTokens.usedAt), gt(passwordResetTokens.expiresAt, p("usedAt")))).prepare();
 
   const throttles = db.select().from(loginThrottle)
     .where(sql`${loginThrottle.subject} IN (SELECT value FROM json_each(${p("subjects")}))`).prepare();
@@ -67,6 +81,9 @@ export function userQueries(db: SqliteDb): UserQueries {
     setProfile: async (profile) => {
       setProfile.run({ ...profile });
     },
+    setPasswordHash: async (id, passwordHash, updatedAt) => {
+      setPasswordHash.run({ id, passwordHash, updatedAt });
+    },
     erase: async (profile) => {
       erase.run({ ...profile });
     },
@@ -78,6 +95,7 @@ export function userQueries(db: SqliteDb): UserQueries {
     sessionAuth: async (id) => sessionAuth.get({ id }),
     revokeSession: async (id, userId, revokedAt) => changes(revokeSession.run({ id, userId, revokedAt })),
     revokeSessionsOf: async (userId, revokedAt) => changes(revokeSessionsOf.run({ userId, revokedAt })),
+    revokeSessionsOfExcept: async (userId, keep, revokedAt) => changes(revokeSessionsOfExcept.run({ userId, keep, revokedAt })),
     touchSession: async (id, lastSeenAt) => {
       touchSession.run({ id, lastSeenAt });
     },
@@ -87,6 +105,13 @@ export function userQueries(db: SqliteDb): UserQueries {
     },
     expireSetupTokens: async (now) => changes(expireSetupTokens.run({ now })),
     consumeSetupToken: async (tokenHash, usedAt) => changes(consumeSetupToken.run({ tokenHash, usedAt })) === 1,
+
+    insertPasswordResetToken: async (row) => {
+      insertPasswordResetToken.run({ ...row });
+    },
+    expirePasswordResetTokensOf: async (userId, now) => changes(expirePasswordResetTokensOf.run({ userId, now })),
+    passwordResetTarget: async (tokenHash, now) => passwordResetTarget.get({ tokenHash, now }),
+    consumePasswordResetToken: async (tokenHash, usedAt) => changes(consumePasswordResetToken.run({ tokenHash, usedAt })) === 1,
 
     throttles: async (subjects) => throttles.all({ subjects: JSON.stringify(subjects) }),
     putThrottle: async (row) => {

@@ -31,6 +31,18 @@ export const setupTokens = sqliteTable("setup_tokens", {
   usedAt: integer("used_at"),
 });
 
+/**
+ * One-time password reset links an admin (or `railyard users reset-password`) issued, also the
+ * link an invited person sets their first password with (hash only; valid one hour, works once).
+ */
+export const passwordResetTokens = sqliteTable("password_reset_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: text("user_id").notNull().references(() => users.id),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
+}, (t) => [index("password_reset_tokens_user_idx").on(t.userId)]);
+
 /** Failed-login counters per account and per client address, for exponential back-off. */
 export const loginThrottle = sqliteTable("login_throttle", {
   subject: text("subject").primaryKey(),

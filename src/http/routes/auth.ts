@@ -4,6 +4,7 @@ import { AppError } from "../../core/errors.ts";
 import { CAPABILITIES, can, ROLES, atLeast } from "../../core/roles.ts";
 import { login } from "../../core/user/login.ts";
 import { logout } from "../../core/user/logout.ts";
+import { changePassword } from "../../core/user/change-password.ts";
 import { getUser } from "../../core/user/get-user.ts";
 import { authenticate, bodyFields, clearedSessionCookie, sameOriginCheck, sessionCookie } from "../auth.ts";
 import { clientAddress } from "../request-info.ts";
@@ -37,6 +38,10 @@ export function authRoutes(deps: RouteDeps) {
       }
       return { ok: true };
     }, { detail: { summary: "Sign out: revokes the session and clears the cookie" } })
+    .post("/api/auth/password", async ({ request, body, set }) => {
+      const ctx = await authenticate(deps, request, set, { write: true });
+      return await changePassword({ ctx, sessionId: ctx.sessionId, input: bodyFields(body) });
+    }, { detail: { summary: "Change one's own password {currentPassword, newPassword}; revokes one's other sessions" } })
     .get("/api/auth/me", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
       const user = await getUser({ ctx, input: { id: ctx.actor.kind === "human" ? ctx.actor.userId : "" } });

@@ -8,6 +8,7 @@ import { eventsRoutes } from "./events.ts";
 import { keysRoutes } from "./keys.ts";
 import { knowledgeRoutes } from "./knowledge.ts";
 import { openApiRoutes } from "./openapi.ts";
+import { passwordResetRoutes } from "./password-reset.ts";
 import { projectsRoutes } from "./projects.ts";
 import { runbooksRoutes } from "./runbooks.ts";
 import { runsRoutes } from "./runs.ts";
@@ -31,6 +32,7 @@ export function apiRouters(deps: RouteDeps) {
     auditRoutes(deps),
     userErasureRoutes(deps),
     setupRoutes(deps),
+    passwordResetRoutes(deps),
     authRoutes(deps),
     usersRoutes(deps),
     keysRoutes(deps),
