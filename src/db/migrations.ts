@@ -6,6 +6,7 @@ import m0001 from "../../migrations/0001_audit_append_only.sql" with { type: "te
 import m0002 from "../../migrations/0002_four_eyes_policy.sql" with { type: "text" };
 import m0003 from "../../migrations/0003_run_claims.sql" with { type: "text" };
 import m0004 from "../../migrations/0004_password_reset.sql" with { type: "text" };
+import m0005 from "../../migrations/0005_runs_owner_open.sql" with { type: "text" };
 
 export interface Migration {
   readonly name: string;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { name: "0002_four_eyes_policy", sql: m0002 },
   { name: "0003_run_claims", sql: m0003 },
   { name: "0004_password_reset", sql: m0004 },
+  { name: "0005_runs_owner_open", sql: m0005 },
 ]);

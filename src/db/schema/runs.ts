@@ -64,7 +64,11 @@ export const runs = sqliteTable("runs", {
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
   finishedAt: integer("finished_at"),
-}, (t) => [index("runs_status_idx").on(t.status, t.updatedAt), index("runs_owner_idx").on(t.ownerUserId), index("runs_project_idx").on(t.projectId)]);
+}, (t) => [
+  index("runs_status_idx").on(t.status, t.updatedAt), index("runs_owner_idx").on(t.ownerUserId), index("runs_project_idx").on(t.projectId),
+  // A person's open runs (start_run's warnings, get_run), without reading every run they ever had.
+  index("runs_owner_open_idx").on(t.ownerUserId, t.updatedAt).where(sql`${t.status} NOT IN ('completed', 'failed', 'cancelled')`),
+]);
 
 export const workUnits = sqliteTable("work_units", {
   id: text("id").primaryKey(),

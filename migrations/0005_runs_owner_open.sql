@@ -1,0 +1,1 @@
+CREATE INDEX `runs_owner_open_idx` ON `runs` (`owner_user_id`,`updated_at`) WHERE "runs"."status" NOT IN ('completed', 'failed', 'cancelled');
