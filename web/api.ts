@@ -166,6 +166,8 @@ export const api = {
   keys: async (all?: boolean) => list<PluginKey>(await get(`/api/keys${qs({ all: all ? "true" : undefined })}`), "keys"),
   createKey: (input: { name: string; expiresDays?: number }) => post<{ id: string; key: string }>("/api/keys", input),
   revokeKey: (id: string) => del<void>(`/api/keys/${encodeURIComponent(id)}`),
+  cancelRun: (id: string, reason?: string) => post<unknown>(`/api/runs/${encodeURIComponent(id)}/cancel`, reason ? { reason } : {}),
+  unblockRun: (id: string) => post<unknown>(`/api/runs/${encodeURIComponent(id)}/unblock`),
 
   projects: async () => list<Project>(await get("/api/projects"), "projects"),
   createProject: (input: { slug: string; name: string; remoteUrl?: string }) => post<unknown>("/api/projects", input),

@@ -160,6 +160,8 @@ describe("audit coverage: every registered event type is emitted by real code", 
     const failed = (await tool("start_run", { project: "shop", title: "Try a migration" })).structured.run_id as string;
     const risky = (await tool("request_approval", { run_id: failed, reason: "destructive_action", summary: "Drop a column" })).structured.checkpoint_id as string;
     ok(await api(app, "POST", `/api/checkpoints/${risky}/reject`, { body: { reason: "Not this one" }, headers: await as(lead) }));
+    // The run stays blocked until a person (not its owner) unblocks it.
+    ok(await api(app, "POST", `/api/runs/${failed}/unblock`, { headers: await as(owner) }));
     await tool("finish_run", { run_id: failed, outcome: "failed", summary: "Did not work" });
     const waiting = (await tool("start_run", { project: "shop", title: "Wait for approval" })).structured.run_id as string;
     await tool("request_approval", { run_id: waiting, reason: "release", summary: "Ship it" });

@@ -149,9 +149,12 @@ describe("gates and checkpoints", () => {
     expect((await runRow(app, run)).status).toBe("blocked");
     const view = structured(await c.callTool({ name: "get_checkpoint", arguments: { checkpoint_id: ck } }));
     expect(view).toMatchObject({ status: "rejected", reason: "add tests for refunds", decider_role: "lead" });
-    // Still not in review: the gate holds; rework (moving back) is allowed.
+    // Still not in review: the gate holds; the run stays blocked, so even rework (moving back) waits for a person.
     expect((await runRow(app, run)).phase).toBe("test");
-    expect(structured(await c.callTool({ name: "advance_phase", arguments: { run_id: run, phase: "build" } })).status).toBe("active");
+    const back = await c.callTool({ name: "advance_phase", arguments: { run_id: run, phase: "build" } });
+    expect(back.isError).toBe(true);
+    expect(textOf(back)).toContain("request_approval");
+    expect((await runRow(app, run)).status).toBe("blocked");
     await c.close();
   });
 

@@ -102,6 +102,10 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   "GET /api/runs": { allow: ALL },
   "GET /api/dashboard": { allow: ALL },
   "GET /api/runs/:id": { allow: ALL, path: (f) => `/api/runs/${f.runId}` },
+  // The fixture run is active (not blocked): allowed callers reach the state check (409).
+  "POST /api/runs/:id/unblock": { allow: ["owner", "admin", "lead"], status: 409, path: (f) => `/api/runs/${f.runId}/unblock` },
+  // The fixture run belongs to the owner: the owner (its owner) and leads and above may cancel it.
+  "POST /api/runs/:id/cancel": { allow: ["owner", "admin", "lead"], path: (f) => `/api/runs/${f.runId}/cancel`, body: () => ({ reason: "matrix" }), last: true },
   "GET /api/checkpoints": { allow: ALL },
   "POST /api/checkpoints/:id/approve": { allow: ["owner", "admin", "lead"], status: 400 },
   "POST /api/checkpoints/:id/reject": { allow: ["owner", "admin", "lead"], status: 400 },

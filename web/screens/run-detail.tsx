@@ -2,9 +2,9 @@
 import { api, type RunDetail, type RunStatus } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
 import { PhaseTrack } from "../components/phase-track.tsx";
-import { Card, Empty, PageHeader, PathText, Pill, StatusPill } from "../components/ui.tsx";
+import { Banner, Button, Card, Empty, PageHeader, PathText, Pill, StatusPill } from "../components/ui.tsx";
 import { compact, duration, formatDate, formatTime, humanize } from "../format.ts";
-import { useResource } from "../hooks.ts";
+import { useAction, useResource } from "../hooks.ts";
 import { isRunEvent, useLive } from "../live.ts";
 import { navigate } from "../router.ts";
 import { eventSummary } from "./audit.tsx";
@@ -14,7 +14,7 @@ export function RunDetailScreen({ id }: { id: string }) {
   useLive((e) => e.runId === id && isRunEvent(e), run.reload);
   return (
     <DataView resource={run} isEmpty={() => false}>
-      {(r) => <RunView detail={r} />}
+      {(r) => <RunView detail={r} onChange={run.reload} />}
     </DataView>
   );
 }
@@ -29,8 +29,28 @@ function safeHttpUrl(url: string | null | undefined): string | null {
   }
 }
 
-function RunView({ detail }: { detail: RunDetail }) {
+/** Cancel run / Unblock / Revoke key, as the server says the reader may; each asks first what will happen. */
+function RunActions({ detail, onChange }: { detail: RunDetail; onChange: () => void }) {
   const { run } = detail;
+  const cancel = useAction(() => api.cancelRun(run.id));
+  const unblock = useAction(() => api.unblockRun(run.id));
+  const revoke = useAction(() => api.revokeKey(detail.key!.id));
+  const act = async (question: string, action: { run: () => Promise<boolean> }) => { if (confirm(question) && (await action.run())) onChange(); };
+  const error = cancel.error ?? unblock.error ?? revoke.error;
+  return (
+    <span class="row">
+      <a class="btn" href="/runs" onClick={(e) => { e.preventDefault(); navigate("/runs"); }}>All runs</a>
+      {detail.can.unblock ? <Button disabled={unblock.busy} onClick={() => act("Unblock this run? The rejection stays in its history, but the agent may move the run on again without a new approval. This is recorded in the audit log.", unblock)}>Unblock</Button> : null}
+      {detail.can.revokeKey ? <Button variant="danger" disabled={revoke.busy} onClick={() => act(`Revoke the plugin key "${detail.key!.name}"? Every agent using it fails on its next call, in this run and any other; it cannot be undone.`, revoke)}>Revoke key</Button> : null}
+      {detail.can.cancel ? <Button variant="danger" disabled={cancel.busy} onClick={() => act("Cancel this run? Its pending checkpoints expire, its claimed paths are released, and the agent can change nothing in it any more. This cannot be undone.", cancel)}>Cancel run</Button> : null}
+      {error ? <span class="error small" role="alert">{error}</span> : null}
+    </span>
+  );
+}
+
+function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void }) {
+  const { run } = detail;
+  const rejected = detail.blocked?.checkpoint ?? null;
   const pr = safeHttpUrl(run.prUrl);
   const pending = detail.checkpoints.filter((c) => c.status === "pending");
   const status = run.status as RunStatus;
@@ -46,8 +66,18 @@ function RunView({ detail }: { detail: RunDetail }) {
             <span>{[run.project.slug, run.ticket, `owned by ${run.owner.name}`].filter(Boolean).join(" · ")}</span>
           </span>
         }
-        actions={<a class="btn" href="/runs" onClick={(e) => { e.preventDefault(); navigate("/runs"); }}>All runs</a>}
+        actions={<RunActions detail={detail} onChange={onChange} />}
       />
+      {detail.blocked ? (
+        <Banner tone="warn" role="status">
+          <strong>Blocked.</strong>{" "}
+          {rejected
+            ? <>Checkpoint {rejected.kind === "phase_gate" ? `into ${rejected.targetPhase}` : `(${humanize(rejected.reason)})`} was rejected by {rejected.decider?.name ?? "a person"}{rejected.decider?.role ? ` (${rejected.decider.role})` : ""} {formatDate(rejected.decidedAt)}: “{rejected.decisionReason}”. </>
+            : <>A person blocked this run. </>}
+          The agent cannot move on until a lead (not the run's owner) unblocks it, or approves a new checkpoint the agent requests.
+        </Banner>
+      ) : null}
+      {run.summary ? <Card title={run.finishedAt ? "Final summary" : "Summary"}><p>{run.summary}</p></Card> : null}
       <Card title={`${detail.runbook.name} · v${detail.runbook.version}`} actions={<span class="muted small">in {run.phase} since {formatDate(run.phaseEnteredAt)}</span>}>
         <PhaseTrack phases={detail.phases} current={run.phase} status={status} />
         {pending.length > 0 ? (
@@ -87,6 +117,29 @@ function RunView({ detail }: { detail: RunDetail }) {
           </dl>
         </Card>
       </div>
+      <Card title="Checkpoint history" flush>
+        {detail.checkpoints.length === 0 ? (
+          <Empty title="No checkpoints">Gated phases and <code>request_approval</code> ask a person here.</Empty>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead><tr><th>Checkpoint</th><th>Status</th><th>Decided by</th><th>Reason</th><th>Requested</th><th>Decided</th></tr></thead>
+              <tbody>
+                {detail.checkpoints.map((c) => (
+                  <tr key={c.id}>
+                    <td>{c.kind === "phase_gate" ? `gate into ${c.targetPhase}` : humanize(c.reason)}{c.summary ? <div class="sub">{c.summary}</div> : null}</td>
+                    <td><StatusPill status={c.status} /></td>
+                    <td>{c.decider ? `${c.decider.name ?? "—"} (${c.decider.role})` : <span class="muted">{c.status === "pending" ? `needs a ${c.requiredRole}` : "—"}</span>}</td>
+                    <td>{c.decisionReason ?? <span class="muted">—</span>}</td>
+                    <td>{formatDate(c.requestedAt)}</td>
+                    <td>{formatDate(c.decidedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
       <Card title="Work units" flush>
         {detail.workUnits.length === 0 ? (
           <Empty title="No plan yet">The agent's <code>plan_work</code> call lists its work units here.</Empty>

@@ -4,6 +4,7 @@ import { atLeast, can } from "../roles.ts";
 import { screenInput } from "../scan/screen-input.ts";
 import { refuse, transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
+import { lastRejection, liftBlock } from "./block.ts";
 import { expireDue, releaseRun } from "./expiry.ts";
 import { DecideCheckpointInput } from "./schemas.ts";
 
@@ -20,7 +21,8 @@ const expired = (id: string) => new AppError("expired", `checkpoint ${id} expire
 /**
  * A person approves or rejects a pending checkpoint. Four eyes: the decider needs the required
  * role and must not own the run; plugin keys can never decide. Approval puts the run back to
- * `active` (the agent then calls advance_phase again); rejection blocks it.
+ * `active` (the agent then calls advance_phase again); rejection blocks it, and it stays blocked
+ * until a person unblocks it or a checkpoint the agent requested after the rejection is approved.
  */
 export async function decideCheckpoint({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<DecisionView> {
   const actor = ctx.actor;
@@ -49,6 +51,15 @@ export async function decideCheckpoint({ ctx, input }: { ctx: Ctx; input: unknow
     const status = data.decision === "approve" ? "approved" : "rejected";
     await tx.checkpoints.decide(ck.id, { status, decidedAt: now, decidedBy: actor.userId, deciderRole: actor.role, decisionReason: reason! });
     await record({ type: `checkpoint.${status}`, runId: ck.runId, projectId, subject: ck.id, meta: { kind: ck.kind, targetPhase: ck.targetPhase, deciderRole: actor.role } });
+    if (status === "approved" && runStatus === "blocked") {
+      // The agent asked again through a new checkpoint (requested after the rejection): approving it lifts the block.
+      // One requested before (or in the same millisecond as) the rejection does not.
+      const rejection = await lastRejection(tx, ck.runId);
+      if (!rejection || ck.requestedAt > (rejection.decidedAt ?? 0)) {
+        const lifted = await liftBlock(tx, record, { id: ck.runId, projectId }, now, { by: "checkpoint", checkpointId: ck.id });
+        return { id: ck.id, status, runId: ck.runId, runStatus: lifted ?? runStatus, decidedAt: now };
+      }
+    }
     const to = status === "rejected" ? "blocked" : "active";
     const changed = await releaseRun(tx, ck.runId, now, to);
     if (status === "rejected") {

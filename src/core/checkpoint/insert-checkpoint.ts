@@ -7,7 +7,7 @@ import type { CheckpointRow } from "./queries.ts";
 
 export type { CheckpointRow } from "./queries.ts";
 
-/** Creates a pending checkpoint and puts its run in `awaiting_approval`, in the caller's transaction. */
+/** Creates a pending checkpoint and puts its run in `awaiting_approval` (a blocked run stays blocked), in the caller's transaction. */
 export async function insertCheckpoint(tx: Queries, record: Record, ctx: Ctx, run: { id: string; projectId: string }, spec: {
   kind: "phase_gate" | "approval";
   targetPhase: string | null;
@@ -21,7 +21,8 @@ export async function insertCheckpoint(tx: Queries, record: Record, ctx: Ctx, ru
     status: "pending", requestedAt: now, expiresAt: now + ctx.options.checkpointExpiryMs, decidedAt: null, decidedBy: null, deciderRole: null, decisionReason: null,
   };
   await tx.checkpoints.insert(row);
-  await tx.checkpoints.setRunStatus(run.id, "awaiting_approval", now, null);
+  // A blocked run stays blocked while it waits: only a person (or approving this new checkpoint) lifts a rejection.
+  await tx.checkpoints.setRunStatus(run.id, "awaiting_approval", now, ["active", "awaiting_approval"]);
   await record({ type: "checkpoint.requested", runId: run.id, projectId: run.projectId, subject: row.id, meta: { kind: spec.kind, targetPhase: spec.targetPhase, reason: spec.reason, requiredRole: spec.requiredRole } });
   return row;
 }

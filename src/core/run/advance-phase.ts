@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { lastRejection } from "../checkpoint/block.ts";
 import { expireDue } from "../checkpoint/expiry.ts";
 import { insertCheckpoint } from "../checkpoint/insert-checkpoint.ts";
 import type { EventInput } from "../audit/append-event.ts";
@@ -21,7 +22,8 @@ const ROLE_ARTICLE: Record<string, string> = { lead: "a lead", admin: "an admin"
  * Moves a run to another phase of its runbook version. Forward moves go one phase at a time, need
  * the current phase's exit evidence, and a gated phase needs an approved checkpoint: the first call
  * creates it and returns `awaiting_approval`; once a person approves, calling again moves the run.
- * Moving back (rework) is always allowed. A refusal commits its run.gate_refused event (and, for a
+ * Moving back (rework) is allowed, except on a blocked run: after a rejection every move is refused
+ * until a person unblocks the run or approves a checkpoint requested since. A refusal commits its run.gate_refused event (and, for a
  * skipped gate, the drift signal) and nothing else: a summary sent along is not stored.
  */
 export async function advancePhase({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<Output> {
@@ -37,6 +39,16 @@ export async function advancePhase({ ctx, input }: { ctx: Ctx; input: unknown })
     const names = phases.map((p) => p.name);
     const from = names.indexOf(run.phase);
     const to = names.indexOf(data.phase);
+    if (run.status === "blocked") {
+      // A rejection holds until a person unblocks the run or approves a new checkpoint: no move of the agent's own lifts it.
+      const rejection = await lastRejection(tx, run.id);
+      const why = rejection ? `checkpoint ${rejection.id} was rejected${rejection.decisionReason ? ` ("${rejection.decisionReason}")` : ""}` : "a person blocked it";
+      const waiting = (await tx.runs.pendingCheckpoints(run.id))[0];
+      refuse(
+        new AppError("gate_closed", `run ${run.id} is blocked: ${why}. advance_phase is refused until a person unblocks it in the web app${waiting ? `, or checkpoint ${waiting.id} (pending) is approved — wait for it with get_checkpoint` : `; to ask again, call request_approval (a new checkpoint a person decides) and wait for it with get_checkpoint, or wait for a person`}`),
+        { type: "run.gate_refused", runId: run.id, projectId: run.projectId, meta: { reason: "blocked", from: run.phase, to: data.phase, checkpointId: rejection?.id ?? null } },
+      );
+    }
     if (to < 0) refuse(invalid(`phase: '${data.phase}' is not a phase of this run's runbook (${names.join(" → ")})`, { fields: ["phase"] }));
     if (summary) await tx.runs.setSummary(run.id, summary, now);
     if (to === from) {

@@ -5,9 +5,10 @@ import { AppError } from "../errors.ts";
 import { versionById } from "../runbook/read-runbook.ts";
 import type { PhaseDef } from "../runbook/schemas.ts";
 import { screenInput } from "../scan/screen-input.ts";
-import { refuseKeeping, transact } from "../transact.ts";
+import type { Tx } from "../store.ts";
+import { refuseKeeping, transact, type Record } from "../transact.ts";
 import { parseInput } from "../validate.ts";
-import { assertOpen, isoTime, loadOwnRun, requireAgent } from "./access.ts";
+import { assertOpen, isoTime, loadOwnRun, requireAgent, type RunRow } from "./access.ts";
 import { recordDrift } from "./drift.ts";
 import { FinishRunInput, type FinishRunOutput } from "./schemas.ts";
 
@@ -49,13 +50,7 @@ export async function finishRun({ ctx, input }: { ctx: Ctx; input: unknown }): P
         );
       }
     }
-    for (const ck of await tx.runs.expirePending(run.id, now)) {
-      await record({ type: "checkpoint.expired", runId: run.id, projectId: run.projectId, subject: ck.id, meta: { kind: ck.kind, why: "run_finished" } });
-    }
-    await tx.runs.finish(run.id, data.outcome, summary!, now);
-    // A finished run holds nothing: its paths are free for other runs at once.
-    await tx.runs.endClaims(run.id, data.outcome, now);
-    await record({ type: `run.${data.outcome}`, runId: run.id, projectId: run.projectId, meta: { phase: run.phase, learnings: learnings.length } });
+    await closeRun(tx, record, run, data.outcome, summary!, now, { learnings: learnings.length });
     if (learnings.length > 0) {
       const paths = [...new Set(await tx.runs.touchedPaths(run.id, NOTE_PATHS))].slice(0, NOTE_PATHS);
       for (const body of learnings) {
@@ -67,4 +62,20 @@ export async function finishRun({ ctx, input }: { ctx: Ctx; input: unknown }): P
     }
     return { run_id: run.id, status: data.outcome, phase: run.phase, notes_recorded: learnings.length, finished_at: isoTime(now) };
   });
+}
+
+/**
+ * Ends a run in the caller's transaction (finish_run, and a person cancelling it in the web app):
+ * its pending checkpoints expire, it takes `outcome` with `summary`, its claims end, and
+ * `run.<outcome>` is recorded with `meta`. The caller checked that the run is open.
+ */
+export async function closeRun(tx: Tx, record: Record, run: RunRow, outcome: "completed" | "failed" | "cancelled", summary: string, now: number,
+  meta: { [key: string]: string | number | null }): Promise<void> {
+  for (const ck of await tx.runs.expirePending(run.id, now)) {
+    await record({ type: "checkpoint.expired", runId: run.id, projectId: run.projectId, subject: ck.id, meta: { kind: ck.kind, why: "run_finished" } });
+  }
+  await tx.runs.finish(run.id, outcome, summary, now);
+  // A finished run holds nothing: its paths are free for other runs at once.
+  await tx.runs.endClaims(run.id, outcome, now);
+  await record({ type: `run.${outcome}`, runId: run.id, projectId: run.projectId, meta: { phase: run.phase, ...meta } });
 }

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import type { Ctx } from "../context.ts";
 import { AppError, forbidden, notFound } from "../errors.ts";
-import { can } from "../roles.ts";
+import { lastRejection } from "../checkpoint/block.ts";
+import { atLeast, can } from "../roles.ts";
 import type { PhaseDef } from "../runbook/schemas.ts";
 import { classifyPath, maskPath, maskText, scopeManifest } from "../scope/manifest.ts";
 import { parseInput } from "../validate.ts";
+import { FINISHED_STATUSES } from "./schemas.ts";
 
 export const GetRunInput = z.strictObject({ runId: z.string().max(30) });
 
@@ -40,6 +42,15 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
     q.drift(run.id, TIMELINE_LIMIT), q.files(run.id, TIMELINE_LIMIT), q.events(run.id, TIMELINE_LIMIT),
     q.claimsOf(run.id, TIMELINE_LIMIT),
   ]);
+  const checkpointView = (c: (typeof checkpoints)[number]) => ({
+    id: c.id, kind: c.kind, targetPhase: c.targetPhase, reason: c.reason, summary: text(c.summary), requiredRole: c.requiredRole, status: c.status,
+    requestedAt: c.requestedAt, expiresAt: c.expiresAt, decidedAt: c.decidedAt, deciderRole: c.deciderRole, decisionReason: text(c.decisionReason),
+    decider: c.decidedBy && c.status !== "expired" ? { id: c.decidedBy, name: c.deciderName, role: c.deciderRole } : null,
+  });
+  const actor = ctx.actor;
+  const open = !FINISHED_STATUSES.includes(run.status);
+  const blockedBy = run.status === "blocked" ? await lastRejection(ctx.store.read, run.id) : undefined;
+  const key = run.keyId ? await ctx.store.read.keys.byId(run.keyId) : undefined;
   return {
     run: {
       id: run.id, project: { id: run.projectId, slug: row.slug }, title: text(run.title), ticket: text(run.ticket), owner: { id: run.ownerUserId, name: row.ownerName },
@@ -53,10 +64,20 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
       const hide = hidden(u.paths);
       return { id: u.id, position: u.position, title: hide ? null : text(u.title), note: hide ? null : text(u.note), paths: [...new Set(u.paths.map((p) => show(p)!))], status: u.status, masked: hide, createdAt: u.createdAt, updatedAt: u.updatedAt };
     }),
-    checkpoints: checkpoints.map((c) => ({
-      id: c.id, kind: c.kind, targetPhase: c.targetPhase, reason: c.reason, summary: text(c.summary), requiredRole: c.requiredRole, status: c.status,
-      requestedAt: c.requestedAt, expiresAt: c.expiresAt, decidedAt: c.decidedAt, deciderRole: c.deciderRole, decisionReason: text(c.decisionReason),
-    })),
+    // The checkpoint history, newest first: who decided, in which role, why, and when.
+    checkpoints: checkpoints.map(checkpointView),
+    // Why a blocked run is blocked: its most recent rejection (null when the run is not blocked).
+    blocked: run.status === "blocked" ? (() => {
+      const rejected = checkpoints.filter((c) => c.status === "rejected").sort((a, b) => (b.decidedAt ?? 0) - (a.decidedAt ?? 0))[0];
+      return rejected ? { checkpoint: checkpointView(rejected) } : { checkpoint: null };
+    })() : null,
+    // What the reader may do here (the server decides again on each action).
+    can: {
+      cancel: open && (run.ownerUserId === actor.userId || atLeast(actor.role, "lead")),
+      unblock: run.status === "blocked" && can(actor.role, "checkpoints.decide") && run.ownerUserId !== actor.userId && (!blockedBy || atLeast(actor.role, blockedBy.requiredRole)),
+      revokeKey: key !== undefined && key.revokedAt === null && (key.userId === actor.userId || can(actor.role, "keys.revoke_others")),
+    },
+    key: key ? { id: key.id, name: key.name, revokedAt: key.revokedAt } : null,
     builds: builds.map((b) => ({
       id: b.id, phase: b.phase, kind: b.kind, exitCode: b.exitCode, durationMs: b.durationMs, logTail: text(b.logTail), createdAt: b.createdAt,
     })),

@@ -150,6 +150,8 @@ export interface RunCheckpointRow {
   decidedBy: string | null;
   deciderRole: string | null;
   decisionReason: string | null;
+  /** The decider's name (null while undecided, or when expired). */
+  deciderName: string | null;
 }
 
 export interface ProjectRefRow {

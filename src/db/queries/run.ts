@@ -102,7 +102,9 @@ export function runQueries(db: SqliteDb): RunQueries {
     .where(eq(runs.id, p("runId"))).prepare();
   const version = db.select({ id: runbookVersions.id, runbookId: runbookVersions.runbookId, runbookName: runbooks.name, version: runbookVersions.version, phases: runbookVersions.phases })
     .from(runbookVersions).innerJoin(runbooks, eq(runbooks.id, runbookVersions.runbookId)).where(eq(runbookVersions.id, p("versionId"))).prepare();
-  const checkpointsOf = db.select().from(checkpoints).where(eq(checkpoints.runId, p("runId"))).orderBy(desc(checkpoints.requestedAt)).limit(p("limit")).prepare();
+  // With the decider's name (people are erased by anonymising, so the row stays).
+  const checkpointsOf = db.select({ ck: checkpoints, deciderName: users.name }).from(checkpoints).leftJoin(users, eq(users.id, checkpoints.decidedBy))
+    .where(eq(checkpoints.runId, p("runId"))).orderBy(desc(checkpoints.requestedAt)).limit(p("limit")).prepare();
   const buildsOf = db.select().from(builds).where(eq(builds.runId, p("runId"))).orderBy(desc(builds.createdAt)).limit(p("limit")).prepare();
   const usageOf = db.select().from(usageReports).where(eq(usageReports.runId, p("runId"))).orderBy(desc(usageReports.createdAt)).limit(p("limit")).prepare();
   const driftOf = db.select().from(driftSignals).where(eq(driftSignals.runId, p("runId"))).orderBy(desc(driftSignals.createdAt)).limit(p("limit")).prepare();
@@ -218,7 +220,7 @@ export function runQueries(db: SqliteDb): RunQueries {
     usageByDay: async (since, dayMs) => usageByDay.all({ since, dayMs }),
     listed: async (runId) => listed.get({ runId }),
     version: async (versionId) => version.get({ versionId }),
-    checkpoints: async (runId, limit) => checkpointsOf.all({ runId, limit }),
+    checkpoints: async (runId, limit) => checkpointsOf.all({ runId, limit }).map((r) => ({ ...r.ck, deciderName: r.deciderName })),
     builds: async (runId, limit) => buildsOf.all({ runId, limit }),
     usage: async (runId, limit) => usageOf.all({ runId, limit }),
     drift: async (runId, limit) => driftOf.all({ runId, limit }),

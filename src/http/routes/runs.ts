@@ -1,8 +1,10 @@
 import { Elysia } from "elysia";
+import { cancelRun } from "../../core/run/cancel-run.ts";
 import { dashboardSummary } from "../../core/run/dashboard-summary.ts";
 import { getRun } from "../../core/run/get-run.ts";
 import { listRuns } from "../../core/run/list-runs.ts";
-import { authenticate } from "../auth.ts";
+import { unblockRun } from "../../core/run/unblock-run.ts";
+import { authenticate, bodyFields } from "../auth.ts";
 import type { RouteDeps } from "./index.ts";
 
 /** Runs and one run's timeline (masked in core for roles that see runs masked). */
@@ -23,5 +25,13 @@ export function runsRoutes(deps: RouteDeps) {
     .get("/api/runs/:id", async ({ request, set, params }) => {
       const ctx = await authenticate(deps, request, set);
       return await getRun({ ctx, input: { runId: params.id } });
-    }, { detail: { summary: "One run's timeline: phases, work units, checkpoints, builds, usage, drift, files, events" } });
+    }, { detail: { summary: "One run's timeline: phases, work units, checkpoints (with deciders), builds, usage, drift, files, events, why it is blocked, what the caller may do" } })
+    .post("/api/runs/:id/cancel", async ({ request, set, params, body }) => {
+      const ctx = await authenticate(deps, request, set, { write: true });
+      return { run: await cancelRun({ ctx, input: { ...bodyFields(body), runId: params.id } }) };
+    }, { detail: { summary: "Cancel an open run {reason?} (lead or above, or the run's owner): pending checkpoints expire, claims end" } })
+    .post("/api/runs/:id/unblock", async ({ request, set, params }) => {
+      const ctx = await authenticate(deps, request, set, { write: true });
+      return { run: await unblockRun({ ctx, input: { runId: params.id } }) };
+    }, { detail: { summary: "Unblock a run a rejection blocked (lead or above with the rejected checkpoint's role, not the run's owner)" } });
 }
