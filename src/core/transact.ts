@@ -52,12 +52,15 @@ export async function transact<T>(ctx: Ctx, fn: (tx: Tx, record: Record) => Prom
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     events = [];
-    await ctx.store.write(async (tx) => {
-      const record = recorder(tx);
-      if (error.keep) await error.keep(tx, record);
-      for (const input of error.events) await record(input);
-    });
-    publish(ctx, events);
+    // A refusal with nothing to keep needs no write of its own.
+    if (error.keep || error.events.length > 0) {
+      await ctx.store.write(async (tx) => {
+        const record = recorder(tx);
+        if (error.keep) await error.keep(tx, record);
+        for (const input of error.events) await record(input);
+      });
+      publish(ctx, events);
+    }
     throw error.error;
   }
 }

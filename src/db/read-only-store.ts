@@ -1,6 +1,5 @@
 import { Database } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AnchorFile, Queries } from "../core/store.ts";
 import { DATABASE_FILE } from "./client.ts";
@@ -8,7 +7,7 @@ import { databaseError } from "./data-dir.ts";
 import { createQueries } from "./queries/index.ts";
 import type { SqliteDb } from "./queries/sqlite-db.ts";
 import * as schema from "./schema/index.ts";
-import { ANCHOR_FILE } from "./store.ts";
+import { loadAnchor } from "./store.ts";
 
 export interface ReadOnlyStore {
   readonly read: Queries;
@@ -36,11 +35,10 @@ export function openReadOnlyStore(dataDir: string): ReadOnlyStore {
     throw databaseError(path, error, "cannot read the database");
   }
   const db = sqlite;
-  const anchorPath = join(dataDir, ANCHOR_FILE);
   return {
     read: createQueries(drizzle({ client: db, schema }) as unknown as SqliteDb),
     anchor: {
-      load: () => (existsSync(anchorPath) ? readFileSync(anchorPath, "utf8") : null),
+      load: () => loadAnchor(dataDir),
       save: () => {
         throw new Error("read-only store");
       },

@@ -30,6 +30,12 @@ export interface OpenStoreResult {
 /** The file, in the data dir, that holds the audit head anchor (see core/audit/anchor.ts). */
 export const ANCHOR_FILE = "audit.head";
 
+/** The anchor record of a data dir, or null when there is none yet. */
+export function loadAnchor(dataDir: string): string | null {
+  const path = join(dataDir, ANCHOR_FILE);
+  return existsSync(path) ? readFileSync(path, "utf8") : null;
+}
+
 /**
  * Opens (creating if needed) the database in `dataDir`, checks it (PRAGMA quick_check, no
  * migration newer than this version), applies migrations, returns the store. A database that
@@ -296,10 +302,7 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
       });
     },
     anchor: {
-      load(): string | null {
-        if (!existsSync(anchorPath)) return null;
-        return readFileSync(anchorPath, "utf8");
-      },
+      load: () => loadAnchor(dataDir),
       save(record: string): void {
         // Kept open between commits (an open per commit cost more than the write); reopened when
         // the file was removed or replaced meanwhile. Not "w": truncating would leave an empty file.

@@ -3,32 +3,25 @@
 import { useState } from "preact/hooks";
 import { api } from "../api.ts";
 import { Banner, Button, Card, Field, PageHeader } from "../components/ui.tsx";
+import { NewPasswordFields, useNewPassword } from "../components/new-password.tsx";
 import { useAction } from "../hooks.ts";
 import { useSession } from "../session.tsx";
 
 export function AccountScreen() {
   const session = useSession();
   const [current, setCurrent] = useState("");
-  const [next, setNext] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [mismatch, setMismatch] = useState(false);
+  const next = useNewPassword();
   const [done, setDone] = useState<number | null>(null);
   const action = useAction(async () => {
-    const { sessionsRevoked } = await api.changePassword({ currentPassword: current, newPassword: next });
+    const { sessionsRevoked } = await api.changePassword({ currentPassword: current, newPassword: next.value });
     setDone(sessionsRevoked);
     setCurrent("");
-    setNext("");
-    setConfirm("");
+    next.clear();
   });
   const submit = async (e: Event) => {
     e.preventDefault();
     setDone(null);
-    if (next !== confirm) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
-    if (await action.run()) session.announce("Password changed");
+    if (next.confirmed() && (await action.run())) session.announce("Password changed");
   };
   document.title = "Account · Railyard";
   return (
@@ -40,12 +33,7 @@ export function AccountScreen() {
           {done !== null ? <Banner tone="success">Password changed.{done > 0 ? ` ${done} other session${done === 1 ? " was" : "s were"} signed out.` : ""}</Banner> : null}
           <input type="email" autocomplete="username" value={session.me.user.email} hidden readOnly />
           <Field label="Current password">{(p) => <input {...p} type="password" autocomplete="current-password" required maxLength={1024} value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />}</Field>
-          <Field label="New password" hint="At least 12 characters; not a common password. Your other sessions are signed out.">
-            {(p) => <input {...p} type="password" autocomplete="new-password" required minLength={12} maxLength={1024} value={next} onInput={(e) => setNext(e.currentTarget.value)} />}
-          </Field>
-          <Field label="Repeat new password" error={mismatch ? "The passwords differ." : null}>
-            {(p) => <input {...p} type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />}
-          </Field>
+          <NewPasswordFields password={next} label="New password" repeatLabel="Repeat new password" hint="At least 12 characters; not a common password. Your other sessions are signed out." />
           <div><Button type="submit" variant="primary" disabled={action.busy}>{action.busy ? "Changing…" : "Change password"}</Button></div>
         </form>
       </Card>

@@ -5,6 +5,7 @@ import { api } from "../api.ts";
 import { Banner, Button, Field } from "../components/ui.tsx";
 import { useAction } from "../hooks.ts";
 import { Brand } from "../components/brand.tsx";
+import { NewPasswordFields, useNewPassword } from "../components/new-password.tsx";
 
 function AuthCard({ title, intro, children }: { title: string; intro?: ComponentChildren; children: ComponentChildren }) {
   return (
@@ -57,21 +58,14 @@ export function SetupScreen({ onDone }: { onDone: () => void }) {
   const [token] = useState(takeSetupToken);
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [mismatch, setMismatch] = useState(false);
+  const password = useNewPassword();
   const action = useAction(async () => {
-    await api.setup({ token, email, name, password });
-    await api.login({ email, password });
+    await api.setup({ token, email, name, password: password.value });
+    await api.login({ email, password: password.value });
   });
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (password !== confirm) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
-    if (await action.run()) onDone();
+    if (password.confirmed() && (await action.run())) onDone();
   };
   document.title = "Set up · Railyard";
   if (!token) {
@@ -89,12 +83,7 @@ export function SetupScreen({ onDone }: { onDone: () => void }) {
         {action.error ? <Banner tone="error">{action.error}</Banner> : null}
         <Field label="Your name">{(p) => <input {...p} autocomplete="name" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
         <Field label="Email">{(p) => <input {...p} type="email" autocomplete="username" required maxLength={254} value={email} onInput={(e) => setEmail(e.currentTarget.value)} />}</Field>
-        <Field label="Password" hint="At least 12 characters; not a common password.">
-          {(p) => <input {...p} type="password" autocomplete="new-password" required minLength={12} maxLength={1024} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
-        </Field>
-        <Field label="Repeat password" error={mismatch ? "The passwords differ." : null}>
-          {(p) => <input {...p} type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />}
-        </Field>
+        <NewPasswordFields password={password} label="Password" repeatLabel="Repeat password" hint="At least 12 characters; not a common password." />
         <Button type="submit" variant="primary" disabled={action.busy}>{action.busy ? "Creating…" : "Create owner account"}</Button>
       </form>
     </AuthCard>
@@ -105,25 +94,18 @@ export function SetupScreen({ onDone }: { onDone: () => void }) {
 export function ResetPasswordScreen({ onDone }: { onDone: () => void }) {
   const [token] = useState(takeSetupToken);
   const [target, setTarget] = useState<{ email: string; name: string } | null | undefined>(undefined);
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
-  const [mismatch, setMismatch] = useState(false);
+  const password = useNewPassword();
   useEffect(() => {
     if (!token) return setTarget(null);
     api.checkPasswordReset(token).then((t) => setTarget(t), () => setTarget(null));
   }, [token]);
   const action = useAction(async () => {
-    const { email } = await api.completePasswordReset({ token, password });
-    await api.login({ email, password });
+    const { email } = await api.completePasswordReset({ token, password: password.value });
+    await api.login({ email, password: password.value });
   });
   const submit = async (e: Event) => {
     e.preventDefault();
-    if (password !== confirm) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
-    if (await action.run()) onDone();
+    if (password.confirmed() && (await action.run())) onDone();
   };
   document.title = "Set your password · Railyard";
   if (target === undefined) return <AuthCard title="Set your password"><p class="muted">Checking the link…</p></AuthCard>;
@@ -139,12 +121,7 @@ export function ResetPasswordScreen({ onDone }: { onDone: () => void }) {
       <form class="form" onSubmit={submit}>
         {action.error ? <Banner tone="error">{action.error}</Banner> : null}
         <input type="email" autocomplete="username" value={target.email} hidden readOnly />
-        <Field label="New password" hint="At least 12 characters; not a common password.">
-          {(p) => <input {...p} type="password" autocomplete="new-password" required minLength={12} maxLength={1024} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
-        </Field>
-        <Field label="Repeat password" error={mismatch ? "The passwords differ." : null}>
-          {(p) => <input {...p} type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />}
-        </Field>
+        <NewPasswordFields password={password} label="New password" repeatLabel="Repeat password" hint="At least 12 characters; not a common password." />
         <Button type="submit" variant="primary" disabled={action.busy}>{action.busy ? "Saving…" : "Set password and sign in"}</Button>
       </form>
     </AuthCard>
