@@ -1,0 +1,10 @@
+// The only importer of /migrations/postgres (embedded into the binary like the SQLite ones). A
+// test fails when this list and the folder drift apart.
+import type { Migration } from "../migrations.ts";
+import m0000 from "../../../migrations/postgres/0000_initial.sql" with { type: "text" };
+import m0001 from "../../../migrations/postgres/0001_audit_append_only.sql" with { type: "text" };
+
+export const PG_MIGRATIONS: readonly Migration[] = Object.freeze([
+  { name: "0000_initial", sql: m0000 },
+  { name: "0001_audit_append_only", sql: m0001 },
+]);
