@@ -25,6 +25,7 @@ import { updateWorkUnit } from "../src/core/run/update-work-unit.ts";
 import { transact } from "../src/core/transact.ts";
 import { insertUser } from "../src/core/user/create-user.ts";
 import { hashPassword } from "../src/core/user/password.ts";
+import { createChannel } from "../src/core/notify/create-channel.ts";
 import { DAY, HOUR, MINUTE } from "../src/lib/time.ts";
 import { createTestApp, TEST_PASSWORD, type TestApp } from "../test/support/app.ts";
 import { CHROMIUM, freshWebAssets, launchChromium, serveForBrowser, signIn } from "../test/support/browser.ts";
@@ -144,6 +145,12 @@ async function seed(app: TestApp) {
 
   await recordNote({ ctx: as(priya, "human"), input: { project: "shop", body: "Invoice amounts are integers in minor units (cents). Never format them with floating point.", paths: ["src/api/invoices/**"] } });
   await recordNote({ ctx: as(jonas, "human"), input: { project: "shop", body: "Run `bun test test/api` before asking for review: the full suite takes 6 minutes.", paths: [] } });
+  // Notification channels (synthetic destinations; the worker is not started, nothing is sent).
+  const asMaya = as(maya, "human");
+  await createChannel({ ctx: asMaya, input: { name: "#shop-approvals", kind: "slack", url: "https://hooks.slack.com/services/T0SYNTH/B0SYNTH/synthetic", projects: ["shop"] } });
+  await createChannel({ ctx: asMaya, input: { name: "Platform (Teams)", kind: "teams", url: "https://example.webhook.office.com/workflows/synthetic", events: ["checkpoint.requested", "run.failed"], projects: ["platform"] } });
+  await createChannel({ ctx: asMaya, input: { name: "Phones (ntfy)", kind: "ntfy", url: "https://ntfy.example.internal/railyard-team", personal: true, events: ["checkpoint.requested", "checkpoint.expiring"] } });
+  await createChannel({ ctx: asMaya, input: { name: "Mail relay", kind: "email", host: "smtp.example.internal", security: "starttls", username: "railyard", password: "synthetic-password", from: "railyard@example.test", personal: true, events: [] } });
   app.clock.set(now);
   return { main, maya };
 }
@@ -159,10 +166,13 @@ const server = serveForBrowser(app, await freshWebAssets());
 const browser = await launchChromium();
 try {
   const shots: string[] = [];
+  const only = process.env.RAILYARD_SHOTS?.split(",");
   const shoot = async (page: import("playwright-core").Page, name: string, fullPage = true) => {
     await page.waitForLoadState("networkidle");
     await page.evaluate(() => document.fonts.ready);
     await page.waitForTimeout(250);
+    // RAILYARD_SHOTS=a,b regenerates only those images.
+    if (only && !only.includes(name)) return;
     await page.screenshot({ path: join(OUT, `${name}.png`), fullPage });
     shots.push(`${name}.png`);
   };
@@ -182,6 +192,12 @@ try {
   await visit("/people", "people", "People");
   await visit("/audit", "audit", "Audit trail", false);
   await visit("/settings", "settings", "Settings");
+  const notifications = page.locator(".card", { has: page.getByRole("heading", { name: "Notifications" }) }).first();
+  await notifications.waitFor();
+  if (!only || only.includes("settings-notifications")) {
+    await notifications.screenshot({ path: join(OUT, "settings-notifications.png") });
+    shots.push("settings-notifications.png");
+  }
   await page.goto(`${server.url}/keys`);
   await page.getByRole("button", { name: "Create key" }).click();
   await page.getByLabel("Name").fill("Maya's laptop - Claude Code");

@@ -4,8 +4,9 @@ import type { Config } from "./config.ts";
 import { createAnchorWriter } from "./core/audit/anchor.ts";
 import { createEventBus, SYSTEM, withActor, type Services } from "./core/context.ts";
 import { ensureDefaultRunbook } from "./core/runbook/ensure-default-runbook.ts";
-import { prepareDataDir, loadSecrets } from "./db/data-dir.ts";
-import { openStore, type StoreOptions } from "./db/store.ts";
+import { prepareDataDir } from "./db/data-dir.ts";
+import { openBackend } from "./db/open.ts";
+import type { StoreOptions } from "./db/store.ts";
 import type { Store } from "./core/store.ts";
 import { KeyRateLimiter } from "./core/key/rate-limiter.ts";
 import { createDummyPasswordHash } from "./core/user/password.ts";
@@ -19,11 +20,21 @@ import pkg from "../package.json" with { type: "json" };
 import { scan } from "./scanner/index.ts";
 import { createMetrics } from "./lib/metrics.ts";
 import { countAuditEvents } from "./core/audit/count-events.ts";
+import { createSsoClients } from "./identity/index.ts";
+import { ensureFlagStreams } from "./core/stream/ensure-flag-streams.ts";
+import { streamViews } from "./core/stream/stream-view.ts";
+import { createStreamWorker, streamNodeId, type StreamWorker, type StreamWorkerOptions } from "./stream/worker.ts";
+import { createNotifier, type Notifier, type NotifyOptions } from "./notify/worker.ts";
+import { deliveryTotals } from "./core/notify/delivery-totals.ts";
 
 export interface App {
   readonly services: Services;
   readonly http: HttpApp;
   readonly store: Store;
+  /** Delivers the audit trail to the configured SIEM destinations (started by createApp, stopped by close). */
+  readonly streamWorker: StreamWorker;
+  /** Delivers notifications from the outbox (started by createApp, stopped by close). */
+  readonly notifier: Notifier;
   /** Migrations applied by this start (empty when the database was current). */
   readonly migrationsApplied: readonly string[];
   /** Aborts `services.shutdown`: ends live-update streams and answers long polls (before the server drains). */
@@ -37,13 +48,16 @@ export interface AppOptions {
   readonly clock?: Clock;
   /** Store hooks for tests (see StoreOptions). */
   readonly storeOptions?: StoreOptions;
+  /** Audit-stream worker settings (tests); `false` builds it without starting it. */
+  readonly streamWorker?: StreamWorkerOptions | false;
+  /** Notification worker settings (tests); `false` builds it without starting it. */
+  readonly notifier?: NotifyOptions | false;
 }
 
 /** Opens the data dir and database and builds the services (what every command needs). */
 export async function createServices({ config, logger, clock = systemClock, storeOptions }: AppOptions): Promise<{ services: Services; migrationsApplied: string[]; beginShutdown: () => void }> {
   prepareDataDir(config.dataDir);
-  const secrets = loadSecrets(config.dataDir);
-  const { store, migrationsApplied } = openStore(config.dataDir, storeOptions);
+  const { store, secrets, migrationsApplied } = await openBackend(config, storeOptions);
   const shutdown = new AbortController();
   const services: Services = Object.freeze({
     store,
@@ -52,12 +66,19 @@ export async function createServices({ config, logger, clock = systemClock, stor
     auditKey: secrets.auditKey,
     sessionKey: secrets.sessionKey,
     scan,
-    bus: createEventBus(),
+    bus: createEventBus(store.relay),
     keyRateLimiter: new KeyRateLimiter(config.keyRateLimit),
     dummyPasswordHash: createDummyPasswordHash(),
     metrics: createMetrics({
       auditEvents: () => countAuditEvents(store.read),
       databaseBytes: () => store.sizeBytes(),
+      auditStreams: () => streamViews(store.read, clock.now()),
+      notificationDeliveries: () => deliveryTotals(store.read),
+    }),
+    sso: Object.freeze({
+      clients: createSsoClients(logger),
+      oidcFromFlags: config.oidcIssuer === null ? null : Object.freeze({ issuer: config.oidcIssuer, clientId: config.oidcClientId!, clientSecret: config.oidcClientSecret, redirectUrl: config.oidcRedirectUrl }),
+      publicUrl: config.publicUrl,
     }),
     shutdown: shutdown.signal,
     options: Object.freeze({
@@ -73,6 +94,11 @@ export async function createServices({ config, logger, clock = systemClock, stor
 export async function createApp(options: AppOptions): Promise<App> {
   const { services, migrationsApplied, beginShutdown } = await createServices(options);
   await ensureDefaultRunbook({ ctx: withActor(services, SYSTEM) });
+  await ensureFlagStreams(withActor(services, SYSTEM), options.config.auditStreams);
+  const streamWorker = createStreamWorker(services, { version: pkg.version, nodeId: streamNodeId(options.config.dataDir), ...(options.streamWorker || {}) });
+  if (options.streamWorker !== false) streamWorker.start();
+  const notifier = createNotifier(services, options.notifier || {});
+  if (options.notifier !== false) notifier.start({ baseUrl: listenUrl(options.config) });
   const http = createHttpApp({
     services,
     config: options.config,
@@ -81,5 +107,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     mcp: createMcpEndpoint(services, { version: pkg.version, maxBodyBytes: options.config.maxBodyBytes }),
   });
   const store = services.store;
-  return { services, http, store, migrationsApplied, beginShutdown, close: () => store.close() };
+  return { services, http, store, streamWorker, notifier, migrationsApplied, beginShutdown, close: async () => {
+    await notifier.stop();
+    await streamWorker.stop();
+    await store.close();
+  } };
+}
+
+/** The URL links in notifications start with: the public URL, else where the server listens. */
+function listenUrl(config: Config): string {
+  return config.publicUrl ?? `${config.tlsCert ? "https" : "http"}://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
 }

@@ -151,11 +151,18 @@ function headProblem(file: string): string | null {
   return null;
 }
 
+/** Backups of a PostgreSQL database are PostgreSQL's own (README, Scaling out). */
+function onPostgres(io: Io, verb: string, tool: string): number {
+  io.stderr(`railyard ${verb}: the database is PostgreSQL (--database-url); use ${tool} for it, and keep a copy of audit.key with your backups (README, Scaling out)\n`);
+  return 1;
+}
+
 /** `railyard backup FILE`: VACUUM INTO a new file, 0600, then `backup.created` (the file is removed if that cannot be recorded). */
 export const backupCommand: Command = async (argv, io) => {
   const parsed = parse(argv, io, "backup", {}, BACKUP_HELP);
   if (typeof parsed === "number") return parsed;
   const { config, file } = parsed;
+  if (config.databaseUrl !== null) return onPostgres(io, "backup", "pg_dump --format=custom");
   for (const f of [file, file + MANIFEST_SUFFIX]) {
     if (existsSync(f)) {
       io.stderr(`railyard backup: ${f} already exists; backups never overwrite a file\n`);
@@ -230,6 +237,7 @@ export const restoreCommand: Command = async (argv, io) => {
   const parsed = parse(argv, io, "restore", { "audit-key": true }, RESTORE_HELP);
   if (typeof parsed === "number") return parsed;
   const { config, options, file } = parsed;
+  if (config.databaseUrl !== null) return onPostgres(io, "restore", "pg_restore");
   const keyOption = options.get("audit-key");
   if (typeof keyOption !== "string") {
     io.stderr("railyard restore: give --audit-key KEYFILE (the audit.key of the data dir the backup came from; it is not inside backups)\n");

@@ -95,6 +95,8 @@ async function serve(config: Config, logger: Logger, io: Io, signal: Promise<str
   const scheme = config.tlsCert ? "https" : "http";
   const baseUrl = config.publicUrl ?? `${scheme}://${config.host.includes(":") ? `[${config.host}]` : config.host}:${server.port}`;
   logger.info({ url: baseUrl, dataDir: config.dataDir, migrations: app.migrationsApplied.length }, "railyard listening");
+  // Links in notifications name the address people use (the real port, when it was 0).
+  app.notifier.setBaseUrl(baseUrl);
 
   const token = await issueSetupToken(system);
   if (token) {

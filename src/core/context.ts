@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Metrics } from "../lib/metrics.ts";
 import type { Clock } from "../lib/time.ts";
+import type { SsoServices } from "./identity/port.ts";
 import type { KeyRateLimiter } from "./key/rate-limiter.ts";
 import type { Role } from "./roles.ts";
 import type { Store } from "./store.ts";
@@ -38,6 +39,8 @@ export interface Services {
   readonly dummyPasswordHash: () => Promise<string>;
   /** Counters and latencies for /metrics (recorded by the edges). */
   readonly metrics: Metrics;
+  /** Single sign-on: the OIDC and LDAP clients and the provider given by flags. */
+  readonly sso: SsoServices;
   /** Aborted when the process begins shutting down: live-update streams end and long polls answer now. */
   readonly shutdown: AbortSignal;
   readonly options: {
@@ -49,6 +52,8 @@ export interface Services {
 /** The context every core verb receives explicitly: the services plus the acting party. */
 export interface Ctx extends Services {
   readonly actor: Actor;
+  /** The W3C traceparent of the MCP request being served (validated), stored on the events it causes. */
+  readonly traceParent?: string | null;
 }
 
 export function withActor(services: Services, actor: Actor): Ctx {
@@ -74,17 +79,33 @@ export interface PublishedEvent {
   readonly lastInCommit?: boolean;
 }
 
-export function createEventBus(): EventBus {
+/**
+ * Carries committed events between nodes on one database (PostgreSQL's LISTEN/NOTIFY), so a
+ * decision made on one node wakes the long polls and live updates of the others.
+ */
+export interface EventRelay {
+  /** Hands this node's committed events to the other nodes (best effort, never blocks). */
+  send(event: PublishedEvent): void;
+  /** Delivers the other nodes' committed events. */
+  listen(deliver: (event: PublishedEvent) => void): void;
+}
+
+export function createEventBus(relay?: EventRelay): EventBus {
   const listeners = new Set<(event: PublishedEvent) => void>();
+  const deliver = (event: PublishedEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A failing listener must not stop the others or the writer.
+      }
+    }
+  };
+  relay?.listen(deliver);
   return {
     publish(event) {
-      for (const listener of listeners) {
-        try {
-          listener(event);
-        } catch {
-          // A failing listener must not stop the others or the writer.
-        }
-      }
+      deliver(event);
+      relay?.send(event);
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   "rate_limited",
   "too_large",
   "expired",
+  "unavailable", // the database cannot be reached right now; nothing was acknowledged, retry
   "internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,25 +1,32 @@
 // The storage port. The core sees only this: domain query namespaces and one write path. Each
 // backend in src/db/ implements it; no driver, query builder or file system reaches the core.
 import type { AuditQueries } from "./audit/queries.ts";
+import type { EventRelay } from "./context.ts";
 import type { CheckpointQueries } from "./checkpoint/queries.ts";
+import type { IdentityQueries } from "./identity/queries.ts";
 import type { KeyQueries } from "./key/queries.ts";
 import type { KnowledgeQueries } from "./knowledge/queries.ts";
+import type { NotifyQueries } from "./notify/queries.ts";
 import type { ProjectQueries } from "./project/queries.ts";
 import type { RunQueries } from "./run/queries.ts";
 import type { RunbookQueries } from "./runbook/queries.ts";
 import type { SettingQueries } from "./setting/queries.ts";
+import type { StreamQueries } from "./stream/queries.ts";
 import type { UserQueries } from "./user/queries.ts";
 
 /** Every query the core runs, one namespace per domain (each implemented in src/db/queries/). */
 export interface Queries {
   readonly audit: AuditQueries;
   readonly checkpoints: CheckpointQueries;
+  readonly identity: IdentityQueries;
   readonly keys: KeyQueries;
   readonly knowledge: KnowledgeQueries;
+  readonly notify: NotifyQueries;
   readonly projects: ProjectQueries;
   readonly runs: RunQueries;
   readonly runbooks: RunbookQueries;
   readonly settings: SettingQueries;
+  readonly streams: StreamQueries;
   readonly users: UserQueries;
 }
 
@@ -52,6 +59,8 @@ export interface Store {
   sizeBytes(): Promise<number>;
   /** Online, consistent copy of the database into `file`. */
   backupTo(file: string): Promise<void>;
+  /** Committed events of the other nodes on the same database (PostgreSQL); none for SQLite. */
+  readonly relay?: EventRelay;
   /** How many SQL statements were compiled so far (a warmed-up hot path compiles none). */
   statementsPrepared(): number;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { appendEvent, toPublished, type EventInput, type StoredEvent } from "./audit/append-event.ts";
 import type { Ctx } from "./context.ts";
 import type { AppError } from "./errors.ts";
+import { enqueueNotification } from "./notify/enqueue.ts";
 import type { Tx } from "./store.ts";
 
 /** Records an audit event in the current transaction. */
@@ -42,6 +43,8 @@ export async function transact<T>(ctx: Ctx, fn: (tx: Tx, record: Record) => Prom
   let events: StoredEvent[] = [];
   const recorder = (tx: Tx): Record => async (input) => {
     const event = await appendEvent(tx, ctx, input);
+    // The notification outbox row commits with its event (DESIGN §10), or neither does.
+    await enqueueNotification(tx, event);
     events.push(event);
     return event;
   };

@@ -28,8 +28,7 @@ export interface Secrets {
 
 const SECRET_FILES = { sessionKey: "session.key", auditKey: "audit.key" } as const;
 const AUDIT_KEY_FILE = SECRET_FILES.auditKey;
-/** Written by the store on every commit of audit events (see db/store.ts ANCHOR_FILE). */
-const ANCHOR_FILE = "audit.head";
+import { ANCHOR_FILE } from "./anchor-file.ts";
 export const LOCK_FILE = "railyard.lock";
 
 /**
@@ -58,7 +57,7 @@ export function prepareDataDir(dir: string): void {
 }
 
 /** What the data dir's database holds, looked at before any file is created. */
-type DatabaseState = { readonly kind: "missing" | "empty" } | { readonly kind: "present"; readonly hasAuditEvents: boolean };
+export type DatabaseState = { readonly kind: "missing" | "empty" } | { readonly kind: "present"; readonly hasAuditEvents: boolean };
 
 /**
  * A database failure as the one line an operator reads: what happened, to which file, what to do.
@@ -101,12 +100,11 @@ function inspectDatabase(dir: string): DatabaseState {
  * replaces a missing audit key while the database holds events (the old trail would become
  * unverifiable forever).
  */
-export function loadSecrets(dir: string): Secrets {
-  const database = inspectDatabase(dir);
+export function loadSecrets(dir: string, database: DatabaseState = inspectDatabase(dir), databaseName = DATABASE_FILE): Secrets {
   const leftovers = [AUDIT_KEY_FILE, ANCHOR_FILE].filter((file) => existsSync(join(dir, file)));
   if (database.kind !== "present" && leftovers.length > 0) {
     throw new DataDirError(
-      `refusing to start: ${dir} holds ${leftovers.join(" and ")} but its database ${DATABASE_FILE} is ${database.kind}; ` +
+      `refusing to start: ${dir} holds ${leftovers.join(" and ")} but its database ${databaseName} is ${database.kind}; ` +
         `restore the database from a backup (railyard restore), or for a fresh install move ${dir} aside`,
     );
   }

@@ -7,6 +7,9 @@ import m0002 from "../../migrations/0002_four_eyes_policy.sql" with { type: "tex
 import m0003 from "../../migrations/0003_run_claims.sql" with { type: "text" };
 import m0004 from "../../migrations/0004_password_reset.sql" with { type: "text" };
 import m0005 from "../../migrations/0005_runs_owner_open.sql" with { type: "text" };
+import m0006 from "../../migrations/0006_audit_streams.sql" with { type: "text" };
+import m0007 from "../../migrations/0007_notifications.sql" with { type: "text" };
+import m0008 from "../../migrations/0008_sso_identities.sql" with { type: "text" };
 
 export interface Migration {
   readonly name: string;
@@ -20,4 +23,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { name: "0003_run_claims", sql: m0003 },
   { name: "0004_password_reset", sql: m0004 },
   { name: "0005_runs_owner_open", sql: m0005 },
+  { name: "0006_audit_streams", sql: m0006 },
+  { name: "0007_notifications", sql: m0007 },
+  { name: "0008_sso_identities", sql: m0008 },
 ]);

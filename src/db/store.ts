@@ -1,8 +1,9 @@
 import type { Database, Statement } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
-import { closeSync, constants, existsSync, fdatasync, fstatSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, constants, fdatasync, fsyncSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Queries, Store, Tx } from "../core/store.ts";
+import { anchorFile } from "./anchor-file.ts";
 import { DATABASE_FILE, openDatabase } from "./client.ts";
 import { databaseError, DataDirError } from "./data-dir.ts";
 import { migrate, NewerSchemaError, pendingMigrations } from "./migrate.ts";
@@ -18,7 +19,11 @@ export interface StoreOptions {
    * leaves before its write is durable). Never set in production.
    */
   readonly beforeCommit?: () => Promise<void> | void;
-  /** Awaited before each sync of the write-ahead log (tests slow the fsync down with it). Never set in production. */
+  /**
+   * Awaited before each sync of the write-ahead log (tests slow the fsync down with it); on
+   * PostgreSQL, whose COMMIT is the sync, after each COMMIT and before its writes are answered.
+   * Never set in production.
+   */
   readonly beforeSync?: () => Promise<void> | void;
 }
 
@@ -27,14 +32,7 @@ export interface OpenStoreResult {
   migrationsApplied: string[];
 }
 
-/** The file, in the data dir, that holds the audit head anchor (see core/audit/anchor.ts). */
-export const ANCHOR_FILE = "audit.head";
-
-/** The anchor record of a data dir, or null when there is none yet. */
-export function loadAnchor(dataDir: string): string | null {
-  const path = join(dataDir, ANCHOR_FILE);
-  return existsSync(path) ? readFileSync(path, "utf8") : null;
-}
+export { ANCHOR_FILE, loadAnchor } from "./anchor-file.ts";
 
 /**
  * Opens (creating if needed) the database in `dataDir`, checks it (PRAGMA quick_check, no
@@ -285,11 +283,7 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
     while (draining) await draining;
   };
 
-  const anchorPath = join(dataDir, ANCHOR_FILE);
-  // Fixed length, so each update is one positioned write of one small block over the previous
-  // record: a reader never sees a truncated file.
-  const ANCHOR_RECORD_BYTES = 256;
-  let anchorFd: number | null = null;
+  const anchor = anchorFile(dataDir);
 
   return {
     read,
@@ -301,19 +295,7 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
         draining ??= drain();
       });
     },
-    anchor: {
-      load: () => loadAnchor(dataDir),
-      save(record: string): void {
-        // Kept open between commits (an open per commit cost more than the write); reopened when
-        // the file was removed or replaced meanwhile. Not "w": truncating would leave an empty file.
-        if (anchorFd !== null && fstatSync(anchorFd).nlink === 0) {
-          closeSync(anchorFd);
-          anchorFd = null;
-        }
-        anchorFd ??= openSync(anchorPath, constants.O_RDWR | constants.O_CREAT, 0o600);
-        writeSync(anchorFd, Buffer.from(record.padEnd(ANCHOR_RECORD_BYTES - 1, " ").slice(0, ANCHOR_RECORD_BYTES - 1) + "\n"), 0, ANCHOR_RECORD_BYTES, 0);
-      },
-    },
+    anchor,
     async ready(): Promise<boolean> {
       if (closed) return false;
       try {
@@ -346,7 +328,7 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
       await idle();
       await durable(committed).catch(() => {});
       if (walFd !== null) closeSync(walFd);
-      if (anchorFd !== null) closeSync(anchorFd);
+      anchor.close();
       // A clean close checkpoints the WAL into the main file.
       writer.run("PRAGMA wal_checkpoint(TRUNCATE)");
       for (const statement of prepared.statements.splice(0)) statement.finalize();

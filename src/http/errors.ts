@@ -12,6 +12,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   rate_limited: 429,
   too_large: 413,
   expired: 410,
+  unavailable: 503,
   internal: 500,
 });
 

@@ -3,6 +3,8 @@ const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 
 export const ID_PREFIXES = [
   "usr", "ses", "key", "prj", "mod", "rbk", "rbv", "rbc", "run", "wu", "ck", "bld", "use", "fr", "vio", "dft", "note",
+  "ast",
+  "chn", "nob", "dlv",
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

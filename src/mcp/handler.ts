@@ -81,6 +81,10 @@ export function createMcpEndpoint(services: Services, options: McpEndpointOption
         const retry = Number(error.details?.retryAfterSeconds ?? 60);
         return httpError(429, "rate_limited", error.message, { "retry-after": String(Math.ceil(retry)) });
       }
+      if (error instanceof AppError && error.code === "unavailable") {
+        // The database is away (PostgreSQL restarting): nothing happened; the client retries.
+        return httpError(503, "unavailable", error.message, { "retry-after": "1" });
+      }
       // Refusals above are HTTP-level (no JSON-RPC exchange happens); a failure here is internal.
       services.logger.error({ kind: (error as Error)?.name ?? "error" }, "mcp authentication failed");
       return internalErrorResponse(request);

@@ -13,6 +13,7 @@ import {
 import { recordRefusal } from "../core/audit/record-refusal.ts";
 import type { Ctx, Services } from "../core/context.ts";
 import { AppError } from "../core/errors.ts";
+import { normalizeTraceParent } from "../lib/trace-parent.ts";
 import { CATALOGUE_SHA256, LISTED_TOOLS, TOOLS_BY_NAME } from "./catalogue.ts";
 import { INSTRUCTIONS, internalErrorResponse, SERVER_NAME, type McpEndpointOptions } from "./handler.ts";
 
@@ -56,10 +57,20 @@ async function callTool(ctx: Ctx, name: string, args: unknown, signal: AbortSign
 export const CATALOGUE_TTL_MS = 24 * 3_600_000;
 const LISTED_RESULT = { tools: LISTED_TOOLS as never, _meta: { "railyard/catalogue-sha256": CATALOGUE_SHA256 }, ttlMs: CATALOGUE_TTL_MS, cacheScope: "private" as const };
 
+/**
+ * The request's W3C trace context (`params._meta.traceparent`, as OpenTelemetry-instrumented
+ * clients send it) joins the context, so every event the call records carries it; an invalid one
+ * is ignored. Such calls take the SDK's road (the fast path answers only the bare envelope).
+ */
+function withTraceParent(ctx: Ctx, meta: unknown): Ctx {
+  const traceParent = normalizeTraceParent(isPlainObject(meta) ? meta.traceparent : undefined);
+  return traceParent === null ? ctx : { ...ctx, traceParent };
+}
+
 function buildServer(ctx: Ctx, version: string): Server {
   const server = new Server({ name: SERVER_NAME, title: "Railyard", version }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
   server.setRequestHandler("tools/list", () => LISTED_RESULT);
-  server.setRequestHandler("tools/call", (request, extra) => callTool(ctx, request.params.name, request.params.arguments, extra.mcpReq.signal));
+  server.setRequestHandler("tools/call", (request, extra) => callTool(withTraceParent(ctx, request.params._meta), request.params.name, request.params.arguments, extra.mcpReq.signal));
   return server;
 }
 

@@ -2,7 +2,7 @@
 // and commands. Types whose verbs do not exist yet are listed in PENDING, and the list must shrink:
 // a pending type that becomes emitted fails the test until it is removed from the list.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { backupCommand, restoreCommand } from "../../src/cli/backup.ts";
@@ -18,6 +18,8 @@ import { captureIo } from "../support/capture-io.ts";
 import { api, cookieFrom } from "../support/http.ts";
 import { callTool } from "../support/mcp-call.ts";
 import { sessionHeaders } from "../support/session-cookie.ts";
+import { BASE_DN, ROOT_DN, SERVICE_DN, startTestSlapd } from "../support/slapd.ts";
+import { Client } from "ldapts";
 
 /** Types no test can emit yet because their verb does not exist (keep this honest and short). */
 const PENDING: readonly string[] = [];
@@ -193,14 +195,73 @@ describe("audit coverage: every registered event type is emitted by real code", 
     collect(app);
   });
 
-  test("commands: backup, restore and a served lifetime (migrations, start, setup token, stop)", async () => {
-    const file = join(scratch, "backup.sqlite");
-    expect(await backupCommand([file, "--data-dir", app.dataDir], captureIo(scratch))).toBe(0);
+  test("notifications: channels created, changed, tested and deleted; a person's preferences", async () => {
+    const h = await as(owner);
+    const created = await api(app, "POST", "/api/channels", { body: { name: "Coverage", kind: "webhook", url: "https://hooks.example.test/c", secret: "a-coverage-signing-secret" }, headers: h });
+    ok(created);
+    const id = created.json.channel.id;
+    ok(await api(app, "PATCH", `/api/channels/${id}`, { body: { enabled: false }, headers: h }));
+    ok(await api(app, "POST", `/api/channels/${id}/test`, { headers: h }));
+    ok(await api(app, "DELETE", `/api/channels/${id}`, { headers: h }));
+    ok(await api(app, "PUT", "/api/notification-preferences", { body: { events: ["checkpoint.requested"] }, headers: await as(lead) }));
     collect(app);
+  });
+
+  test("audit streaming: destinations created, changed and deleted", async () => {
+    const h = await as(owner);
+    // Disabled: nothing is sent to the discard port.
+    const created = await api(app, "POST", "/api/audit-streams", { body: { name: "Coverage", url: "tcp://127.0.0.1:9", enabled: false }, headers: h });
+    ok(created);
+    const id = created.json.stream.id;
+    ok(await api(app, "PATCH", `/api/audit-streams/${id}`, { body: { eventTypes: ["run.*"] }, headers: h }));
+    ok(await api(app, "DELETE", `/api/audit-streams/${id}`, { headers: h }));
+    collect(app);
+  });
+
+  test("single sign-on (a private slapd): settings, SSO-only, provisioning, linking, profile sync, refusals, renewal; password change refusals", async () => {
+    const h = await as(owner);
+    // A wrong current password is refused and recorded.
+    expect((await api(app, "POST", "/api/auth/password", { body: { currentPassword: "not-the-current-one", newPassword: "another-coverage-passphrase" }, headers: await as(lead) })).status).toBe(400);
+    const slapd = await startTestSlapd({
+      sam: { name: "Sam", mail: "sam@example.test", password: "sam-directory-pass", groups: ["engineering"] },
+      linked: { name: "Lead By Directory", mail: lead.user.email, password: "lead-directory-pass", groups: ["engineering"] },
+    });
+    try {
+      ok(await api(app, "PATCH", "/api/settings/identity", { headers: h, body: { ldap: {
+        enabled: true, url: slapd.ldapsUrl, caFile: slapd.caFile, bindDn: SERVICE_DN, bindPassword: slapd.servicePassword, baseDn: BASE_DN,
+        userFilter: "(uid={login})", groupBaseDn: `ou=groups,${BASE_DN}`, groupFilter: "(member={dn})",
+      } } }));
+      ok(await api(app, "PATCH", "/api/settings/identity", { headers: h, body: { ssoOnly: true, breakGlassOwnerId: owner.user.id } }));
+      ok(await api(app, "PATCH", "/api/settings/identity", { headers: h, body: { ssoOnly: false } }));
+      expect((await api(app, "POST", "/api/auth/ldap", { body: { username: "nobody", password: "wrong-directory-pass" } })).status).toBe(401);
+      const sam = await api(app, "POST", "/api/auth/ldap", { body: { username: "sam", password: "sam-directory-pass" } });
+      ok(sam);
+      // The lead's local account is linked by its email, and takes the directory's name.
+      ok(await api(app, "POST", "/api/auth/ldap", { body: { username: "linked", password: "lead-directory-pass" } }));
+      const admin = new Client({ url: slapd.ldapsUrl, tlsOptions: { ca: [await Bun.file(slapd.caFile).text()] } });
+      await admin.bind(ROOT_DN, slapd.rootPassword);
+      await admin.del(`uid=sam,ou=people,${BASE_DN}`);
+      await admin.unbind();
+      app.clock.advance(61_000);
+      expect((await api(app, "GET", "/api/auth/me", { headers: { cookie: cookieFrom(sam)! } })).status).toBe(401);
+    } finally {
+      await slapd.stop();
+    }
+    collect(app);
+  });
+
+  test("commands on an SQLite data dir (backup and restore copy its file): backup, restore and a served lifetime (migrations, start, setup token, stop)", async () => {
+    const lite = await createTestApp({}, { sqlite: true });
+    const io = () => ({ ...captureIo(scratch), env: {} });
+    const file = join(scratch, "backup.sqlite");
+    expect(await backupCommand([file, "--data-dir", lite.dataDir], io())).toBe(0);
+    collect(lite);
+    copyFileSync(join(lite.dataDir, "audit.key"), join(scratch, "audit.key.copy"));
+    await lite.dispose();
     const restored = join(scratch, "restored");
-    expect(await restoreCommand([file, "--audit-key", join(app.dataDir, "audit.key"), "--data-dir", restored], captureIo(scratch))).toBe(0);
+    expect(await restoreCommand([file, "--audit-key", join(scratch, "audit.key.copy"), "--data-dir", restored], io())).toBe(0);
     const dir = join(scratch, "served");
-    const running = serveCommand(["--data-dir", dir, "--port", "0", "--log-level", "silent"], captureIo(scratch));
+    const running = serveCommand(["--data-dir", dir, "--port", "0", "--log-level", "silent"], io());
     // The command installs its signal handlers synchronously, before it first awaits; a signal
     // during start-up lets the start finish (migrations, system.started) and then stops.
     process.emit("SIGTERM");

@@ -215,7 +215,7 @@ describe("GET /api/audit/export", () => {
     const res = await app.request(`/api/audit/export?format=csv&since=${since}`, { headers: await sessionHeaders(app, actor) });
     const text = await res.text();
     const rows = text.trim().split("\r\n");
-    expect(rows[0]).toBe("seq,at,type,actor_kind,actor_id,actor_user_id,run_id,project_id,subject,meta,prev_hash,hash");
+    expect(rows[0]).toBe("seq,at,type,actor_kind,actor_id,actor_user_id,run_id,project_id,subject,meta,prev_hash,hash,trace_parent");
     expect(text).not.toContain(",old,");
     expect(text).toContain(`"{""keys"":[""a"",""b""]}"`);
     expect(text).toContain(",'=cmd,");

@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 async function setup(events = 3): Promise<void> {
-  app = await createTestApp();
+  app = await createTestApp({}, { sqlite: true });
   for (let i = 0; i < events; i++) await transact(app.ctx(), (_tx, record) => record({ type: "scope.served", subject: `s${i}` }));
   scratch = mkdtempSync(join(tmpdir(), "railyard-backup-test-"));
 }
@@ -46,7 +46,7 @@ function eventTypes(file: string): string[] {
   }
 }
 
-describe("railyard backup", () => {
+describe("railyard backup (copies the SQLite database; PostgreSQL is backed up with pg_dump)", () => {
   test("writes a consistent 0600 copy while the app keeps its database open, and records backup.created", async () => {
     await setup();
     const file = join(scratch, "b.sqlite");
@@ -92,7 +92,7 @@ describe("railyard backup", () => {
   });
 });
 
-describe("railyard restore", () => {
+describe("railyard restore (into an SQLite data dir; PostgreSQL is restored with pg_restore)", () => {
   async function backupAndKey(events = 3, seed?: () => Promise<void>): Promise<{ file: string; key: string }> {
     await setup(events);
     await seed?.();

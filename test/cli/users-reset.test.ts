@@ -7,6 +7,7 @@ import type { Io } from "../../src/cli/io.ts";
 import { run } from "../../src/main.ts";
 import { createTestApp } from "../support/app.ts";
 import { eventsOf } from "../support/audit.ts";
+import { createTestDatabase, onPostgres } from "../support/backend.ts";
 import { api } from "../support/http.ts";
 
 const PASSWORD = "a-long-synthetic-passphrase";
@@ -21,20 +22,23 @@ function fakeIo(stdin = "") {
 describe("railyard users reset-password", () => {
   test("prints a working one-time link on the public URL (else the local address), audited as the system", async () => {
     const dir = mkdtempSync(join(tmpdir(), "railyard-cli-"));
+    // On the PostgreSQL run the commands and the app share one test database, as on one node.
+    const databaseUrl = onPostgres ? await createTestDatabase() : null;
+    const db = databaseUrl ? ["--database-url", databaseUrl] : [];
     try {
-      expect(await run(["users", "create", "--email", "ana@example.test", "--role", "owner", "--password-stdin", "--data-dir", dir], fakeIo(`${PASSWORD}\n`).io)).toBe(0);
+      expect(await run(["users", "create", "--email", "ana@example.test", "--role", "owner", "--password-stdin", "--data-dir", dir, ...db], fakeIo(`${PASSWORD}\n`).io)).toBe(0);
 
       const local = fakeIo();
-      expect(await run(["users", "reset-password", "--email", "ana@example.test", "--data-dir", dir, "--port", "8080"], local.io)).toBe(0);
+      expect(await run(["users", "reset-password", "--email", "ana@example.test", "--data-dir", dir, ...db, "--port", "8080"], local.io)).toBe(0);
       expect(local.out()).toMatch(/^Password reset link for ana@example\.test \(valid 60 minutes, works once\):\n\n {2}http:\/\/127\.0\.0\.1:8080\/reset-password#token=[\w-]{20,}\n\n$/);
 
       const pub = fakeIo();
-      expect(await run(["users", "reset-password", "--email", "Ana@Example.test", "--data-dir", dir, "--public-url", "https://railyard.example.test"], pub.io)).toBe(0);
+      expect(await run(["users", "reset-password", "--email", "Ana@Example.test", "--data-dir", dir, ...db, "--public-url", "https://railyard.example.test"], pub.io)).toBe(0);
       const link = /(https:\/\/railyard\.example\.test\/reset-password#token=([\w-]+))/.exec(pub.out());
       expect(link).not.toBeNull();
       const oldToken = /#token=([\w-]+)/.exec(local.out())![1]!;
 
-      const app = await createTestApp({ "data-dir": dir });
+      const app = await createTestApp({ "data-dir": dir, ...(databaseUrl ? { "database-url": databaseUrl } : {}) });
       app.clock.advance(Date.now() - app.clock.now()); // the CLI issued the links on the wall clock
       try {
         const reset = (token: string) => api(app, "POST", "/api/password-reset", { body: { token, password: "a-new-break-glass-passphrase" } });
@@ -58,6 +62,9 @@ describe("railyard users reset-password", () => {
     [["--email", "a@example.test", "--password", "x"], 2, "unknown option --password"],
   ])("refuses %p with a clear message", async (extra, code, message) => {
     const dir = mkdtempSync(join(tmpdir(), "railyard-cli-"));
+    // On the PostgreSQL run the commands and the app share one test database, as on one node.
+    const databaseUrl = onPostgres ? await createTestDatabase() : null;
+    const db = databaseUrl ? ["--database-url", databaseUrl] : [];
     try {
       const f = fakeIo();
       expect(await run(["users", "reset-password", ...extra, "--data-dir", dir], f.io)).toBe(code);

@@ -22,7 +22,7 @@ afterEach(() => {
 
 /** A data dir as a real start leaves it: keys, head anchor, a database holding audit events. */
 async function usedDataDir(): Promise<string> {
-  const app = await createTestApp();
+  const app = await createTestApp({}, { sqlite: true });
   await app.close();
   dirs.push(app.dataDir);
   expect(existsSync(join(app.dataDir, "audit.head"))).toBe(true);
@@ -43,7 +43,7 @@ function refusal(fn: () => unknown): string {
 
 const KEY = Buffer.from(new Uint8Array(32).fill(7)).toString("base64") + "\n";
 
-describe("a missing or empty database is not a first start", () => {
+describe("a missing or empty database is not a first start (the SQLite file)", () => {
   test("audit.key without a database: refused before anything is created, saying restore or move aside", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "audit.key"), KEY, { mode: 0o600 });
@@ -79,7 +79,7 @@ describe("a missing or empty database is not a first start", () => {
   });
 });
 
-describe("a missing audit key is never replaced while the database holds events", () => {
+describe("a missing audit key is never replaced while the database holds events (SQLite data dir)", () => {
   test("refused with one line naming the key file, and no key is written", async () => {
     const dir = await usedDataDir();
     unlinkSync(join(dir, "audit.key"));
@@ -114,7 +114,7 @@ describe("a missing audit key is never replaced while the database holds events"
   });
 });
 
-describe("a database this version cannot serve is refused at start", () => {
+describe("a database this version cannot serve is refused at start (the SQLite file)", () => {
   test("one from a newer schema: one line naming the file, the newer migration and the newer Railyard", async () => {
     const dir = await usedDataDir();
     const db = new Database(join(dir, "railyard.sqlite"));

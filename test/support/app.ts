@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { createApp, type App } from "../../src/app.ts";
+import { createApp, type App, type AppOptions } from "../../src/app.ts";
 import type { StoreOptions } from "../../src/db/store.ts";
 import { extractFlags, loadConfig, type Config } from "../../src/config.ts";
 import { SYSTEM, withActor, type Actor, type Ctx } from "../../src/core/context.ts";
@@ -13,6 +13,7 @@ import { insertUser } from "../../src/core/user/create-user.ts";
 import { hashPassword } from "../../src/core/user/password.ts";
 import type { UserView } from "../../src/core/user/schemas.ts";
 import { createLogger } from "../../src/logger.ts";
+import { createTestDatabase, dropTestDatabase, onPostgres, registerTestDatabase } from "./backend.ts";
 import { closeInspection } from "./inspect.ts";
 import { ManualClock } from "../../src/lib/time.ts";
 
@@ -29,10 +30,24 @@ export interface TestApp extends App {
 }
 
 /** Builds a complete app on a fresh temporary data dir. `flags` are CLI-style settings. */
-export async function createTestApp(flags: Record<string, string> = {}, options: { storeOptions?: StoreOptions } = {}): Promise<TestApp> {
+export async function createTestApp(
+  flags: Record<string, string> = {},
+  options: {
+    storeOptions?: StoreOptions;
+    notifier?: AppOptions["notifier"];
+    streamWorker?: AppOptions["streamWorker"];
+    /** Always the embedded SQLite database, for tests of its file (the suite's backend otherwise). */
+    sqlite?: boolean;
+  } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "railyard-test-"));
-  const argv = Object.entries({ "data-dir": dataDir, "log-level": "info", ...flags }).flatMap(([k, v]) => [`--${k}`, v]);
+  const databaseUrl = onPostgres && !options.sqlite && !flags["database-url"] ? await createTestDatabase() : null;
+  registerTestDatabase(dataDir, databaseUrl);
+  const argv = Object.entries({ "data-dir": dataDir, "log-level": "info", ...(databaseUrl ? { "database-url": databaseUrl } : {}), ...flags })
+    .flatMap(([k, v]) => [`--${k}`, v]);
   const config = loadConfig(extractFlags(argv).flags, {}, dataDir);
+  // A data dir given as a flag belongs to this app's database too (helpers are given either).
+  registerTestDatabase(config.dataDir, config.databaseUrl);
   let logged = "";
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -42,7 +57,7 @@ export async function createTestApp(flags: Record<string, string> = {}, options:
   });
   const clock = new ManualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
   const logger = createLogger(config.logLevel, sink as unknown as Parameters<typeof createLogger>[1]);
-  const app = await createApp({ config, logger, clock, storeOptions: options.storeOptions });
+  const app = await createApp({ config, logger, clock, storeOptions: options.storeOptions, notifier: options.notifier, streamWorker: options.streamWorker });
   const base = `http://127.0.0.1:${config.port}`;
   return {
     ...app,
@@ -56,6 +71,7 @@ export async function createTestApp(flags: Record<string, string> = {}, options:
       closeInspection(dataDir);
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
+      if (databaseUrl) await dropTestDatabase(databaseUrl);
     },
   };
 }

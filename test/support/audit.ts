@@ -1,29 +1,36 @@
 // Audit test helpers: a separate writable bun:sqlite connection to an app's database file, as an
 // attacker (or a fault) with file access would have, and collectors of emitted event types.
-import { Database } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { DATABASE_FILE } from "../../src/db/client.ts";
 import type { TestApp } from "./app.ts";
+import { onPostgres, openTestDatabase } from "./backend.ts";
 
 /** Opens the app's database file directly (WAL, so it sees and writes the live data). */
 export function rawDatabase(app: TestApp | string): Database {
-  const db = new Database(join(typeof app === "string" ? app : app.dataDir, DATABASE_FILE), { readwrite: true });
-  db.run("PRAGMA busy_timeout = 5000");
-  return db;
+  const dataDir = typeof app === "string" ? app : app.dataDir;
+  return openTestDatabase(dataDir, join(dataDir, DATABASE_FILE));
 }
 
-/** What an attacker does first: drop the append-only triggers. */
+/** What an attacker does first: drop the append-only triggers (and on PostgreSQL the unique prev_hash). */
 export function dropAuditTriggers(db: Database): void {
-  db.run("DROP TRIGGER IF EXISTS audit_events_no_update");
-  db.run("DROP TRIGGER IF EXISTS audit_events_no_delete");
+  const on = onPostgres ? " ON audit_events" : "";
+  db.run(`DROP TRIGGER IF EXISTS audit_events_no_update${on}`);
+  db.run(`DROP TRIGGER IF EXISTS audit_events_no_delete${on}`);
+  if (onPostgres) db.run("DROP INDEX IF EXISTS audit_events_prev_hash_unique");
 }
 
 /** Makes every audit insert fail until the returned function is called (fail-closed tests). */
 export function breakAuditWrites(app: TestApp): () => void {
   const db = rawDatabase(app);
-  db.run("CREATE TRIGGER test_audit_insert_fails BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'audit write failed (test)'); END;");
+  if (onPostgres) {
+    db.run("CREATE FUNCTION test_audit_insert_fails() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RAISE EXCEPTION 'audit write failed (test)'; END; $f$");
+    db.run("CREATE TRIGGER test_audit_insert_fails BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION test_audit_insert_fails()");
+  } else {
+    db.run("CREATE TRIGGER test_audit_insert_fails BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'audit write failed (test)'); END;");
+  }
   return () => {
-    db.run("DROP TRIGGER IF EXISTS test_audit_insert_fails");
+    db.run(onPostgres ? "DROP TRIGGER IF EXISTS test_audit_insert_fails ON audit_events" : "DROP TRIGGER IF EXISTS test_audit_insert_fails");
     db.close();
   };
 }

@@ -1,5 +1,7 @@
-// An in-process Io for running commands in tests: captured output, no environment, a given cwd.
+// An in-process Io for running commands in tests: captured output, a given cwd, and no environment
+// but the test database's URL when the suite runs on PostgreSQL.
 import type { Io } from "../../src/cli/io.ts";
+import { commandDatabaseEnv } from "./backend.ts";
 
 export interface CapturedIo extends Io {
   out(): string;
@@ -13,7 +15,7 @@ export function captureIo(cwd: string, stdin = ""): CapturedIo {
     stdout: (text) => void (out += text),
     stderr: (text) => void (err += text),
     stdin: () => new Response(stdin).body!,
-    env: {},
+    env: commandDatabaseEnv(cwd),
     cwd,
     out: () => out,
     err: () => err,

@@ -28,7 +28,7 @@ export function registeredApiRoutes(app: TestApp): RegisteredRoute[] {
 export const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** Routes anyone may call without a session. */
-export const PUBLIC_ROUTES = new Set(["GET /api/setup", "POST /api/setup", "POST /api/auth/login", "POST /api/auth/logout", "GET /api/openapi.json", "POST /api/password-reset/check", "POST /api/password-reset"]);
+export const PUBLIC_ROUTES = new Set(["GET /api/setup", "POST /api/setup", "POST /api/auth/login", "POST /api/auth/logout", "GET /api/openapi.json", "POST /api/password-reset/check", "POST /api/password-reset", "GET /api/auth/sso", "GET /api/auth/oidc/start", "GET /api/auth/oidc/callback", "POST /api/auth/ldap"]);
 
 /** Ids and names the role matrix fixture provides for path parameters and bodies. */
 export interface MatrixFixture {
@@ -69,6 +69,13 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   "POST /api/password-reset/check": { allow: "public", status: 401, body: () => ({ token: "an-unknown-reset-token" }) },
   "POST /api/password-reset": { allow: "public", status: 401, body: () => ({ token: "an-unknown-reset-token", password: "a-new-matrix-passphrase" }) },
   "GET /api/openapi.json": { allow: "public" },
+  // Single sign-on (not configured in the matrix app: the OIDC routes send the browser back to the login page, LDAP answers 404).
+  "GET /api/auth/sso": { allow: "public" },
+  "GET /api/auth/oidc/start": { allow: "public", status: 303 },
+  "GET /api/auth/oidc/callback": { allow: "public", status: 303 },
+  "POST /api/auth/ldap": { allow: "public", status: 404, body: () => ({ username: "matrix", password: "a-directory-password" }) },
+  "GET /api/settings/identity": { allow: ["owner"] },
+  "PATCH /api/settings/identity": { allow: ["owner"], body: () => ({ oidc: { label: "Matrix SSO" } }) },
   "GET /api/users": { allow: MANAGERS },
   "POST /api/users": { allow: MANAGERS, body: (f) => ({ email: `invite-${f.unique}@example.test`, name: "Invited", role: "developer" }) },
   "POST /api/users/:id/password-reset": { allow: MANAGERS, path: (f) => `/api/users/${f.targetUserId}/password-reset` },
@@ -94,7 +101,13 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   "GET /api/settings": { allow: ALL },
   "PATCH /api/settings": { allow: ["owner"], body: () => ({ retentionDays: 30 }) },
   "GET /api/audit": { allow: ALL },
+  "GET /api/audit-streams": { allow: ["owner", "admin", "auditor"] },
+  // Disabled, so no delivery is attempted to the discard port.
+  "POST /api/audit-streams": { allow: ["owner"], status: 201, body: (f) => ({ name: `matrix ${f.unique}`, url: "tcp://127.0.0.1:9", enabled: false }) },
+  "PATCH /api/audit-streams/:id": { allow: ["owner"], status: 404, path: () => "/api/audit-streams/ast_00000000000000000000", body: () => ({ enabled: false }) },
+  "DELETE /api/audit-streams/:id": { allow: ["owner"], status: 404, path: () => "/api/audit-streams/ast_00000000000000000000" },
   "GET /api/audit/verify": { allow: ALL },
+  "GET /api/audit/filters": { allow: ALL },
   "GET /api/audit/export": { allow: ["owner", "auditor"] },
   "POST /api/audit/purge": { allow: ["owner"], last: true },
   // Other resources, checked for their role gates (with ids that do not exist where seeding a run
@@ -121,6 +134,15 @@ export const ROUTE_EXPECTATIONS: Readonly<Record<string, RouteExpectation>> = {
   "DELETE /api/projects/:slug/notes/:id": { allow: ["owner", "admin", "lead"], status: 404 },
   "GET /api/catalogue": { allow: ALL },
   "GET /api/events": { allow: ALL },
+  // Notification channels (owner and admin): an id that does not exist, so allowed callers get 404 and refused ones 403.
+  "GET /api/channels": { allow: MANAGERS },
+  "POST /api/channels": { allow: MANAGERS, status: 201, body: (f) => ({ name: `matrix ${f.unique}`, kind: "webhook", url: "https://hooks.example.test/matrix", secret: "a-matrix-signing-secret-123" }) },
+  "PATCH /api/channels/:id": { allow: MANAGERS, status: 404, path: () => "/api/channels/chn_00000000000000000000", body: () => ({ name: "Renamed" }) },
+  "DELETE /api/channels/:id": { allow: MANAGERS, status: 404, path: () => "/api/channels/chn_00000000000000000000" },
+  "POST /api/channels/:id/test": { allow: MANAGERS, status: 404, path: () => "/api/channels/chn_00000000000000000000/test" },
+  "GET /api/channels/:id/deliveries": { allow: MANAGERS, status: 404, path: () => "/api/channels/chn_00000000000000000000/deliveries" },
+  "GET /api/notification-preferences": { allow: ALL },
+  "PUT /api/notification-preferences": { allow: ALL, body: () => ({ email: false }) },
 };
 
 /** A concrete path for a route pattern without an expectation (generic ids and the fixture project). */

@@ -29,14 +29,23 @@ export interface StoredEvent {
   meta: string;
   prevHash: string;
   hash: string;
+  /** The W3C traceparent of the MCP request that caused the event, or null. */
+  traceParent: string | null;
 }
 
 /** The hash of the (empty) chain's predecessor. */
 export const GENESIS_HASH = "0".repeat(64);
 
-/** Canonical text an event's hash covers: every field but the hash, in a fixed order. */
+/**
+ * Canonical text an event's hash covers: every field but the hash, in a fixed order. The
+ * traceparent (added later) is covered too, as a twelfth element present only when the event has
+ * one: events without it hash exactly as before, so chains written before the column existed still
+ * verify, and a traceparent edited or added afterwards breaks the chain like any other edit.
+ */
 export function canonicalEvent(e: Omit<StoredEvent, "hash">): string {
-  return JSON.stringify([e.seq, e.at, e.type, e.actorKind, e.actorId, e.actorUserId, e.runId, e.projectId, e.subject, e.meta, e.prevHash]);
+  const fields: unknown[] = [e.seq, e.at, e.type, e.actorKind, e.actorId, e.actorUserId, e.runId, e.projectId, e.subject, e.meta, e.prevHash];
+  if (e.traceParent !== null && e.traceParent !== undefined) fields.push(e.traceParent);
+  return JSON.stringify(fields);
 }
 
 export function eventHash(key: Uint8Array, e: Omit<StoredEvent, "hash">): string {
@@ -112,7 +121,7 @@ function canonicalMeta(meta: EventMeta | undefined): string {
  * Appends one event to the chain inside the caller's write transaction, so the event and the change
  * it records commit or fail together.
  */
-export async function appendEvent(tx: Tx, ctx: Pick<Ctx, "actor" | "clock" | "auditKey">, input: EventInput): Promise<StoredEvent> {
+export async function appendEvent(tx: Tx, ctx: Pick<Ctx, "actor" | "clock" | "auditKey" | "traceParent">, input: EventInput): Promise<StoredEvent> {
   checkEventInput(input);
   const last = await tx.audit.head();
   const unhashed: Omit<StoredEvent, "hash"> = {
@@ -125,6 +134,7 @@ export async function appendEvent(tx: Tx, ctx: Pick<Ctx, "actor" | "clock" | "au
     subject: input.subject ?? null,
     meta: canonicalMeta(input.meta),
     prevHash: last?.hash ?? GENESIS_HASH,
+    traceParent: ctx.traceParent ?? null,
   };
   const event: StoredEvent = { ...unhashed, hash: eventHash(ctx.auditKey, unhashed) };
   await tx.audit.insert(event);

@@ -27,6 +27,7 @@ export function toAuditEventView(e: StoredEvent): AuditEventView {
     meta,
     prevHash: e.prevHash,
     hash: e.hash,
+    traceParent: e.traceParent ?? null,
   };
 }
 
@@ -45,8 +46,11 @@ export function auditVisibility(ctx: Ctx): AuditVisibility {
   throw forbidden("your role cannot read the audit trail");
 }
 
+/** An event in the explorer: the acting person's name beside the opaque id. */
+export type AuditListItem = AuditEventView & { actorName: string | null };
+
 /** One page of the trail, newest first, filtered and limited to what the caller may see, with how many events match in all. */
-export async function listAuditEvents({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ events: AuditEventView[]; total: number; nextCursor: string | null }> {
+export async function listAuditEvents({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ events: AuditListItem[]; total: number; nextCursor: string | null }> {
   const query = parseInput(AuditQuery, input ?? {});
   const visibility = auditVisibility(ctx);
   const limit = query.limit ?? DEFAULT_LIMIT;
@@ -61,5 +65,8 @@ export async function listAuditEvents({ ctx, input }: { ctx: Ctx; input: unknown
   };
   const [rows, total] = await Promise.all([ctx.store.read.audit.page({ ...filter, beforeSeq: query.cursor ?? null, limit: limit + 1 }), ctx.store.read.audit.countMatching(filter)]);
   const page = rows.slice(0, limit);
-  return { events: page.map(toAuditEventView), total, nextCursor: rows.length > limit ? String(page[page.length - 1]!.seq) : null };
+  const userIds = [...new Set(page.map((e) => e.actorUserId).filter((id): id is string => id !== null))];
+  const names = new Map((await ctx.store.read.users.namesOf(userIds)).map((u) => [u.id, u.name]));
+  const events = page.map((e) => ({ ...toAuditEventView(e), actorName: e.actorUserId ? names.get(e.actorUserId) ?? null : null }));
+  return { events, total, nextCursor: rows.length > limit ? String(page[page.length - 1]!.seq) : null };
 }

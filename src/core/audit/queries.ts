@@ -53,6 +53,8 @@ export interface AuditQueries {
   countMatching(filter: Omit<AuditPageFilter, "beforeSeq" | "limit">): Promise<number>;
   /** Events matching `filter`, oldest first. */
   batch(filter: AuditBatchFilter): Promise<StoredEvent[]>;
+  /** Events matching the explorer's filters after `afterSeq` (up to `upToSeq`), oldest first: a filtered export's batches. */
+  batchMatching(filter: Omit<AuditPageFilter, "beforeSeq"> & { readonly afterSeq: number; readonly upToSeq: number }): Promise<StoredEvent[]>;
   /** The metadata text of the newest event of `type`. */
   latestMetaOfType(type: string): Promise<string | undefined>;
   /** The lowest seq among events recorded at or after `at` (ms). */

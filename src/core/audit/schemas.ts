@@ -31,9 +31,15 @@ export const AuditQuery = z.strictObject({
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
+/** `GET /api/audit/export`: the format and the same filters as the explorer (an export holds exactly what is filtered). */
 export const AuditExportInput = z.strictObject({
   format: z.enum(["jsonl", "csv"]).optional(),
+  type: AuditQuery.shape.type,
+  actor: AuditQuery.shape.actor,
+  run: AuditQuery.shape.run,
+  project: AuditQuery.shape.project,
   since: AuditTime.optional(),
+  until: AuditTime.optional(),
 });
 
 /** One event as it leaves the core. `meta` is parsed back to its object form. */
@@ -48,4 +54,6 @@ export interface AuditEventView {
   meta: Record<string, unknown>;
   prevHash: string;
   hash: string;
+  /** The W3C traceparent of the MCP request that caused the event (covered by the hash when present). */
+  traceParent: string | null;
 }

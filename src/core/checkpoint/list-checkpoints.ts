@@ -2,11 +2,14 @@ import type { Ctx } from "../context.ts";
 import { forbidden } from "../errors.ts";
 import { decodeCursor, encodeCursor } from "../paging.ts";
 import { atLeast, can } from "../roles.ts";
-import { maskText, scopeManifest, type ScopeManifest } from "../scope/manifest.ts";
+import { maskPath, maskText, scopeManifest, type ScopeManifest } from "../scope/manifest.ts";
 import { transact } from "../transact.ts";
 import { parseInput } from "../validate.ts";
 import { expireDue } from "./expiry.ts";
-import { ListCheckpointsInput, type CheckpointPage, type CheckpointQueueItem } from "./schemas.ts";
+import { ListCheckpointsInput, type CheckpointEvidence, type CheckpointPage, type CheckpointQueueItem } from "./schemas.ts";
+
+/** How many sample paths of each kind an approval card shows. */
+const EVIDENCE_PATHS = 5;
 
 /**
  * The approvals queue soonest-expiring first (checkpoints of another status: newest first), one page
@@ -33,7 +36,20 @@ export async function listCheckpoints({ ctx, input }: { ctx: Ctx; input: unknown
   for (const { projectId } of rows) {
     if (masked && !manifests.has(projectId)) manifests.set(projectId, await scopeManifest(ctx.store.read, { projectId, role: actor.role }));
   }
-  const checkpoints = rows.map(({ ck, runTitle, projectId, ownerId, ownerName }): CheckpointQueueItem => {
+  // The evidence of the page's runs in two queries (counts, then a few sample paths of each kind).
+  const runIds = [...new Set(rows.map((r) => r.ck.runId))];
+  const [counts, samples] = runIds.length ? await Promise.all([ctx.store.read.checkpoints.evidence(runIds), ctx.store.read.checkpoints.evidencePaths(runIds, EVIDENCE_PATHS)]) : [[], []];
+  const countsOf = new Map(counts.map((c) => [c.runId, c]));
+  const evidenceOf = (runId: string, manifest: ScopeManifest | null): CheckpointEvidence => {
+    const c = countsOf.get(runId);
+    const paths = (kind: "violation" | "changed") => [...new Set(samples.filter((s) => s.runId === runId && s.kind === kind).map((s) => (manifest ? maskPath(manifest, s.path) : s.path)))];
+    return {
+      scopeViolations: c?.scopeViolations ?? 0, violationPaths: paths("violation"), drift: c?.drift ?? 0,
+      tests: c?.tests ?? 0, failedTests: c?.failedTests ?? 0, lastTestExitCode: c?.lastTestExitCode ?? null, failedBuilds: c?.failedBuilds ?? 0,
+      changedFiles: c?.changedFiles ?? 0, changedPaths: paths("changed"),
+    };
+  };
+  const checkpoints = rows.map(({ ck, runTitle, projectId, ownerId, ownerName, deciderName }): CheckpointQueueItem => {
     const manifest = manifests.get(projectId) ?? null;
     return {
       id: ck.id,
@@ -52,6 +68,8 @@ export async function listCheckpoints({ ctx, input }: { ctx: Ctx; input: unknown
       decidedAt: ck.decidedAt,
       deciderRole: ck.deciderRole,
       decisionReason: maskText(manifest, ck.decisionReason),
+      decider: ck.decidedBy && ck.status !== "expired" ? { id: ck.decidedBy, name: deciderName, role: ck.deciderRole } : null,
+      evidence: evidenceOf(ck.runId, manifest),
       canDecide: ck.status === "pending" && mayDecide && atLeast(actor.role, ck.requiredRole) && ownerId !== actor.userId,
     };
   });

@@ -46,6 +46,31 @@ export interface QueueRow {
   projectId: string;
   ownerId: string;
   ownerName: string;
+  /** The decider's name (null while pending, after expiry, or for an erased decider's blank). */
+  deciderName: string | null;
+}
+
+/** What a person deciding a run's checkpoint should see first: counts over the whole run. */
+export interface RunEvidenceRow {
+  runId: string;
+  /** Scope violations recorded (paths reported outside the editable scope). */
+  scopeViolations: number;
+  /** Other drift signals (gate skips, phase mismatches, repeated failing builds, claim conflicts). */
+  drift: number;
+  tests: number;
+  failedTests: number;
+  /** The exit code of the newest test report (null: no test reported). */
+  lastTestExitCode: number | null;
+  failedBuilds: number;
+  /** Distinct paths reported modified, created or deleted. */
+  changedFiles: number;
+}
+
+/** One sample path of a run's evidence (the first few of each kind, by path). */
+export interface RunEvidencePath {
+  runId: string;
+  kind: "violation" | "changed";
+  path: string;
 }
 
 /** One page of the queue: pending ones soonest-expiring first, others newest first. */
@@ -87,6 +112,10 @@ export interface CheckpointQueries {
   approvedGateSince(runId: string, phase: string, since: number): Promise<boolean>;
   /** A run's checkpoints, newest first. */
   ofRun(runId: string, limit: number): Promise<CheckpointRow[]>;
+  /** The evidence counts of these runs (one row each). */
+  evidence(runIds: readonly string[]): Promise<RunEvidenceRow[]>;
+  /** Up to `perRun` violating and `perRun` changed paths of each of these runs, by path. */
+  evidencePaths(runIds: readonly string[], perRun: number): Promise<RunEvidencePath[]>;
   /** Which of these runs have a pending checkpoint. */
   runsWithPending(runIds: readonly string[]): Promise<string[]>;
   /**

@@ -28,6 +28,19 @@ export interface CheckpointPage {
   nextCursor: string | null;
 }
 
+/** A run's evidence on an approval card. */
+export interface CheckpointEvidence {
+  scopeViolations: number;
+  violationPaths: string[];
+  drift: number;
+  tests: number;
+  failedTests: number;
+  lastTestExitCode: number | null;
+  failedBuilds: number;
+  changedFiles: number;
+  changedPaths: string[];
+}
+
 /** A checkpoint as the approvals queue shows it (ms timestamps). */
 export interface CheckpointQueueItem {
   id: string;
@@ -46,6 +59,10 @@ export interface CheckpointQueueItem {
   decidedAt: number | null;
   deciderRole: string | null;
   decisionReason: string | null;
+  /** Who decided (null while pending or after expiry). */
+  decider: { id: string; name: string | null; role: string | null } | null;
+  /** What the run did so far, for the person deciding: counts over the whole run and a few paths (masked for the viewer). */
+  evidence: CheckpointEvidence;
   /** Whether the viewer may approve or reject it (role high enough, not the run's owner, still pending). */
   canDecide: boolean;
 }

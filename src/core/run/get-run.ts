@@ -37,6 +37,7 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
   const text = <T extends string | null>(value: T): T => maskText(manifest, value);
   const hidden = (paths: readonly string[]) => manifest !== null && paths.some((p) => classifyPath(manifest, p) === "excluded");
 
+  const actor = ctx.actor;
   const [units, checkpoints, builds, usage, drift, files, events, claims] = await Promise.all([
     q.units(run.id, TIMELINE_LIMIT), q.checkpoints(run.id, TIMELINE_LIMIT), q.builds(run.id, TIMELINE_LIMIT), q.usage(run.id, TIMELINE_LIMIT),
     q.drift(run.id, TIMELINE_LIMIT), q.files(run.id, TIMELINE_LIMIT), q.events(run.id, TIMELINE_LIMIT),
@@ -46,8 +47,9 @@ export async function getRun({ ctx, input }: { ctx: Ctx; input: unknown }) {
     id: c.id, kind: c.kind, targetPhase: c.targetPhase, reason: c.reason, summary: text(c.summary), requiredRole: c.requiredRole, status: c.status,
     requestedAt: c.requestedAt, expiresAt: c.expiresAt, decidedAt: c.decidedAt, deciderRole: c.deciderRole, decisionReason: text(c.decisionReason),
     decider: c.decidedBy && c.status !== "expired" ? { id: c.decidedBy, name: c.deciderName, role: c.deciderRole } : null,
+    // Whether the reader may approve or reject it here (the server decides again on the action).
+    canDecide: c.status === "pending" && can(actor.role, "checkpoints.decide") && atLeast(actor.role, c.requiredRole) && run.ownerUserId !== actor.userId,
   });
-  const actor = ctx.actor;
   const open = !FINISHED_STATUSES.includes(run.status);
   const blockedBy = run.status === "blocked" ? await lastRejection(ctx.store.read, run.id) : undefined;
   const key = run.keyId ? await ctx.store.read.keys.byId(run.keyId) : undefined;

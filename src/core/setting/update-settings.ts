@@ -17,12 +17,17 @@ export async function updateSettings({ ctx, input }: { ctx: Ctx; input: unknown 
     const changed: string[] = [];
     const before = await getSettings(tx);
     for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined || before[key as keyof Settings] === value) continue;
+      if (value === undefined || JSON.stringify(before[key as keyof Settings]) === JSON.stringify(value)) continue;
       const updatedBy = ctx.actor.kind === "human" ? ctx.actor.userId : null;
       await tx.settings.put({ key, value, updatedAt: now, updatedBy });
       changed.push(key);
     }
-    if (changed.length > 0) await record({ type: "settings.changed", meta: { keys: changed, ...Object.fromEntries(changed.map((k) => [k, patch[k as keyof Settings] as string | number])) } });
+    // Metadata is flat: a list of rules is recorded as how many there are now.
+    const metaValue = (k: string) => {
+      const v = patch[k as keyof Settings];
+      return Array.isArray(v) ? v.length : (v as string | number);
+    };
+    if (changed.length > 0) await record({ type: "settings.changed", meta: { keys: changed, ...Object.fromEntries(changed.map((k) => [k, metaValue(k)])) } });
     return await getSettings(tx);
   });
 }

@@ -90,6 +90,8 @@ export interface UserQueries {
   byEmail(email: string): Promise<UserRow | undefined>;
   /** Everyone not erased, by email. */
   listLive(): Promise<UserRow[]>;
+  /** The names of these users (erased ones carry their replaced profile name). */
+  namesOf(ids: readonly string[]): Promise<{ id: string; name: string }[]>;
   /** Whether any user has the owner role. */
   ownerExists(): Promise<boolean>;
   /** Owners that are enabled and not erased, other than `id`. */

@@ -4,6 +4,7 @@ import { MINUTE, HOUR } from "../../lib/time.ts";
 import type { Actor, Services } from "../context.ts";
 import { withActor } from "../context.ts";
 import { AppError } from "../errors.ts";
+import { recheckSsoSession } from "../identity/recheck-sso-session.ts";
 import { isRole, type Role } from "../roles.ts";
 import { getSettings } from "../setting/get-settings.ts";
 import type { Settings } from "../setting/schemas.ts";
@@ -115,10 +116,14 @@ export async function resolveSession(services: Services, token: string | null): 
   }
 
   let renewed: SessionToken | null = null;
+  let current: Role = role;
   if (now - session.lastSeenAt >= SESSION_RENEW_AFTER_MS) {
+    // A session from single sign-on is re-checked with the provider first (outside any write):
+    // disabled there, it ends here; its role follows the mapping rules.
+    current = await recheckSsoSession(services, { sessionId: sid, userId: sub, role, now });
     // Bookkeeping, not a state change people audit: no event. The token is signed after the commit.
     await services.store.write((tx) => tx.users.touchSession(sid, now));
-    renewed = await signSessionToken(services, { sessionId: sid, userId: sub, role, lastSeenAt: now, absoluteExpiresAt: session.expiresAt }, settings);
+    renewed = await signSessionToken(services, { sessionId: sid, userId: sub, role: current, lastSeenAt: now, absoluteExpiresAt: session.expiresAt }, settings);
   }
-  return { actor: Object.freeze({ kind: "human", userId: sub, role }), sessionId: sid, renewed };
+  return { actor: Object.freeze({ kind: "human", userId: sub, role: current }), sessionId: sid, renewed };
 }

@@ -16,7 +16,7 @@ export function auditQueries(db: SqliteDb): AuditQueries {
   const head = db.select({ seq: t.seq, hash: t.hash }).from(t).orderBy(desc(t.seq)).limit(1).prepare();
   const insert = db.insert(t).values({
     seq: p("seq"), at: p("at"), type: p("type"), actorKind: p("actorKind"), actorId: p("actorId"), actorUserId: p("actorUserId"),
-    runId: p("runId"), projectId: p("projectId"), subject: p("subject"), meta: p("meta"), prevHash: p("prevHash"), hash: p("hash"),
+    runId: p("runId"), projectId: p("projectId"), subject: p("subject"), meta: p("meta"), prevHash: p("prevHash"), hash: p("hash"), traceParent: p("traceParent"),
   }).prepare();
   const total = db.select({ n: count() }).from(t).prepare();
   const hashAt = db.select({ hash: t.hash }).from(t).where(eq(t.seq, p("seq"))).prepare();
@@ -37,6 +37,8 @@ export function auditQueries(db: SqliteDb): AuditQueries {
   const batch = db.select().from(t).where(sql`${t.seq} > ${p("afterSeq")}
     AND (${p("upToSeq")} IS NULL OR ${t.seq} <= ${p("upToSeq")})
     AND (${p("since")} IS NULL OR ${t.at} >= ${p("since")})`).orderBy(asc(t.seq)).limit(p("limit")).prepare();
+  const batchMatching = db.select().from(t).where(sql`${filtered}
+    AND ${t.seq} > ${p("afterSeq")} AND ${t.seq} <= ${p("upToSeq")}`).orderBy(asc(t.seq)).limit(p("limit")).prepare();
   const latestMetaOfType = db.select({ meta: t.meta }).from(t).where(eq(t.type, p("type"))).orderBy(desc(t.seq)).limit(1).prepare();
   const firstSeqSince = db.select({ seq: t.seq }).from(t).where(sql`${t.at} >= ${p("at")}`).orderBy(asc(t.seq)).limit(1).prepare();
   const setWindow = db.update(auditPurgeWindow).set({ open: pSet("open") }).where(eq(auditPurgeWindow.id, 1)).prepare();
@@ -44,25 +46,29 @@ export function auditQueries(db: SqliteDb): AuditQueries {
   return {
     head: async () => head.get(),
     insert: async (event: StoredEvent) => {
-      insert.run(event as unknown as Record<string, unknown>);
+      await insert.run(event as unknown as Record<string, unknown>);
     },
-    count: async () => total.get()?.n ?? 0,
-    hashAt: async (seq) => hashAt.get({ seq })?.hash,
+    count: async () => (await total.get())?.n ?? 0,
+    hashAt: async (seq) => (await hashAt.get({ seq }))?.hash,
     first: async () => first.get(),
     page: async (filter) => page.all({
       ...scopeParams(filter.visibility), type: filter.type, actor: filter.actor, runId: filter.runId, projectId: filter.projectId,
       since: filter.since, until: filter.until, beforeSeq: filter.beforeSeq, limit: filter.limit,
     }),
-    countMatching: async (filter) => countMatching.get({
+    countMatching: async (filter) => (await countMatching.get({
       ...scopeParams(filter.visibility), type: filter.type, actor: filter.actor, runId: filter.runId, projectId: filter.projectId, since: filter.since, until: filter.until,
-    })?.n ?? 0,
+    }))?.n ?? 0,
     batch: async (filter) => batch.all({ afterSeq: filter.afterSeq, upToSeq: filter.upToSeq, since: filter.since, limit: filter.limit }),
-    latestMetaOfType: async (type) => latestMetaOfType.get({ type })?.meta,
-    firstSeqSince: async (at) => firstSeqSince.get({ at })?.seq,
+    batchMatching: async (filter) => await batchMatching.all({
+      ...scopeParams(filter.visibility), type: filter.type, actor: filter.actor, runId: filter.runId, projectId: filter.projectId,
+      since: filter.since, until: filter.until, afterSeq: filter.afterSeq, upToSeq: filter.upToSeq, limit: filter.limit,
+    }),
+    latestMetaOfType: async (type) => (await latestMetaOfType.get({ type }))?.meta,
+    firstSeqSince: async (at) => (await firstSeqSince.get({ at }))?.seq,
     purgeBefore: async (seq) => {
-      setWindow.run({ open: 1 });
-      const deleted = deleteBefore.run({ seq }) as unknown as { changes: number };
-      setWindow.run({ open: 0 });
+      await setWindow.run({ open: 1 });
+      const deleted = (await deleteBefore.run({ seq })) as unknown as { changes: number };
+      await setWindow.run({ open: 0 });
       return deleted.changes;
     },
   };

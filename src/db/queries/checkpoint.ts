@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
-import type { CheckpointQueries, ExpiredCheckpoint } from "../../core/checkpoint/queries.ts";
-import { checkpoints, runs, users } from "../schema/index.ts";
+import type { CheckpointQueries, ExpiredCheckpoint, RunEvidencePath } from "../../core/checkpoint/queries.ts";
+import { builds, checkpoints, driftSignals, fileReports, runs, users } from "../schema/index.ts";
 import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
 
 // Placeholders in set() are wrapped in sql`` (drizzle's types do not take bare placeholders there);
@@ -14,7 +14,9 @@ export function checkpointQueries(db: SqliteDb): CheckpointQueries {
     .from(t).innerJoin(runs, eq(runs.id, t.runId)).where(eq(t.id, p("id"))).prepare();
   // The sort key: the pending queue is worked soonest-expiring first; history reads newest first.
   const sortKey = sql`(CASE WHEN ${p("status")} = 'pending' THEN ${t.expiresAt} ELSE -${t.requestedAt} END)`;
-  const queue = db.select({ ck: t, runTitle: runs.title, projectId: runs.projectId, ownerId: runs.ownerUserId, ownerName: users.name })
+  // The decider's name by a correlated subquery (users is already joined as the run's owner).
+  const deciderName = sql<string | null>`(SELECT d.name FROM ${users} d WHERE d.id = ${t.decidedBy})`;
+  const queue = db.select({ ck: t, runTitle: runs.title, projectId: runs.projectId, ownerId: runs.ownerUserId, ownerName: users.name, deciderName })
     .from(t).innerJoin(runs, eq(runs.id, t.runId)).innerJoin(users, eq(users.id, runs.ownerUserId))
     .where(sql`(${p("status")} IS NULL OR ${t.status} = ${p("status")})
       AND (${p("afterKey")} IS NULL OR ${sortKey} > ${p("afterKey")} OR (${sortKey} = ${p("afterKey")} AND ${t.id} > ${p("afterId")}))`)
@@ -41,6 +43,35 @@ export function checkpointQueries(db: SqliteDb): CheckpointQueries {
   const approvedGateSince = db.select({ id: t.id }).from(t)
     .where(and(eq(t.runId, p("runId")), eq(t.kind, "phase_gate"), eq(t.targetPhase, p("phase")), eq(t.status, "approved"), gte(t.decidedAt, p("since")))).limit(1).prepare();
   const ofRun = db.select().from(t).where(eq(t.runId, p("runId"))).orderBy(desc(t.requestedAt)).limit(p("limit")).prepare();
+  // Evidence for a page of the queue: one row per run, each count over the whole run. Drizzle
+  // leaves columns unqualified in a one-table select, so the correlated subqueries name their
+  // tables by alias (an unqualified "id" would bind to the inner table).
+  const inRuns = (col: unknown) => sql`${col} IN (SELECT value FROM json_each(${p("runIds")}))`;
+  const outer = sql`${sql.identifier("runs")}.${sql.identifier("id")}`;
+  const n = (q: ReturnType<typeof sql>) => sql<number>`(${q})`.mapWith(Number);
+  const evidence = db.select({
+    runId: runs.id,
+    scopeViolations: n(sql`SELECT count(*) FROM ${driftSignals} d WHERE d.run_id = ${outer} AND d.kind = 'scope_violation'`),
+    drift: n(sql`SELECT count(*) FROM ${driftSignals} d WHERE d.run_id = ${outer} AND d.kind <> 'scope_violation'`),
+    tests: n(sql`SELECT count(*) FROM ${builds} b WHERE b.run_id = ${outer} AND b.kind = 'test'`),
+    failedTests: n(sql`SELECT count(*) FROM ${builds} b WHERE b.run_id = ${outer} AND b.kind = 'test' AND b.exit_code <> 0`),
+    lastTestExitCode: sql<number | null>`(SELECT b.exit_code FROM ${builds} b WHERE b.run_id = ${outer} AND b.kind = 'test' ORDER BY b.created_at DESC, b.id DESC LIMIT 1)`,
+    failedBuilds: n(sql`SELECT count(*) FROM ${builds} b WHERE b.run_id = ${outer} AND b.kind <> 'test' AND b.exit_code <> 0`),
+    changedFiles: n(sql`SELECT count(DISTINCT f.path) FROM ${fileReports} f WHERE f.run_id = ${outer} AND f.action <> 'read'`),
+  }).from(runs).where(inRuns(runs.id)).prepare();
+  // The first few paths of each kind per run (window functions: SQLite ≥ 3.25 and PostgreSQL).
+  const violationPaths = db.select({
+    runId: driftSignals.runId, path: sql<string>`${driftSignals.path}`.as("path"),
+    rank: sql<number>`row_number() OVER (PARTITION BY ${driftSignals.runId} ORDER BY ${driftSignals.path})`.as("rank"),
+  }).from(driftSignals).where(sql`${inRuns(driftSignals.runId)} AND ${driftSignals.kind} = 'scope_violation' AND ${driftSignals.path} IS NOT NULL`)
+    .groupBy(driftSignals.runId, driftSignals.path).as("violation_paths");
+  const changedPaths = db.select({
+    runId: fileReports.runId, path: sql<string>`${fileReports.path}`.as("path"),
+    rank: sql<number>`row_number() OVER (PARTITION BY ${fileReports.runId} ORDER BY ${fileReports.path})`.as("rank"),
+  }).from(fileReports).where(sql`${inRuns(fileReports.runId)} AND ${fileReports.action} <> 'read'`)
+    .groupBy(fileReports.runId, fileReports.path).as("changed_paths");
+  const violationSample = db.select({ runId: violationPaths.runId, path: violationPaths.path }).from(violationPaths).where(sql`${violationPaths.rank} <= ${p("perRun")}`).prepare();
+  const changedSample = db.select({ runId: changedPaths.runId, path: changedPaths.path }).from(changedPaths).where(sql`${changedPaths.rank} <= ${p("perRun")}`).prepare();
   const runsWithPending = db.selectDistinct({ runId: t.runId }).from(t)
     .where(and(eq(t.status, "pending"), sql`${t.runId} IN (SELECT value FROM json_each(${p("runIds")}))`)).prepare();
   const setRunStatus = db.update(runs).set({ status: pSet("status"), updatedAt: pSet("updatedAt") })
@@ -50,21 +81,30 @@ export function checkpointQueries(db: SqliteDb): CheckpointQueries {
     byId: async (id) => byId.get({ id }),
     withRun: async (id) => withRun.get({ id }),
     queue: async (filter) => queue.all({ status: filter.status, afterKey: filter.after?.key ?? null, afterId: filter.after?.id ?? null, limit: filter.limit }),
-    count: async (status) => countQueue.get({ status })?.n ?? 0,
-    anyDue: async (now) => anyDue.get({ now }) !== undefined,
-    expirePending: async (now, only, limit) => expirePending.all({ now, limit, ...only }) as ExpiredCheckpoint[],
+    count: async (status) => (await countQueue.get({ status }))?.n ?? 0,
+    anyDue: async (now) => (await anyDue.get({ now })) !== undefined,
+    expirePending: async (now, only, limit) => (await expirePending.all({ now, limit, ...only })) as ExpiredCheckpoint[],
     insert: async (row) => {
-      insert.run({ ...row });
+      await insert.run({ ...row });
     },
     decide: async (id, decision) => {
-      decide.run({ id, ...decision });
+      await decide.run({ id, ...decision });
     },
     pendingOfRun: async (runId) => pendingOfRun.all({ runId }),
-    hasPending: async (runId) => hasPending.get({ runId }) !== undefined,
-    approvedGateSince: async (runId, phase, since) => approvedGateSince.get({ runId, phase, since }) !== undefined,
+    hasPending: async (runId) => (await hasPending.get({ runId })) !== undefined,
+    approvedGateSince: async (runId, phase, since) => (await approvedGateSince.get({ runId, phase, since })) !== undefined,
     ofRun: async (runId, limit) => ofRun.all({ runId, limit }),
-    runsWithPending: async (runIds) => runsWithPending.all({ runIds: JSON.stringify(runIds) }).map((r) => r.runId),
+    evidence: async (runIds) => (await evidence.all({ runIds: JSON.stringify(runIds) })).map((r) => ({ ...r, lastTestExitCode: r.lastTestExitCode === null ? null : Number(r.lastTestExitCode) })),
+    evidencePaths: async (runIds, perRun) => {
+      const params = { runIds: JSON.stringify(runIds), perRun };
+      const [violations, changed] = await Promise.all([violationSample.all(params), changedSample.all(params)]);
+      return [
+        ...violations.map((r): RunEvidencePath => ({ runId: r.runId, kind: "violation", path: r.path })),
+        ...changed.map((r): RunEvidencePath => ({ runId: r.runId, kind: "changed", path: r.path })),
+      ];
+    },
+    runsWithPending: async (runIds) => (await runsWithPending.all({ runIds: JSON.stringify(runIds) })).map((r) => r.runId),
     setRunStatus: async (runId, status, updatedAt, from) =>
-      setRunStatus.all({ runId, status, updatedAt, from: from === null ? null : JSON.stringify(from) }).length > 0,
+      (await setRunStatus.all({ runId, status, updatedAt, from: from === null ? null : JSON.stringify(from) })).length > 0,
   };
 }

@@ -1,12 +1,15 @@
 import type { Queries } from "../../core/store.ts";
 import { auditQueries } from "./audit.ts";
 import { checkpointQueries } from "./checkpoint.ts";
+import { identityQueries } from "./identity.ts";
 import { keyQueries } from "./key.ts";
 import { knowledgeQueries } from "./knowledge.ts";
+import { notifyQueries } from "./notify.ts";
 import { projectQueries } from "./project.ts";
 import { runQueries } from "./run.ts";
 import { runbookQueries } from "./runbook.ts";
 import { settingQueries } from "./setting.ts";
+import { streamQueries } from "./stream.ts";
 import { userQueries } from "./user.ts";
 import type { SqliteDb } from "./sqlite-db.ts";
 
@@ -15,12 +18,15 @@ export function createQueries(db: SqliteDb): Queries {
   return {
     audit: auditQueries(db),
     checkpoints: checkpointQueries(db),
+    identity: identityQueries(db),
     keys: keyQueries(db),
     knowledge: knowledgeQueries(db),
+    notify: notifyQueries(db),
     projects: projectQueries(db),
     runs: runQueries(db),
     runbooks: runbookQueries(db),
     settings: settingQueries(db),
+    streams: streamQueries(db),
     users: userQueries(db),
   };
 }

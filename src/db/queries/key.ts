@@ -24,15 +24,15 @@ export function keyQueries(db: SqliteDb): KeyQueries {
     byId: async (id) => byId.get({ id }),
     authByHash: async (hash) => authByHash.get({ hash }),
     list: async (userId) => (userId === null ? listAll.all() : listOwn.all({ userId })),
-    countActive: async (userId, now) => countActive.get({ userId, now })?.n ?? 0,
+    countActive: async (userId, now) => (await countActive.get({ userId, now }))?.n ?? 0,
     insert: async (row) => {
-      insert.run({ ...row });
+      await insert.run({ ...row });
     },
     revoke: async (id, revokedAt, revokedBy) => {
-      revoke.run({ id, revokedAt, revokedBy });
+      await revoke.run({ id, revokedAt, revokedBy });
     },
     touch: async (id, lastUsedAt) => {
-      touch.run({ id, lastUsedAt });
+      await touch.run({ id, lastUsedAt });
     },
   };
 }

@@ -22,16 +22,16 @@ export function knowledgeQueries(db: SqliteDb): KnowledgeQueries {
     recent: async (projectId, limit, status) => recent.all({ projectId, limit, status }),
     byId: async (id) => byId.get({ id }),
     insert: async (row) => {
-      insert.run({ ...row });
+      await insert.run({ ...row });
     },
     update: async (id, change) => {
-      update.run({ id, ...change });
+      await update.run({ id, ...change });
     },
     approve: async (id, reviewedBy, updatedAt) => {
-      approve.run({ id, reviewedBy, updatedAt });
+      await approve.run({ id, reviewedBy, updatedAt });
     },
     delete: async (id) => {
-      remove.run({ id });
+      await remove.run({ id });
     },
   };
 }

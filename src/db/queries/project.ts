@@ -35,34 +35,34 @@ export function projectQueries(db: SqliteDb): ProjectQueries {
     list: async () => list.all(),
     bySlug: async (slug) => bySlug.get({ slug }),
     insert: async (row) => {
-      insert.run({ ...row });
+      await insert.run({ ...row });
     },
     update: async (row) => {
-      update.run({ ...row });
+      await update.run({ ...row });
     },
     delete: async (id) => {
-      remove.run({ id });
+      await remove.run({ id });
     },
-    hasRuns: async (projectId) => hasRuns.get({ projectId }) !== undefined,
-    modulesWithAccess: async (projectId) => modulesOf.all({ projectId }).map(levels),
+    hasRuns: async (projectId) => (await hasRuns.get({ projectId })) !== undefined,
+    modulesWithAccess: async (projectId) => (await modulesOf.all({ projectId })).map(levels),
     moduleByName: async (projectId, name) => {
-      const row = moduleByName.get({ projectId, name });
+      const row = await moduleByName.get({ projectId, name });
       return row && levels(row);
     },
     insertModule: async (row) => {
-      insertModule.run({ ...row });
+      await insertModule.run({ ...row });
     },
     updateModule: async (row) => {
-      updateModule.run({ ...row });
+      await updateModule.run({ ...row });
     },
     deleteModule: async (id) => {
-      deleteModule.run({ id });
+      await deleteModule.run({ id });
     },
     setAccess: async (moduleId, role, level) => {
-      setAccess.run({ moduleId, role, level });
+      await setAccess.run({ moduleId, role, level });
     },
     clearAccess: async (moduleId, role) => {
-      clearAccess.run({ moduleId, role });
+      await clearAccess.run({ moduleId, role });
     },
   };
 }

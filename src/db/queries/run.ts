@@ -91,7 +91,7 @@ export function runQueries(db: SqliteDb): RunQueries {
     drift: sql<number>`(SELECT count(*) FROM ${driftSignals} WHERE ${driftSignals.kind} <> 'scope_violation' AND ${driftSignals.createdAt} >= ${p("signalsSince")})`.mapWith(Number),
     inputTokens: sql<number>`(SELECT coalesce(sum(${usageReports.inputTokens}), 0) FROM ${usageReports} WHERE ${usageReports.createdAt} >= ${p("tokensSince")})`.mapWith(Number),
     outputTokens: sql<number>`(SELECT coalesce(sum(${usageReports.outputTokens}), 0) FROM ${usageReports} WHERE ${usageReports.createdAt} >= ${p("tokensSince")})`.mapWith(Number),
-  }).from(sql`(SELECT 1)`).prepare();
+  }).from(sql`(SELECT 1) AS one`).prepare();
   const dayOf = sql<number>`CAST(${usageReports.createdAt} / ${p("dayMs")} AS INTEGER) * ${p("dayMs")}`.mapWith(Number);
   const usageByDay = db.select({
     day: dayOf,
@@ -151,76 +151,76 @@ export function runQueries(db: SqliteDb): RunQueries {
     byId: async (runId) => byId.get({ runId }),
     projectBySlug: async (slug) => projectBySlug.get({ slug }),
     scopeSource: async (projectId, role) => {
-      const rows = scopeSource.all({ projectId, role });
+      const rows = await scopeSource.all({ projectId, role });
       if (rows.length === 0) return undefined;
       const source: ScopeSource = { protectedGlobs: rows[0]!.protectedGlobs, modules: [] };
       for (const r of rows) if (r.id !== null) source.modules.push({ id: r.id, name: r.name!, globs: r.globs!, level: r.level });
       return source;
     },
     insertRun: async (row) => {
-      insertRun.run(row);
+      await insertRun.run(row);
     },
 
     units: async (runId, limit) => units.all({ runId, limit }),
     openUnits: async (runId) => openUnits.all({ runId }),
-    lastPosition: async (runId) => lastPosition.get({ runId })?.n ?? -1,
+    lastPosition: async (runId) => (await lastPosition.get({ runId }))?.n ?? -1,
     unit: async (runId, unitId) => unit.get({ runId, unitId }),
     insertUnit: async (row) => {
-      insertUnit.run({ ...row });
+      await insertUnit.run({ ...row });
     },
     updateUnit: async (unitId, change) => {
-      updateUnit.run({ unitId, ...change });
+      await updateUnit.run({ unitId, ...change });
     },
 
     setSummary: async (runId, summary, now) => {
-      setSummary.run({ runId, summary, now });
+      await setSummary.run({ runId, summary, now });
     },
     enterPhase: async (runId, phase, now) => {
-      enterPhase.run({ runId, phase, now });
+      await enterPhase.run({ runId, phase, now });
     },
     pendingCheckpoints: async (runId) => pendingCheckpoints.all({ runId }),
-    gateApprovedSince: async (runId, phase, since) => gateApproved.get({ runId, phase, since }) !== undefined,
-    passedSince: async (runId, kind, since) => passed.get({ runId, kind, since }) !== undefined,
+    gateApprovedSince: async (runId, phase, since) => (await gateApproved.get({ runId, phase, since })) !== undefined,
+    passedSince: async (runId, kind, since) => (await passed.get({ runId, kind, since })) !== undefined,
 
     insertBuild: async (row) => {
-      insertBuild.run({ ...row });
+      await insertBuild.run({ ...row });
     },
-    recentExitCodes: async (runId, kind, limit) => recentExitCodes.all({ runId, kind, limit }).map((b) => b.exitCode),
+    recentExitCodes: async (runId, kind, limit) => (await recentExitCodes.all({ runId, kind, limit })).map((b) => b.exitCode),
     touch: async (runId, now) => {
-      touch.run({ runId, now });
+      await touch.run({ runId, now });
     },
     insertUsage: async (row) => {
-      insertUsage.run({ ...row });
+      await insertUsage.run({ ...row });
     },
-    addUsage: async (runId, delta, now) => addUsage.get({ runId, now, ...delta })!,
+    addUsage: async (runId, delta, now) => (await addUsage.get({ runId, now, ...delta }))!,
     insertFileReport: async (row) => {
-      insertFileReport.run({ ...row });
+      await insertFileReport.run({ ...row });
     },
     insertDrift: async (row) => {
-      insertDrift.run({ ...row });
+      await insertDrift.run({ ...row });
     },
     linkChange: async (runId, change, now) => {
-      linkChange.run({ runId, now, ...change });
+      await linkChange.run({ runId, now, ...change });
     },
 
     expirePending: async (runId, now) => expirePending.all({ runId, now }),
     finish: async (runId, status, summary, now) => {
-      finish.run({ runId, status, summary, now });
+      await finish.run({ runId, status, summary, now });
     },
     touchedPaths: async (runId, limit) => [
-      ...unitPaths.all({ runId }).flatMap((u) => u.paths),
-      ...filePaths.all({ runId, limit }).map((f) => f.path),
+      ...(await unitPaths.all({ runId })).flatMap((u) => u.paths),
+      ...(await filePaths.all({ runId, limit })).map((f) => f.path),
     ],
 
     list: async (filter) => list.all({
       status: filter.status, slug: filter.projectSlug, pattern: filter.pattern, afterAt: filter.after?.updatedAt ?? null, afterId: filter.after?.id ?? null, limit: filter.limit,
     }),
-    count: async (filter) => countRuns.get({ status: filter.status, slug: filter.projectSlug, pattern: filter.pattern })?.n ?? 0,
-    dashboardCounts: async (signalsSince, tokensSince) => dashboardCounts.get({ signalsSince, tokensSince })!,
+    count: async (filter) => (await countRuns.get({ status: filter.status, slug: filter.projectSlug, pattern: filter.pattern }))?.n ?? 0,
+    dashboardCounts: async (signalsSince, tokensSince) => (await dashboardCounts.get({ signalsSince, tokensSince }))!,
     usageByDay: async (since, dayMs) => usageByDay.all({ since, dayMs }),
     listed: async (runId) => listed.get({ runId }),
     version: async (versionId) => version.get({ versionId }),
-    checkpoints: async (runId, limit) => checkpointsOf.all({ runId, limit }).map((r) => ({ ...r.ck, deciderName: r.deciderName })),
+    checkpoints: async (runId, limit) => (await checkpointsOf.all({ runId, limit })).map((r) => ({ ...r.ck, deciderName: r.deciderName })),
     builds: async (runId, limit) => buildsOf.all({ runId, limit }),
     usage: async (runId, limit) => usageOf.all({ runId, limit }),
     drift: async (runId, limit) => driftOf.all({ runId, limit }),
@@ -229,15 +229,15 @@ export function runQueries(db: SqliteDb): RunQueries {
 
     openRunsOf: async (ownerUserId, limit) => openRunsOf.all({ ownerUserId, limit }),
     claimHolders: async (projectId, runId, paths) => (paths.length === 0 ? [] : claimHolders.all({ projectId, runId, paths: JSON.stringify(paths) })),
-    insertClaim: async (row) => insertClaim.all({ ...row }).length > 0,
+    insertClaim: async (row) => (await insertClaim.all({ ...row })).length > 0,
     refreshClaims: async (runId, now) => {
-      refreshClaims.run({ runId, now });
+      await refreshClaims.run({ runId, now });
     },
-    endClaims: async (runId, reason, now) => endClaims.all({ runId, reason, now }).length,
-    expireClaim: async (runId, path, now) => expireClaim.all({ runId, path, now }).length > 0,
+    endClaims: async (runId, reason, now) => (await endClaims.all({ runId, reason, now })).length,
+    expireClaim: async (runId, path, now) => (await expireClaim.all({ runId, path, now })).length > 0,
     claimsOf: async (runId, limit) => claimsOf.all({ runId, limit }),
     ownerClaims: async (ownerUserId, projectId, limit) => ownerClaims.all({ ownerUserId, projectId, limit }),
     projectClaims: async (projectId, limit) => projectClaims.all({ projectId, limit }),
-    conflictsRecorded: async (runId, limit) => conflictsRecorded.all({ runId, limit }).map((r) => ({ path: r.path!, holderRunId: r.holderRunId })),
+    conflictsRecorded: async (runId, limit) => (await conflictsRecorded.all({ runId, limit })).map((r) => ({ path: r.path!, holderRunId: r.holderRunId })),
   };
 }

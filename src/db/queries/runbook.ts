@@ -37,18 +37,18 @@ export function runbookQueries(db: SqliteDb): RunbookQueries {
     versionById: async (id) => versionById.get({ id }),
     forProject: async (projectId, defaultId) => forProject.get({ projectId, defaultId }),
     insert: async (row) => {
-      insert.run({ ...row });
+      await insert.run({ ...row });
     },
     insertVersion: async (row) => {
-      insertVersion.run({ ...row });
+      await insertVersion.run({ ...row });
     },
     insertChange: async (row) => {
-      insertChange.run({ ...row });
+      await insertChange.run({ ...row });
     },
     changeById: async (id) => changeById.get({ id }),
     pendingChanges: async (runbookId) => pendingChanges.all({ runbookId }),
     decideChange: async (id, decision) => {
-      decideChange.run({ id, ...decision });
+      await decideChange.run({ id, ...decision });
     },
   };
 }

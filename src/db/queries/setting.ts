@@ -10,7 +10,7 @@ export function settingQueries(db: SqliteDb): SettingQueries {
   return {
     all: async () => all.all(),
     put: async (row) => {
-      put.run(row as unknown as Record<string, unknown>);
+      await put.run(row as unknown as Record<string, unknown>);
     },
   };
 }

@@ -13,6 +13,7 @@ export function userQueries(db: SqliteDb): UserQueries {
   const byId = db.select().from(users).where(eq(users.id, p("id"))).prepare();
   const byEmail = db.select().from(users).where(eq(users.email, p("email"))).prepare();
   const listLive = db.select().from(users).where(isNull(users.erasedAt)).orderBy(asc(users.email)).prepare();
+  const namesOf = db.select({ id: users.id, name: users.name }).from(users).where(sql`${users.id} IN (SELECT value FROM json_each(${p("ids")}))`).prepare();
   const anyOwner = db.select({ id: users.id }).from(users).where(eq(users.role, "owner")).limit(1).prepare();
   const activeOwnersOtherThan = db.select({ n: count() }).from(users)
     .where(and(eq(users.role, "owner"), ne(users.id, p("id")), eq(users.disabled, false), isNull(users.erasedAt))).prepare();
@@ -73,52 +74,53 @@ export function userQueries(db: SqliteDb): UserQueries {
     byId: async (id) => byId.get({ id }),
     byEmail: async (email) => byEmail.get({ email }),
     listLive: async () => listLive.all(),
-    ownerExists: async () => anyOwner.get() !== undefined,
-    activeOwnersOtherThan: async (id) => activeOwnersOtherThan.get({ id })?.n ?? 0,
+    namesOf: async (ids) => (ids.length ? await namesOf.all({ ids: JSON.stringify(ids) }) : []),
+    ownerExists: async () => (await anyOwner.get()) !== undefined,
+    activeOwnersOtherThan: async (id) => (await activeOwnersOtherThan.get({ id }))?.n ?? 0,
     insert: async (row) => {
-      insert.run({ ...row });
+      await insert.run({ ...row });
     },
     setProfile: async (profile) => {
-      setProfile.run({ ...profile });
+      await setProfile.run({ ...profile });
     },
     setPasswordHash: async (id, passwordHash, updatedAt) => {
-      setPasswordHash.run({ id, passwordHash, updatedAt });
+      await setPasswordHash.run({ id, passwordHash, updatedAt });
     },
     erase: async (profile) => {
-      erase.run({ ...profile });
+      await erase.run({ ...profile });
     },
-    revokeKeysOf: async (userId, revokedAt, revokedBy) => changes(revokeKeysOf.run({ userId, revokedAt, revokedBy })),
+    revokeKeysOf: async (userId, revokedAt, revokedBy) => changes(await revokeKeysOf.run({ userId, revokedAt, revokedBy })),
 
     insertSession: async (row) => {
-      insertSession.run({ ...row });
+      await insertSession.run({ ...row });
     },
     sessionAuth: async (id) => sessionAuth.get({ id }),
-    revokeSession: async (id, userId, revokedAt) => changes(revokeSession.run({ id, userId, revokedAt })),
-    revokeSessionsOf: async (userId, revokedAt) => changes(revokeSessionsOf.run({ userId, revokedAt })),
-    revokeSessionsOfExcept: async (userId, keep, revokedAt) => changes(revokeSessionsOfExcept.run({ userId, keep, revokedAt })),
+    revokeSession: async (id, userId, revokedAt) => changes(await revokeSession.run({ id, userId, revokedAt })),
+    revokeSessionsOf: async (userId, revokedAt) => changes(await revokeSessionsOf.run({ userId, revokedAt })),
+    revokeSessionsOfExcept: async (userId, keep, revokedAt) => changes(await revokeSessionsOfExcept.run({ userId, keep, revokedAt })),
     touchSession: async (id, lastSeenAt) => {
-      touchSession.run({ id, lastSeenAt });
+      await touchSession.run({ id, lastSeenAt });
     },
 
     insertSetupToken: async (row) => {
-      insertSetupToken.run({ ...row });
+      await insertSetupToken.run({ ...row });
     },
-    expireSetupTokens: async (now) => changes(expireSetupTokens.run({ now })),
-    consumeSetupToken: async (tokenHash, usedAt) => changes(consumeSetupToken.run({ tokenHash, usedAt })) === 1,
+    expireSetupTokens: async (now) => changes(await expireSetupTokens.run({ now })),
+    consumeSetupToken: async (tokenHash, usedAt) => changes(await consumeSetupToken.run({ tokenHash, usedAt })) === 1,
 
     insertPasswordResetToken: async (row) => {
-      insertPasswordResetToken.run({ ...row });
+      await insertPasswordResetToken.run({ ...row });
     },
-    expirePasswordResetTokensOf: async (userId, now) => changes(expirePasswordResetTokensOf.run({ userId, now })),
+    expirePasswordResetTokensOf: async (userId, now) => changes(await expirePasswordResetTokensOf.run({ userId, now })),
     passwordResetTarget: async (tokenHash, now) => passwordResetTarget.get({ tokenHash, now }),
-    consumePasswordResetToken: async (tokenHash, usedAt) => changes(consumePasswordResetToken.run({ tokenHash, usedAt })) === 1,
+    consumePasswordResetToken: async (tokenHash, usedAt) => changes(await consumePasswordResetToken.run({ tokenHash, usedAt })) === 1,
 
     throttles: async (subjects) => throttles.all({ subjects: JSON.stringify(subjects) }),
     putThrottle: async (row) => {
-      putThrottle.run({ ...row });
+      await putThrottle.run({ ...row });
     },
     deleteThrottle: async (subject) => {
-      deleteThrottle.run({ subject });
+      await deleteThrottle.run({ subject });
     },
   };
 }

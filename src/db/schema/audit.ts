@@ -18,6 +18,8 @@ export const auditEvents = sqliteTable("audit_events", {
   meta: text("meta").notNull(),
   prevHash: text("prev_hash").notNull(),
   hash: text("hash").notNull(),
+  /** The W3C traceparent of the MCP request that caused the event (null otherwise); see canonicalEvent. */
+  traceParent: text("trace_parent"),
 }, (t) => [
   index("audit_events_type_idx").on(t.type, t.seq),
   index("audit_events_run_idx").on(t.runId, t.seq),

@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { auditFilterOptions } from "../../core/audit/audit-filter-options.ts";
 import { exportAudit } from "../../core/audit/export-audit.ts";
 import { listAuditEvents } from "../../core/audit/list-audit-events.ts";
 import { purgeAudit } from "../../core/audit/purge-audit.ts";
@@ -21,6 +22,10 @@ export function auditRoutes(deps: RouteDeps) {
       const ctx = await authenticate(deps, request, set);
       return await listAuditEvents({ ctx, input: filledQuery(request) });
     }, { detail: { summary: "Audit events, newest first: filters type, actor, run, project, since, until; cursor pagination (role-scoped)" } })
+    .get("/api/audit/filters", async ({ request, set }) => {
+      const ctx = await authenticate(deps, request, set);
+      return await auditFilterOptions({ ctx });
+    }, { detail: { summary: "The audit explorer's filter choices: every event type with its description, and people by name" } })
     .get("/api/audit/verify", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
       return await verifyAuditChain({ ctx });
@@ -48,7 +53,7 @@ export function auditRoutes(deps: RouteDeps) {
           "cache-control": "no-store",
         },
       });
-    }, { detail: { summary: "Export the audit trail as JSON lines or CSV, streamed (owner and auditor)" } })
+    }, { detail: { summary: "Export the audit trail as JSON lines or CSV, streamed, with the explorer's filters type, actor, run, project, since, until (owner and auditor)" } })
     .post("/api/audit/purge", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
       return await purgeAudit(ctx);

@@ -1,12 +1,15 @@
 import type { Config } from "../../config.ts";
 import type { Services } from "../../core/context.ts";
 import { auditRoutes, userErasureRoutes } from "./audit.ts";
+import { auditStreamsRoutes } from "./audit-streams.ts";
 import { authRoutes } from "./auth.ts";
 import { catalogueRoutes } from "./catalogue.ts";
+import { channelsRoutes } from "./channels.ts";
 import { checkpointsRoutes } from "./checkpoints.ts";
 import { eventsRoutes } from "./events.ts";
 import { keysRoutes } from "./keys.ts";
 import { knowledgeRoutes } from "./knowledge.ts";
+import { notificationPreferencesRoutes } from "./notification-preferences.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { passwordResetRoutes } from "./password-reset.ts";
 import { projectsRoutes } from "./projects.ts";
@@ -14,6 +17,7 @@ import { runbooksRoutes } from "./runbooks.ts";
 import { runsRoutes } from "./runs.ts";
 import { settingsRoutes } from "./settings.ts";
 import { setupRoutes } from "./setup.ts";
+import { ssoRoutes } from "./sso.ts";
 import { usersRoutes } from "./users.ts";
 
 export interface RouteDeps {
@@ -34,16 +38,20 @@ export function apiRouters(deps: RouteDeps) {
     setupRoutes(deps),
     passwordResetRoutes(deps),
     authRoutes(deps),
+    ssoRoutes(deps),
     usersRoutes(deps),
     keysRoutes(deps),
     projectsRoutes(deps),
     settingsRoutes(deps),
+    auditStreamsRoutes(deps),
     runsRoutes(deps),
     checkpointsRoutes(deps),
     runbooksRoutes(deps),
     knowledgeRoutes(deps),
     catalogueRoutes(deps),
     eventsRoutes(deps),
+    channelsRoutes(deps),
+    notificationPreferencesRoutes(deps),
   ];
   // Last: the OpenAPI document is read from the routers above, so no route can be left out of it.
   return [...routers, openApiRoutes(routers)] as const;

@@ -90,11 +90,11 @@ describe("verifyAudit", () => {
       (db) => {
         db.run("UPDATE audit_events SET seq = seq + 100 WHERE seq >= 5");
         db.run("UPDATE audit_events SET seq = seq - 99 WHERE seq >= 105");
-        db.run("INSERT INTO audit_events SELECT 5, at, type, actor_kind, actor_id, actor_user_id, run_id, project_id, 'forged', meta, prev_hash, hash FROM audit_events WHERE seq = 4");
+        db.run("INSERT INTO audit_events SELECT 5, at, type, actor_kind, actor_id, actor_user_id, run_id, project_id, 'forged', meta, prev_hash, hash, trace_parent FROM audit_events WHERE seq = 4");
       },
       5,
     ],
-    ["a forged row appended", (db) => db.run("INSERT INTO audit_events SELECT seq + 1, at, type, actor_kind, actor_id, actor_user_id, run_id, project_id, subject, meta, hash, hash FROM audit_events ORDER BY seq DESC LIMIT 1"), -1],
+    ["a forged row appended", (db) => db.run("INSERT INTO audit_events SELECT seq + 1, at, type, actor_kind, actor_id, actor_user_id, run_id, project_id, subject, meta, hash, hash, trace_parent FROM audit_events ORDER BY seq DESC LIMIT 1"), -1],
     ["the tail truncated", (db) => db.run("DELETE FROM audit_events WHERE seq > 7"), 8],
     ["the whole trail deleted", (db) => db.run("DELETE FROM audit_events"), 1],
   ];
