@@ -1,6 +1,8 @@
 // Bundles web/ with Bun into build/web (hashed file names) and writes the module that embeds the
 // result in the server: src/http/web-assets.generated.ts (git-ignored). Run before start, test and
-// the binary build. Prints the initial JavaScript and CSS sizes, raw and gzipped.
+// the binary build. Code-split: screens opened now and then (and uPlot) are chunks the app imports
+// on first use, embedded like every other asset. Prints the initial JavaScript (the entry and what
+// it imports statically) and CSS sizes, raw and gzipped.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -21,11 +23,22 @@ export interface BuildWebOptions {
 export interface BuildWebResult {
   /** Every emitted file name (hashed), index.html excluded. */
   files: string[];
+  /** The entry script index.html loads. */
+  entry: string;
+  /** The JavaScript a first page load fetches: the entry and the chunks it imports statically. */
+  initial: string[];
+  /** Chunks fetched only when the app first needs them (dynamic `import()`). */
+  lazy: string[];
+  /** Sizes of the initial JavaScript. */
   jsBytes: number;
   jsGzipBytes: number;
+  lazyJsGzipBytes: number;
   cssGzipBytes: number;
   index: string;
 }
+
+/** Issue 13's budget for the initial JavaScript (entry plus static imports), gzipped. */
+export const INITIAL_JS_BUDGET_GZIP_BYTES = 60 * 1024;
 
 const TYPES: Record<string, string> = {
   js: "text/javascript; charset=utf-8",
@@ -45,7 +58,8 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     outdir,
     minify: true,
     target: "browser",
-    naming: { entry: "[name]-[hash].[ext]", chunk: "[name]-[hash].[ext]", asset: "[name]-[hash].[ext]" },
+    splitting: true,
+    naming: { entry: "[name]-[hash].[ext]", chunk: "chunk-[name]-[hash].[ext]", asset: "[name]-[hash].[ext]" },
     define: { "process.env.NODE_ENV": '"production"' },
   });
   if (!result.success) {
@@ -53,11 +67,18 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
     throw new Error("web build failed");
   }
   const files = result.outputs.map((o) => basename(o.path));
+  const entries = result.outputs.filter((o) => o.kind === "entry-point").map((o) => basename(o.path));
+  if (entries.length !== 1) throw new Error(`web build: expected one entry script, got ${entries.length}`);
+  const entry = entries[0]!;
   const js = files.filter((f) => f.endsWith(".js"));
+  const initial = staticClosure(entry, (f) => readFileSync(join(outdir, f), "utf8"));
+  const lazy = js.filter((f) => !initial.includes(f));
   const css = files.filter((f) => f.endsWith(".css"));
   const tags = [
     ...css.map((f) => `<link rel="stylesheet" href="/assets/${f}">`),
-    ...js.map((f) => `<script type="module" src="/assets/${f}"></script>`),
+    // The entry's static imports are fetched in parallel with it, not after it has been parsed.
+    ...initial.filter((f) => f !== entry).map((f) => `<link rel="modulepreload" href="/assets/${f}">`),
+    `<script type="module" src="/assets/${entry}"></script>`,
   ];
   const index = readFileSync(join(root, "web", "index.html"), "utf8").replace("<!--assets-->", tags.join("\n"));
   writeFileSync(join(outdir, "index.html"), index);
@@ -85,12 +106,35 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<BuildWebR
       const bytes = readFileSync(join(outdir, f));
       return sum + (gz ? gzipSync(bytes).length : bytes.length);
     }, 0);
-  const out: BuildWebResult = { files, jsBytes: size(js, false), jsGzipBytes: size(js, true), cssGzipBytes: size(css, true), index };
+  const out: BuildWebResult = {
+    files, entry, initial, lazy, index,
+    jsBytes: size(initial, false), jsGzipBytes: size(initial, true), lazyJsGzipBytes: size(lazy, true), cssGzipBytes: size(css, true),
+  };
   if (!options.quiet) {
     const kb = (n: number) => (n / 1024).toFixed(1);
-    console.log(`web: ${files.length} files; initial JavaScript ${kb(out.jsBytes)} KB, ${kb(out.jsGzipBytes)} KB gzipped; CSS ${kb(out.cssGzipBytes)} KB gzipped`);
+    console.log(`web: ${files.length} files; initial JavaScript ${kb(out.jsBytes)} KB, ${kb(out.jsGzipBytes)} KB gzipped (${initial.length} file(s)); ${lazy.length} lazy chunks, ${kb(out.lazyJsGzipBytes)} KB gzipped; CSS ${kb(out.cssGzipBytes)} KB gzipped`);
   }
   return out;
+}
+
+/**
+ * The entry and every chunk it reaches through static imports (`import … from "./x.js"` or
+ * `import "./x.js"` in the minified output), i.e. what a first page load fetches; `import("./x.js")`
+ * is lazy and not followed.
+ */
+export function staticClosure(entry: string, read: (file: string) => string): string[] {
+  const seen = new Set<string>([entry]);
+  const queue = [entry];
+  while (queue.length) {
+    const text = read(queue.pop()!);
+    for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*)["']\.\/([^"']+\.js)["']/g)) {
+      if (!seen.has(m[1]!)) {
+        seen.add(m[1]!);
+        queue.push(m[1]!);
+      }
+    }
+  }
+  return [...seen];
 }
 
 if (import.meta.main) {

@@ -3,7 +3,8 @@
 import type { Capability, Role } from "../src/core/roles.ts";
 import type { Settings } from "../src/core/setting/schemas.ts";
 import type { UserView } from "../src/core/user/schemas.ts";
-import type { AuditEventView } from "../src/core/audit/schemas.ts";
+import type { AuditListItem } from "../src/core/audit/list-audit-events.ts";
+import type { AuditFilterOptions } from "../src/core/audit/audit-filter-options.ts";
 import type { VerifyResult } from "../src/core/audit/verify-audit.ts";
 import type { RunTimeline } from "../src/core/run/get-run.ts";
 import type { RunSummary as CoreRunSummary } from "../src/core/run/list-runs.ts";
@@ -25,7 +26,7 @@ export type AccessLevel = "editable" | "read_only" | "excluded";
 
 /** A failure from the API: the server's closed error code and its human message. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly fields: readonly string[] = []) {
     super(message);
     this.name = "ApiError";
   }
@@ -59,9 +60,10 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     data = null;
   }
   if (!response.ok) {
-    const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
-    const failure = new ApiError(response.status, error?.code ?? "internal", error?.message ?? `Request failed (${response.status})`);
-    if (response.status === 401 && !path.startsWith("/api/auth/login") && !path.startsWith("/api/setup") && !path.startsWith("/api/password-reset")) onUnauthenticated();
+    const error = (data as { error?: { code?: string; message?: string; details?: { fields?: unknown } } } | null)?.error;
+    const fields = Array.isArray(error?.details?.fields) ? error.details.fields.filter((f): f is string => typeof f === "string") : [];
+    const failure = new ApiError(response.status, error?.code ?? "internal", error?.message ?? `Request failed (${response.status})`, fields);
+    if (response.status === 401 && !path.startsWith("/api/auth/login") && !path.startsWith("/api/auth/ldap") && !path.startsWith("/api/setup") && !path.startsWith("/api/password-reset")) onUnauthenticated();
     throw failure;
   }
   return data as T;
@@ -105,8 +107,11 @@ export type RunDetail = RunTimeline;
 export type TimelinePhase = RunTimeline["phases"][number];
 export type WorkUnit = RunTimeline["workUnits"][number];
 export type Checkpoint = CheckpointQueueItem;
-/** An audit event as the API sends it (core AuditEventView: `at` is ISO-8601 text). */
-export type AuditEvent = AuditEventView;
+/** An audit event as the API sends it (core AuditEventView: `at` is ISO-8601 text; plus the actor's name). */
+export type AuditEvent = AuditListItem;
+export type { AuditFilterOptions };
+/** The explorer's filters, as the list and the export take them. */
+export type AuditFilters = { type?: string; actor?: string; run?: string; project?: string; since?: string; until?: string };
 
 export type RunbookVersion = RunbookVersionView;
 export type Runbook = RunbookView;
@@ -150,6 +155,7 @@ export interface ResetLink {
 // ---- endpoints ----
 
 export const api = {
+  setupNeeded: () => get<{ needed: boolean }>("/api/setup"),
   setup: (input: { token: string; email: string; name: string; password: string }) => post<{ user: User }>("/api/setup", input),
   login: (input: { email: string; password: string }) => post<{ user: User }>("/api/auth/login", input),
   logout: () => post<void>("/api/auth/logout"),
@@ -171,6 +177,10 @@ export const api = {
 
   projects: async () => list<Project>(await get("/api/projects"), "projects"),
   createProject: (input: { slug: string; name: string; remoteUrl?: string }) => post<unknown>("/api/projects", input),
+  updateProject: (slug: string, input: { name?: string; remoteUrl?: string | null; protectedGlobs?: string[] }) => patch<unknown>(`/api/projects/${encodeURIComponent(slug)}`, input),
+  deleteProject: (slug: string) => del<unknown>(`/api/projects/${encodeURIComponent(slug)}`),
+  updateModule: (slug: string, name: string, input: { newName?: string; globs?: string[] }) => patch<unknown>(`/api/projects/${encodeURIComponent(slug)}/modules/${encodeURIComponent(name)}`, input),
+  deleteModule: (slug: string, name: string) => del<unknown>(`/api/projects/${encodeURIComponent(slug)}/modules/${encodeURIComponent(name)}`),
   modules: async (slug: string) => list<Module>(await get(`/api/projects/${encodeURIComponent(slug)}/modules`), "modules"),
   claims: async (slug: string) => list<ClaimListItem>(await get(`/api/projects/${encodeURIComponent(slug)}/claims`), "claims"),
   createModule: (slug: string, input: { name: string; globs: string[] }) => post<unknown>(`/api/projects/${encodeURIComponent(slug)}/modules`, input),
@@ -199,7 +209,9 @@ export const api = {
 
   audit: (filters: Record<string, string | undefined>) => get<Page<"events", AuditEvent>>(`/api/audit${qs(filters)}`),
   verifyAudit: () => get<VerifyResult>("/api/audit/verify"),
-  exportUrl: (format: "jsonl" | "csv", since?: string) => `/api/audit/export${qs({ format, since })}`,
+  auditFilters: () => get<AuditFilterOptions>("/api/audit/filters"),
+  /** The export of exactly what `filters` match. */
+  exportUrl: (format: "jsonl" | "csv", filters: AuditFilters = {}) => `/api/audit/export${qs({ format, ...filters })}`,
 
   settings: () => get<Settings | { settings: Settings }>("/api/settings").then((d) => ("settings" in d ? d.settings : d)),
   updateSettings: (input: Partial<Settings>) => patch<unknown>("/api/settings", input),

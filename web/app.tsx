@@ -7,20 +7,25 @@ import { useResource } from "./hooks.ts";
 import { isCheckpointEvent, startLive, stopLive, useLive, useLiveConnected, type LiveEvent } from "./live.ts";
 import { match, navigate, useLocation } from "./router.ts";
 import { ApprovalsScreen } from "./screens/approvals.tsx";
-import { AuditScreen } from "./screens/audit.tsx";
-import { AccountScreen } from "./screens/account.tsx";
 import { LoginScreen, ResetPasswordScreen, SetupScreen } from "./screens/auth.tsx";
 import { DashboardScreen } from "./screens/dashboard.tsx";
-import { KeysScreen } from "./screens/keys.tsx";
-import { NotesScreen } from "./screens/notes.tsx";
-import { PeopleScreen } from "./screens/people.tsx";
-import { ProjectsScreen } from "./screens/projects.tsx";
 import { RunDetailScreen } from "./screens/run-detail.tsx";
-import { RunbooksScreen } from "./screens/runbooks.tsx";
 import { RunsScreen } from "./screens/runs.tsx";
-import { SettingsScreen } from "./screens/settings.tsx";
 import { makeSession, SessionContext, useSession, type Session } from "./session.tsx";
 import { Brand } from "./components/brand.tsx";
+import { lazy } from "./lazy.tsx";
+import { setPendingCount } from "./title.ts";
+
+// Screens a person opens now and then load on first use (see lazy.tsx); the shell, dashboard,
+// runs, run page and approvals are in the initial bundle.
+const AuditScreen = lazy(() => import("./screens/audit.tsx").then((m) => m.AuditScreen));
+const AccountScreen = lazy(() => import("./screens/account.tsx").then((m) => m.AccountScreen));
+const KeysScreen = lazy(() => import("./screens/keys.tsx").then((m) => m.KeysScreen));
+const NotesScreen = lazy(() => import("./screens/notes.tsx").then((m) => m.NotesScreen));
+const PeopleScreen = lazy(() => import("./screens/people.tsx").then((m) => m.PeopleScreen));
+const ProjectsScreen = lazy(() => import("./screens/projects.tsx").then((m) => m.ProjectsScreen));
+const RunbooksScreen = lazy(() => import("./screens/runbooks.tsx").then((m) => m.RunbooksScreen));
+const SettingsScreen = lazy(() => import("./screens/settings.tsx").then((m) => m.SettingsScreen));
 
 export function App() {
   const { path } = useLocation();
@@ -152,6 +157,24 @@ function Shell({ session, children }: { session: Session; children: ComponentChi
   const connected = useLiveConnected();
   const pending = useResource(() => api.checkpoints("pending").then((page) => page.total).catch(() => 0), []);
   useLive(isCheckpointEvent, () => pending.reload());
+  useEffect(() => {
+    setPendingCount(pending.data ?? 0);
+    return () => setPendingCount(0);
+  }, [pending.data]);
+  // "/" focuses the screen's search or first filter (as on GitHub), unless the person is typing.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+      const target = e.target as HTMLElement | null;
+      if (target?.closest("input, textarea, select, [contenteditable=''], [contenteditable='true'], [role=dialog]")) return;
+      const search = document.querySelector<HTMLElement>("main input[type=search]") ?? document.querySelector<HTMLElement>("main form[role=search] input, main form[role=search] select");
+      if (!search) return;
+      e.preventDefault();
+      search.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
   useLive((e: LiveEvent) => e.type in LIVE_MESSAGES, (e) => session.announce(LIVE_MESSAGES[e.type]!));
   useEffect(() => setOpen(false), [path]);
 
@@ -168,7 +191,7 @@ function Shell({ session, children }: { session: Session; children: ComponentChi
     { href: "/people", label: "People", show: can("users.manage") },
     { href: "/keys", label: "Keys", show: can("keys.own") || can("keys.revoke_others") },
     { href: "/audit", label: "Audit", show: true },
-    { href: "/settings", label: "Settings", show: can("settings.manage") },
+    { href: "/settings", label: "Settings", show: can("settings.manage") || can("users.manage") },
     { href: "/account", label: "Account", show: true },
   ];
   const current = (href: string) => (href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`));

@@ -36,3 +36,26 @@ export function duration(ms: number): string {
 }
 
 export const humanize = (text: string) => text.replaceAll("_", " ");
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** "2026-12-02 10:31:05 UTC": an unambiguous time for the audit trail (seconds, time zone named). */
+export function utc(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
+}
+
+const localFull = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short" });
+/** The same instant in the viewer's own time zone (shown on hover). */
+export function localTime(ms: number): string {
+  return localFull.format(new Date(ms));
+}
+
+const DECIDED: Record<string, string> = { approved: "Approved", rejected: "Rejected", expired: "Expired" };
+/** "Approved by Lee Lead (lead), 2 min ago": how every decision reads, wherever it appears. */
+export function decisionLine(status: string, decider: { name: string | null; role: string | null } | null, decidedAt: number | null, now = Date.now()): string {
+  const verb = DECIDED[status] ?? humanize(status);
+  if (status === "expired") return `Expired unanswered, ${ago(decidedAt, now)}`;
+  const who = decider ? ` by ${decider.name ?? "an erased person"}${decider.role ? ` (${decider.role})` : ""}` : "";
+  return `${verb}${who}, ${ago(decidedAt, now)}`;
+}

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { plainError } from "./errors.ts";
 
 export interface Resource<T> {
   data: T | undefined;
@@ -29,24 +30,27 @@ export function useResource<T>(loader: () => Promise<T>, deps: readonly unknown[
   return { ...state, reload: run };
 }
 
-/** Wraps an async action with a busy flag and a captured error message. */
-export function useAction<A extends unknown[]>(action: (...args: A) => Promise<unknown>): { run: (...args: A) => Promise<boolean>; busy: boolean; error: string | null; clear: () => void } {
+/**
+ * Wraps an async action with a busy flag and its error: `error` in plain words, `failure` the raw
+ * error (for a form that puts each field's message on the field).
+ */
+export function useAction<A extends unknown[]>(action: (...args: A) => Promise<unknown>): { run: (...args: A) => Promise<boolean>; busy: boolean; error: string | null; failure: unknown; clear: () => void } {
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
   const run = async (...args: A) => {
     setBusy(true);
-    setError(null);
+    setFailure(null);
     try {
       await action(...args);
       return true;
     } catch (e) {
-      setError((e as Error).message);
+      setFailure(e);
       return false;
     } finally {
       setBusy(false);
     }
   };
-  return { run, busy, error, clear: () => setError(null) };
+  return { run, busy, error: failure ? plainError(failure) : null, failure, clear: () => setFailure(null) };
 }
 
 /** A cursor-paged list: the pages loaded so far, the server's total, and `more()` to append the next page. */

@@ -2,6 +2,7 @@
 import type { ButtonHTMLAttributes, ComponentChildren } from "preact";
 import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { humanize } from "../format.ts";
+import { setPageTitle } from "../title.ts";
 
 type ButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, "size" | "type"> & {
   variant?: "primary" | "danger" | "success" | "link" | "default";
@@ -31,9 +32,7 @@ export function Card({ title, actions, children, flush, class: cls, id }: { titl
 }
 
 export function PageHeader({ title, description, actions }: { title: string; description?: ComponentChildren; actions?: ComponentChildren }) {
-  useEffect(() => {
-    document.title = `${title} · Railyard`;
-  }, [title]);
+  useEffect(() => setPageTitle(title), [title]);
   return (
     <div class="page-header">
       <div>
@@ -148,7 +147,7 @@ export function Stat({ label, value, hint }: { label: string; value: ComponentCh
 }
 
 /** Modal dialog: focus moves in on open and back on close; Escape closes. */
-export function Dialog({ title, onClose, children, footer }: { title: string; onClose: () => void; children: ComponentChildren; footer?: ComponentChildren }) {
+export function Dialog({ title, onClose, children, footer, variant }: { title: string; onClose: () => void; children: ComponentChildren; footer?: ComponentChildren; variant?: "drawer" }) {
   const ref = useRef<HTMLDivElement>(null);
   const headingId = useId();
   useEffect(() => {
@@ -163,8 +162,8 @@ export function Dialog({ title, onClose, children, footer }: { title: string; on
     };
   }, []);
   return (
-    <div class="backdrop" onClick={(e) => e.target === e.currentTarget && onClose()}>
-      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby={headingId} ref={ref} tabIndex={-1}>
+    <div class={`backdrop ${variant ?? ""}`} onClick={(e) => e.target === e.currentTarget && onClose()}>
+      <div class={`dialog ${variant ?? ""}`} role="dialog" aria-modal="true" aria-labelledby={headingId} ref={ref} tabIndex={-1}>
         <div class="dialog-header">
           <h2 id={headingId}>{title}</h2>
           <Button variant="link" class="dialog-close" onClick={onClose} aria-label="Close">✕</Button>
@@ -221,5 +220,19 @@ export function Globs({ globs }: { globs: readonly string[] }) {
         <span class="glob" key={g}>{g}</span>
       ))}
     </span>
+  );
+}
+
+/** What a screen shows a role that may not use it: a plain sentence, no actions and no "Try again". */
+export function NotForRole({ title, who }: { title: string; who: string }) {
+  return (
+    <>
+      <PageHeader title={title} />
+      <div class="card">
+        <Empty title="Not available to your role">
+          <p>{who}</p>
+        </Empty>
+      </div>
+    </>
   );
 }

@@ -1,8 +1,8 @@
 // Token usage over time, drawn with uPlot (canvas; it sizes elements through the CSSOM, which the
-// CSP allows, unlike style attributes in HTML).
+// CSP allows, unlike style attributes in HTML). Loaded lazily with uPlot; its stylesheet is linked
+// from main.tsx, because Bun does not load a lazy chunk's CSS.
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
-import "uplot/dist/uPlot.min.css";
 
 export interface UsagePoint {
   /** Start of the bucket, milliseconds. */

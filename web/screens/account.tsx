@@ -6,6 +6,7 @@ import { Banner, Button, Card, Field, PageHeader } from "../components/ui.tsx";
 import { NewPasswordFields, useNewPassword } from "../components/new-password.tsx";
 import { useAction } from "../hooks.ts";
 import { useSession } from "../session.tsx";
+import { NotificationPreferences } from "./notification-preferences.tsx";
 
 export function AccountScreen() {
   const session = useSession();
@@ -37,6 +38,7 @@ export function AccountScreen() {
           <div><Button type="submit" variant="primary" disabled={action.busy}>{action.busy ? "Changing…" : "Change password"}</Button></div>
         </form>
       </Card>
+      <NotificationPreferences />
     </>
   );
 }

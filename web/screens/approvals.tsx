@@ -1,16 +1,15 @@
 // The approvals queue: pending checkpoints with approve / reject and a reason. Leads and above
 // decide, never on their own runs (four eyes); the server enforces both, this screen explains them.
 import { useState } from "preact/hooks";
-import { api, type Checkpoint, type Role } from "../api.ts";
+import { api, type Checkpoint } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
-import { Banner, Button, Card, Field, PageHeader, Pill, StatusPill, Tabs } from "../components/ui.tsx";
-import { ago, formatDate, humanize } from "../format.ts";
-import { useAction, usePaged } from "../hooks.ts";
+import { DecisionForm, EvidenceList } from "../components/decision.tsx";
+import { Button, Card, PageHeader, Pill, StatusPill, Tabs } from "../components/ui.tsx";
+import { ago, decisionLine, formatDate, humanize } from "../format.ts";
+import { usePaged } from "../hooks.ts";
 import { isCheckpointEvent, useLive } from "../live.ts";
 import { useSession } from "../session.tsx";
 import { RunLink } from "./runs.tsx";
-
-const RANK: Record<Role, number> = { owner: 4, admin: 3, lead: 2, developer: 1, auditor: 0 };
 
 export function ApprovalsScreen() {
   const [status, setStatus] = useState<"pending" | "approved" | "rejected" | "expired">("pending");
@@ -45,25 +44,7 @@ export function ApprovalsScreen() {
 
 function CheckpointCard({ checkpoint: c, onDecided }: { checkpoint: Checkpoint; onDecided: () => void }) {
   const session = useSession();
-  const [reason, setReason] = useState("");
-  const [missing, setMissing] = useState(false);
-  const approve = useAction(() => api.approve(c.id, reason.trim()));
-  const reject = useAction(() => api.reject(c.id, reason.trim()));
   const ownRun = c.owner.id === session.me.user.id;
-  const rankTooLow = RANK[session.role] < (RANK[c.requiredRole as Role] ?? 0);
-  const decide = async (which: "approve" | "reject") => {
-    if (!reason.trim()) {
-      setMissing(true);
-      return;
-    }
-    setMissing(false);
-    const ok = await (which === "approve" ? approve : reject).run();
-    if (ok) {
-      session.announce(which === "approve" ? "Checkpoint approved" : "Checkpoint rejected");
-      onDecided();
-    }
-  };
-  const error = approve.error ?? reject.error;
   const title = c.kind === "phase_gate" ? `Enter phase “${c.targetPhase}”` : `Approval: ${humanize(c.reason)}`;
   return (
     <Card
@@ -79,30 +60,10 @@ function CheckpointCard({ checkpoint: c, onDecided }: { checkpoint: Checkpoint; 
           <dt>Requested</dt>
           <dd>{ago(c.requestedAt)}{c.status === "pending" ? <span class="muted"> · expires {formatDate(c.expiresAt)}</span> : null}</dd>
           {c.summary ? <><dt>Summary</dt><dd>{c.summary}</dd></> : null}
-          {c.status !== "pending" ? <><dt>Decision</dt><dd>{c.deciderRole ? `${c.deciderRole}: ` : ""}{c.decisionReason || <span class="muted">no reason given</span>}</dd></> : null}
+          {c.status !== "pending" ? <><dt>Decision</dt><dd><span class="decision">{decisionLine(c.status, c.decider, c.decidedAt)}</span>{c.decisionReason ? <>: “{c.decisionReason}”</> : c.status !== "expired" ? <span class="muted"> (no reason given)</span> : null}</dd></> : null}
         </dl>
-        {c.status === "pending" && session.can("checkpoints.decide") ? (
-          ownRun ? (
-            <Banner tone="info" role="status">You own this run; another lead must decide. (Four eyes: nobody approves their own agent's work.)</Banner>
-          ) : rankTooLow ? (
-            <Banner tone="info" role="status">This checkpoint needs a {c.requiredRole} or above to decide.</Banner>
-          ) : !c.canDecide ? (
-            <Banner tone="info" role="status">You cannot decide this checkpoint.</Banner>
-          ) : (
-            <form class="form" onSubmit={(e) => { e.preventDefault(); void decide("approve"); }}>
-              {error ? <Banner tone="error">{error}</Banner> : null}
-              <Field label="Reason" hint="Required. The agent receives it with the decision; at most 500 characters." error={missing ? "Give a reason for your decision." : null}>
-                {(p) => <textarea {...p} maxLength={500} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
-              </Field>
-              <div class="row">
-                <Button type="submit" variant="success" disabled={approve.busy || reject.busy}>Approve</Button>
-                <Button variant="danger" disabled={approve.busy || reject.busy} onClick={() => void decide("reject")}>Reject</Button>
-              </div>
-            </form>
-          )
-        ) : c.status === "pending" ? (
-          <p class="muted small">Your role cannot decide checkpoints; a {c.requiredRole} or above will.</p>
-        ) : null}
+        <EvidenceList evidence={c.evidence} />
+        <DecisionForm checkpoint={c} ownerId={c.owner.id} onDecided={onDecided} />
       </div>
     </Card>
   );

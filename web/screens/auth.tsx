@@ -6,6 +6,7 @@ import { Banner, Button, Field } from "../components/ui.tsx";
 import { useAction } from "../hooks.ts";
 import { Brand } from "../components/brand.tsx";
 import { NewPasswordFields, useNewPassword } from "../components/new-password.tsx";
+import { fetchSsoOptions, SsoButtons, takeSsoError, type SsoOptions } from "../components/sso-sign-in.tsx";
 
 function AuthCard({ title, intro, children }: { title: string; intro?: ComponentChildren; children: ComponentChildren }) {
   return (
@@ -27,21 +28,36 @@ function AuthCard({ title, intro, children }: { title: string; intro?: Component
 export function LoginScreen({ onDone }: { onDone: () => void }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [ssoError] = useState(takeSsoError);
+  const [sso, setSso] = useState<SsoOptions | null>(null);
+  const [breakGlass, setBreakGlass] = useState(false);
+  useEffect(() => {
+    fetchSsoOptions().then(setSso, () => setSso({ oidc: null, ldap: null, ssoOnly: false }));
+  }, []);
   const action = useAction(() => api.login({ email, password }));
   const submit = async (e: Event) => {
     e.preventDefault();
     if (await action.run()) onDone();
   };
   document.title = "Sign in · Railyard";
+  // In SSO-only mode the password form is for the break-glass owner only, one click away.
+  const passwordForm = !sso?.ssoOnly || breakGlass;
   return (
     <AuthCard title="Sign in" intro="Approve, watch and audit your team's agent runs.">
-      <form class="form" onSubmit={submit} aria-describedby={action.error ? "login-error" : undefined}>
-        {action.error ? <div id="login-error"><Banner tone="error">{action.error}</Banner></div> : null}
-        <Field label="Email">{(p) => <input {...p} type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />}</Field>
-        <Field label="Password">{(p) => <input {...p} type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}</Field>
-        <Button type="submit" variant="primary" disabled={action.busy}>{action.busy ? "Signing in…" : "Sign in"}</Button>
-      </form>
-      <p class="muted small">Forgot your password? Ask an admin for a reset link.</p>
+      {ssoError ? <Banner tone="error" role="alert">{ssoError}</Banner> : null}
+      {sso ? <SsoButtons options={sso} onDone={onDone} /> : null}
+      {sso && (sso.oidc || sso.ldap) && passwordForm ? <p class="muted small">or sign in with your Railyard password</p> : null}
+      {passwordForm ? (
+        <form class="form" onSubmit={submit} onInput={action.clear} aria-describedby={action.error ? "login-error" : undefined}>
+          {action.error ? <div id="login-error"><Banner tone="error">{action.error}</Banner></div> : null}
+          <Field label="Email">{(p) => <input {...p} type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />}</Field>
+          <Field label="Password">{(p) => <input {...p} type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}</Field>
+          <Button type="submit" variant="primary" disabled={action.busy}>{action.busy ? "Signing in…" : "Sign in"}</Button>
+        </form>
+      ) : (
+        <Button variant="link" onClick={() => setBreakGlass(true)}>Break-glass owner sign-in</Button>
+      )}
+      <p class="muted small">{sso?.ssoOnly ? "Password sign-in is off: use single sign-on." : "Forgot your password? Ask an admin for a reset link."}</p>
     </AuthCard>
   );
 }
@@ -56,6 +72,11 @@ function takeSetupToken(): string {
 
 export function SetupScreen({ onDone }: { onDone: () => void }) {
   const [token] = useState(takeSetupToken);
+  // A used link (setup done) says so at once instead of showing a form that fails on submit.
+  const [needed, setNeeded] = useState<boolean | undefined>(undefined);
+  useEffect(() => {
+    api.setupNeeded().then((s) => setNeeded(s.needed), () => setNeeded(true));
+  }, []);
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const password = useNewPassword();
@@ -68,6 +89,14 @@ export function SetupScreen({ onDone }: { onDone: () => void }) {
     if (password.confirmed() && (await action.run())) onDone();
   };
   document.title = "Set up · Railyard";
+  if (needed === false) {
+    return (
+      <AuthCard title="Set up Railyard">
+        <Banner tone="info" role="status">Setup is already complete: this link has been used. <a href="/">Sign in</a> instead, or ask the owner to invite you.</Banner>
+      </AuthCard>
+    );
+  }
+  if (needed === undefined && token) return <AuthCard title="Set up Railyard"><p class="muted">Checking the link…</p></AuthCard>;
   if (!token) {
     return (
       <AuthCard title="Set up Railyard">
@@ -79,7 +108,7 @@ export function SetupScreen({ onDone }: { onDone: () => void }) {
   }
   return (
     <AuthCard title="Create the owner account" intro="This link works once. The owner manages settings, people and projects.">
-      <form class="form" onSubmit={submit}>
+      <form class="form" onSubmit={submit} onInput={action.clear}>
         {action.error ? <Banner tone="error">{action.error}</Banner> : null}
         <Field label="Your name">{(p) => <input {...p} autocomplete="name" required maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
         <Field label="Email">{(p) => <input {...p} type="email" autocomplete="username" required maxLength={254} value={email} onInput={(e) => setEmail(e.currentTarget.value)} />}</Field>
@@ -118,7 +147,7 @@ export function ResetPasswordScreen({ onDone }: { onDone: () => void }) {
   }
   return (
     <AuthCard title="Set your password" intro={`For ${target.name} (${target.email}). This link works once.`}>
-      <form class="form" onSubmit={submit}>
+      <form class="form" onSubmit={submit} onInput={action.clear}>
         {action.error ? <Banner tone="error">{action.error}</Banner> : null}
         <input type="email" autocomplete="username" value={target.email} hidden readOnly />
         <NewPasswordFields password={password} label="New password" repeatLabel="Repeat password" hint="At least 12 characters; not a common password." />

@@ -2,12 +2,22 @@
 import { api, type AuditEvent, type RunSummary } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
 import { Card, PageHeader, Pill, Stat, StatusPill } from "../components/ui.tsx";
-import { bucketUsage, UsageChart } from "../components/usage-chart.tsx";
 import { ago, compact, humanize } from "../format.ts";
 import { useResource } from "../hooks.ts";
 import { isCheckpointEvent, isRunEvent, useLive } from "../live.ts";
 import { navigate } from "../router.ts";
 import { RunLink } from "./runs.tsx";
+import { lazy } from "../lazy.tsx";
+import { Onboarding } from "../components/onboarding.tsx";
+
+type UsageDay = { createdAt: number; inputTokens: number; outputTokens: number };
+// uPlot is the largest dependency of the app: the chart's chunk loads when the dashboard draws it.
+const UsageChart = lazy(() =>
+  import("../components/usage-chart.tsx").then(({ bucketUsage, UsageChart }) => ({ days, label }: { days: UsageDay[]; label: string }) => (
+    <UsageChart points={bucketUsage(days, DAY, 14, Date.now())} label={label} />
+  )),
+  "Loading the chart…",
+);
 
 const DAY = 86_400_000;
 
@@ -38,7 +48,7 @@ export function DashboardScreen() {
   // The chart's days come summed by the server (every report, not a page of events).
   const usage = { ...summary, data: s?.usageByDay.map((d) => ({ createdAt: d.day, inputTokens: d.inputTokens, outputTokens: d.outputTokens })) };
   return (
-    <>
+    <Onboarding>
       <PageHeader title="Dashboard" description="What your team's agents are doing right now." />
       <div class="stack">
         <div class="grid grid-4">
@@ -89,7 +99,7 @@ export function DashboardScreen() {
         <div class="grid grid-2">
           <Card title="Token usage, last 14 days">
             <DataView resource={usage} isEmpty={(d) => d.length === 0} empty={{ title: "No usage reported yet", body: <p>Agents report tokens with <code>report_usage</code>.</p> }}>
-              {(reports) => <UsageChart points={bucketUsage(reports, DAY, 14, Date.now())} label="Input and output tokens per day" />}
+              {(days) => <UsageChart days={days} label="Input and output tokens per day" />}
             </DataView>
           </Card>
           <Card title="Recent violations and drift" flush>
@@ -111,7 +121,6 @@ export function DashboardScreen() {
           </Card>
         </div>
       </div>
-    </>
+    </Onboarding>
   );
 }
-

@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, type Note } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
 import { Banner, Button, Card, Field, PageHeader, PathText, Pill } from "../components/ui.tsx";
+import { useConfirm } from "../components/confirm.tsx";
 import { ago } from "../format.ts";
 import { useAction, useResource } from "../hooks.ts";
 import { useLive } from "../live.ts";
@@ -93,8 +94,14 @@ function NoteItem({ slug, note, onChange }: { slug: string; note: Note; onChange
   const save = useAction(() => api.updateNote(slug, note.id, { body: body.trim() }));
   const remove = useAction(() => api.deleteNote(slug, note.id));
   const error = approve.error ?? save.error ?? remove.error;
+  const confirm = useConfirm();
+  const onDelete = async () => {
+    const ok = await confirm.ask({ title: "Delete this note?", body: <p>Agents stop receiving it when they start a run. The note is gone for good; its deletion is recorded in the audit trail.</p>, confirm: "Delete note" });
+    if (ok && (await remove.run())) onChange();
+  };
   return (
     <div>
+      {confirm.element}
       {error ? <Banner tone="error">{error}</Banner> : null}
       {editing ? (
         <form class="form" onSubmit={async (e) => { e.preventDefault(); if (await save.run()) { setEditing(false); onChange(); } }}>
@@ -115,7 +122,7 @@ function NoteItem({ slug, note, onChange }: { slug: string; note: Note; onChange
         <div class="row">
           {note.canApprove ? <Button size="small" variant="primary" disabled={approve.busy} onClick={async () => { if (await approve.run()) onChange(); }}>Approve</Button> : null}
           {note.canEdit ? <Button size="small" onClick={() => { setBody(note.body); setEditing(true); }}>Edit</Button> : null}
-          {note.canEdit ? <Button size="small" variant="danger" disabled={remove.busy} onClick={async () => { if (confirm("Delete this note?") && (await remove.run())) onChange(); }}>Delete</Button> : null}
+          {note.canEdit ? <Button size="small" variant="danger" disabled={remove.busy} onClick={() => void onDelete()}>Delete</Button> : null}
         </div>
       ) : null}
     </div>

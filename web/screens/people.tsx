@@ -4,13 +4,21 @@ import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { api, type ResetLink, type Role, type User } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
-import { Banner, Button, Card, CopyButton, Dialog, Field, PageHeader, Pill, RolePill } from "../components/ui.tsx";
+import { useConfirm } from "../components/confirm.tsx";
+import { Banner, Button, Card, CopyButton, Dialog, Field, NotForRole, PageHeader, Pill, RolePill } from "../components/ui.tsx";
+import { useFormErrors } from "../errors.ts";
 import { formatDate } from "../format.ts";
 import { useAction, useResource } from "../hooks.ts";
 import { useLive } from "../live.ts";
 import { useSession } from "../session.tsx";
 
 export function PeopleScreen() {
+  const session = useSession();
+  if (!session.can("users.manage")) return <NotForRole title="People" who="Owners and admins invite people and change their roles." />;
+  return <PeopleList />;
+}
+
+function PeopleList() {
   const users = useResource(() => api.users(), []);
   useLive((e) => e.type.startsWith("user."), users.reload);
   const session = useSession();
@@ -43,15 +51,37 @@ function PersonRow({ user, roles, onChange }: { user: User; roles: Role[]; onCha
   const action = useAction((patch: { role?: Role; disabled?: boolean }) => api.updateUser(user.id, patch));
   const [link, setLink] = useState<ResetLink | null>(null);
   const reset = useAction(async () => setLink(await api.issuePasswordReset(user.id)));
-  const apply = async (patch: { role?: Role; disabled?: boolean }) => {
-    if (await action.run(patch)) onChange();
+  const confirm = useConfirm();
+  // The last change, so it can be undone with one click (role back, or enabled again).
+  const [undo, setUndo] = useState<{ text: string; patch: { role?: Role; disabled?: boolean } } | null>(null);
+  const apply = async (patch: { role?: Role; disabled?: boolean }, question: { title: string; body: ComponentChildren; confirm: string }, undoWith: { text: string; patch: { role?: Role; disabled?: boolean } }) => {
+    if (!(await confirm.ask({ ...question, tone: patch.disabled ? "danger" : "primary" }))) return false;
+    if (await action.run(patch)) {
+      setUndo(undoWith);
+      onChange();
+      return true;
+    }
+    return false;
   };
+  const changeRole = (role: Role) => apply(
+    { role },
+    { title: `Make ${user.name} ${role === "admin" || role === "auditor" ? "an" : "a"} ${role}?`, body: <p>{user.name} becomes {role} instead of {user.role} at once, in every open session; their agents' plugin keys act with the new role on their next call. This is recorded in the audit trail.</p>, confirm: `Make ${role}` },
+    { text: `${user.name} is now ${role}.`, patch: { role: user.role } },
+  );
+  const toggle = () => user.disabled
+    ? apply({ disabled: false }, { title: `Enable ${user.name}?`, body: <p>{user.name} can sign in again; their plugin keys work again unless revoked.</p>, confirm: "Enable" }, { text: `${user.name} is enabled.`, patch: { disabled: true } })
+    : apply({ disabled: true }, { title: `Disable ${user.name}?`, body: <p>{user.name} is signed out everywhere and cannot sign in; their agents' plugin keys stop working on the next call. Their runs and history stay. You can enable them again.</p>, confirm: "Disable" }, { text: `${user.name} is disabled.`, patch: { disabled: false } });
   return (
     <tr>
-      <td>{user.name}{self ? <span class="muted"> (you)</span> : null}<div class="sub">{user.email}</div>{action.error || reset.error ? <div class="error-text small" role="alert">{action.error ?? reset.error}</div> : null}</td>
+      <td>
+        {user.name}{self ? <span class="muted"> (you)</span> : null}<div class="sub">{user.email}</div>
+        {action.error || reset.error ? <div class="error-text small" role="alert">{action.error ?? reset.error}</div> : null}
+        {undo ? <div class="small" role="status">{undo.text} <Button size="small" variant="link" onClick={async () => { const u = undo; setUndo(null); if (await action.run(u.patch)) onChange(); }}>Undo</Button></div> : null}
+        {confirm.element}
+      </td>
       <td>
         {editable ? (
-          <select aria-label={`Role of ${user.name}`} value={user.role} disabled={action.busy} onChange={(e) => void apply({ role: e.currentTarget.value as Role })}>
+          <select aria-label={`Role of ${user.name}`} value={user.role} disabled={action.busy} onChange={async (e) => { const select = e.currentTarget; if (!(await changeRole(select.value as Role))) select.value = user.role; }}>
             {roles.map((r) => <option key={r} value={r}>{r}</option>)}
           </select>
         ) : (
@@ -64,7 +94,7 @@ function PersonRow({ user, roles, onChange }: { user: User; roles: Role[]; onCha
         {editable ? (
           <div class="row">
             <Button size="small" disabled={reset.busy} onClick={() => void reset.run()} aria-label={`Reset password of ${user.name}`}>Reset password</Button>
-            <Button size="small" variant={user.disabled ? "default" : "danger"} disabled={action.busy} onClick={() => void apply({ disabled: !user.disabled })}>{user.disabled ? "Enable" : "Disable"}</Button>
+            <Button size="small" variant={user.disabled ? "default" : "danger"} disabled={action.busy} onClick={() => void toggle()}>{user.disabled ? "Enable" : "Disable"}</Button>
           </div>
         ) : null}
         {link ? (
@@ -97,6 +127,7 @@ function InviteDialog({ roles, onClose, onDone }: { roles: Role[]; onClose: () =
   const [form, setForm] = useState({ name: "", email: "", role: "developer" as Role });
   const [invited, setInvited] = useState<(ResetLink & { user: User }) | null>(null);
   const action = useAction(async () => setInvited(await api.createUser({ name: form.name.trim(), email: form.email.trim(), role: form.role })));
+  const errors = useFormErrors(action.failure, ["name", "email", "role"]);
   if (invited) {
     return (
       <LinkDialog title={`${invited.user.name} is invited`} link={invited} onClose={onDone}>
@@ -107,9 +138,9 @@ function InviteDialog({ roles, onClose, onDone }: { roles: Role[]; onClose: () =
   return (
     <Dialog title="Invite a person" onClose={onClose} footer={<><Button onClick={onClose}>Cancel</Button><Button variant="primary" type="submit" form="invite" disabled={action.busy}>Create account</Button></>}>
       <form id="invite" class="form" onSubmit={async (e) => { e.preventDefault(); await action.run(); }}>
-        {action.error ? <Banner tone="error">{action.error}</Banner> : null}
-        <Field label="Name">{(p) => <input {...p} required maxLength={100} value={form.name} onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />}</Field>
-        <Field label="Email">{(p) => <input {...p} type="email" required maxLength={254} value={form.email} onInput={(e) => setForm({ ...form, email: e.currentTarget.value })} />}</Field>
+        {errors.general ? <Banner tone="error">{errors.general}</Banner> : null}
+        <Field label="Name" error={errors.of("name")}>{(p) => <input {...p} required maxLength={100} value={form.name} onInput={(e) => { setForm({ ...form, name: e.currentTarget.value }); errors.clear("name"); }} />}</Field>
+        <Field label="Email" error={errors.of("email")}>{(p) => <input {...p} type="email" required maxLength={254} value={form.email} onInput={(e) => { setForm({ ...form, email: e.currentTarget.value }); errors.clear("email"); }} />}</Field>
         <Field label="Role" hint="They get a one-time link (valid one hour) to choose their own password.">{(p) => <select {...p} value={form.role} onChange={(e) => setForm({ ...form, role: e.currentTarget.value as Role })}>{roles.map((r) => <option key={r} value={r}>{r}</option>)}</select>}</Field>
       </form>
     </Dialog>

@@ -3,11 +3,14 @@ import { api, type RunDetail, type RunStatus } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
 import { PhaseTrack } from "../components/phase-track.tsx";
 import { Banner, Button, Card, Empty, PageHeader, PathText, Pill, StatusPill } from "../components/ui.tsx";
-import { compact, duration, formatDate, formatTime, humanize } from "../format.ts";
+import { DecisionForm, EvidenceList } from "../components/decision.tsx";
+import { compact, decisionLine, duration, formatDate, formatTime, humanize } from "../format.ts";
 import { useAction, useResource } from "../hooks.ts";
 import { isRunEvent, useLive } from "../live.ts";
 import { navigate } from "../router.ts";
-import { eventSummary } from "./audit.tsx";
+import { eventSummary } from "../components/event-summary.tsx";
+import { useConfirm, type ConfirmOptions } from "../components/confirm.tsx";
+import { useSession } from "../session.tsx";
 
 export function RunDetailScreen({ id }: { id: string }) {
   const run = useResource(() => api.run(id), [id]);
@@ -29,22 +32,85 @@ function safeHttpUrl(url: string | null | undefined): string | null {
   }
 }
 
-/** Cancel run / Unblock / Revoke key, as the server says the reader may; each asks first what will happen. */
+/**
+ * Cancel run / Unblock / Revoke key, as the server says the reader may; each asks first in a dialog
+ * that says what will happen (a native confirm() cannot be styled, named or tested), then says what
+ * it did.
+ */
 function RunActions({ detail, onChange }: { detail: RunDetail; onChange: () => void }) {
   const { run } = detail;
+  const { announce } = useSession();
+  const confirm = useConfirm();
   const cancel = useAction(() => api.cancelRun(run.id));
   const unblock = useAction(() => api.unblockRun(run.id));
   const revoke = useAction(() => api.revokeKey(detail.key!.id));
-  const act = async (question: string, action: { run: () => Promise<boolean> }) => { if (confirm(question) && (await action.run())) onChange(); };
+  const act = async (options: ConfirmOptions, action: { run: () => Promise<boolean> }, done: string) => {
+    if (!(await confirm.ask(options)) || !(await action.run())) return;
+    announce(done);
+    onChange();
+  };
   const error = cancel.error ?? unblock.error ?? revoke.error;
   return (
     <span class="row">
       <a class="btn" href="/runs" onClick={(e) => { e.preventDefault(); navigate("/runs"); }}>All runs</a>
-      {detail.can.unblock ? <Button disabled={unblock.busy} onClick={() => act("Unblock this run? The rejection stays in its history, but the agent may move the run on again without a new approval. This is recorded in the audit log.", unblock)}>Unblock</Button> : null}
-      {detail.can.revokeKey ? <Button variant="danger" disabled={revoke.busy} onClick={() => act(`Revoke the plugin key "${detail.key!.name}"? Every agent using it fails on its next call, in this run and any other; it cannot be undone.`, revoke)}>Revoke key</Button> : null}
-      {detail.can.cancel ? <Button variant="danger" disabled={cancel.busy} onClick={() => act("Cancel this run? Its pending checkpoints expire, its claimed paths are released, and the agent can change nothing in it any more. This cannot be undone.", cancel)}>Cancel run</Button> : null}
+      {detail.can.unblock ? (
+        <Button disabled={unblock.busy} onClick={() => act({
+          title: "Unblock this run?", confirm: "Unblock run", tone: "primary",
+          body: <p>The rejection stays in the run's history, but the agent may move the run on again without a new approval. This is recorded in the audit log under your name.</p>,
+        }, unblock, "Run unblocked.")}>Unblock</Button>
+      ) : null}
+      {detail.can.revokeKey ? (
+        <Button variant="danger" disabled={revoke.busy} onClick={() => act({
+          title: `Revoke the key “${detail.key!.name}”?`, confirm: "Revoke key",
+          body: <p>Every agent using this plugin key fails on its next call, in this run and in any other. This cannot be undone: its owner creates a new key to go on.</p>,
+        }, revoke, `Key “${detail.key!.name}” revoked.`)}>Revoke key</Button>
+      ) : null}
+      {detail.can.cancel ? (
+        <Button variant="danger" disabled={cancel.busy} onClick={() => act({
+          title: "Cancel this run?", confirm: "Cancel run",
+          body: <p>Its pending checkpoints expire, its claimed paths are released, and the agent can change nothing in it any more. This cannot be undone.</p>,
+        }, cancel, "Run cancelled.")}>Cancel run</Button>
+      ) : null}
       {error ? <span class="error small" role="alert">{error}</span> : null}
+      {confirm.element}
     </span>
+  );
+}
+
+/** The approval card's evidence, from the run's own timeline (the same counts the queue shows). */
+function evidenceOf(detail: RunDetail) {
+  const violations = detail.drift.filter((d) => d.kind === "scope_violation");
+  const tests = detail.builds.filter((b) => b.kind === "test");
+  const changed = [...new Set(detail.files.filter((f) => f.action !== "read").map((f) => f.path!))].sort();
+  return {
+    scopeViolations: violations.length, violationPaths: [...new Set(violations.map((v) => v.path).filter((p): p is string => !!p))].sort().slice(0, 5),
+    drift: detail.drift.length - violations.length, tests: tests.length, failedTests: tests.filter((b) => b.exitCode !== 0).length,
+    lastTestExitCode: tests.length ? [...tests].sort((a, b) => b.createdAt - a.createdAt)[0]!.exitCode : null,
+    failedBuilds: detail.builds.filter((b) => b.kind !== "test" && b.exitCode !== 0).length, changedFiles: changed.length, changedPaths: changed.slice(0, 5),
+  };
+}
+
+/** The run's pending checkpoints, decided here with the evidence beside them. */
+function PendingDecisions({ detail, onChange }: { detail: RunDetail; onChange: () => void }) {
+  const pending = detail.checkpoints.filter((c) => c.status === "pending");
+  if (pending.length === 0) return null;
+  const evidence = evidenceOf(detail);
+  return (
+    <Card title={pending.length === 1 ? "Waiting for a decision" : `${pending.length} checkpoints wait for a decision`} class="decide-card">
+      <div class="stack">
+        <EvidenceList evidence={evidence} />
+        {pending.map((c) => (
+          <div class="stack pending-checkpoint" key={c.id}>
+            <div>
+              <strong>{c.kind === "phase_gate" ? `Enter phase “${c.targetPhase}”` : `Approval: ${humanize(c.reason)}`}</strong>
+              <span class="muted small"> · requested {formatDate(c.requestedAt)}, expires {formatDate(c.expiresAt)} · a {c.requiredRole} or above decides</span>
+              {c.summary ? <p class="small">{c.summary}</p> : null}
+            </div>
+            <DecisionForm checkpoint={c} ownerId={detail.run.owner.id} onDecided={onChange} />
+          </div>
+        ))}
+      </div>
+    </Card>
   );
 }
 
@@ -72,7 +138,7 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
         <Banner tone="warn" role="status">
           <strong>Blocked.</strong>{" "}
           {rejected
-            ? <>Checkpoint {rejected.kind === "phase_gate" ? `into ${rejected.targetPhase}` : `(${humanize(rejected.reason)})`} was rejected by {rejected.decider?.name ?? "a person"}{rejected.decider?.role ? ` (${rejected.decider.role})` : ""} {formatDate(rejected.decidedAt)}: “{rejected.decisionReason}”. </>
+            ? <>Checkpoint {rejected.kind === "phase_gate" ? `into ${rejected.targetPhase}` : `(${humanize(rejected.reason)})`}: {decisionLine("rejected", rejected.decider, rejected.decidedAt)}: “{rejected.decisionReason}”. </>
             : <>A person blocked this run. </>}
           The agent cannot move on until a lead (not the run's owner) unblocks it, or approves a new checkpoint the agent requests.
         </Banner>
@@ -83,10 +149,11 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
         {pending.length > 0 ? (
           <p class="row">
             <Pill tone="amber">waiting for approval</Pill>
-            <a href="/approvals" onClick={(e) => { e.preventDefault(); navigate("/approvals"); }}>{pending.length} pending checkpoint{pending.length > 1 ? "s" : ""} in the approvals queue</a>
+            <a href="#decide" onClick={(e) => { e.preventDefault(); document.getElementById("decide")?.scrollIntoView(); }}>{pending.length} pending checkpoint{pending.length > 1 ? "s" : ""}, below</a>
           </p>
         ) : null}
       </Card>
+      <div id="decide"><PendingDecisions detail={detail} onChange={onChange} /></div>
       <div class="grid grid-2">
         <Card title="Change">
           <dl class="props">
@@ -121,18 +188,18 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
         {detail.checkpoints.length === 0 ? (
           <Empty title="No checkpoints">Gated phases and <code>request_approval</code> ask a person here.</Empty>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table>
-              <thead><tr><th>Checkpoint</th><th>Status</th><th>Decided by</th><th>Reason</th><th>Requested</th><th>Decided</th></tr></thead>
+              <thead><tr><th>Checkpoint</th><th>Status</th><th>Decision</th><th>Reason</th><th class="hide-narrow">Requested</th><th class="hide-narrow">Decided</th></tr></thead>
               <tbody>
                 {detail.checkpoints.map((c) => (
                   <tr key={c.id}>
                     <td>{c.kind === "phase_gate" ? `gate into ${c.targetPhase}` : humanize(c.reason)}{c.summary ? <div class="sub">{c.summary}</div> : null}</td>
                     <td><StatusPill status={c.status} /></td>
-                    <td>{c.decider ? `${c.decider.name ?? "—"} (${c.decider.role})` : <span class="muted">{c.status === "pending" ? `needs a ${c.requiredRole}` : "—"}</span>}</td>
+                    <td>{c.status === "pending" ? <span class="muted">needs a {c.requiredRole}</span> : <span class="decision">{decisionLine(c.status, c.decider, c.decidedAt)}</span>}</td>
                     <td>{c.decisionReason ?? <span class="muted">—</span>}</td>
-                    <td>{formatDate(c.requestedAt)}</td>
-                    <td>{formatDate(c.decidedAt)}</td>
+                    <td class="hide-narrow">{formatDate(c.requestedAt)}</td>
+                    <td class="hide-narrow">{formatDate(c.decidedAt)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -144,7 +211,7 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
         {detail.workUnits.length === 0 ? (
           <Empty title="No plan yet">The agent's <code>plan_work</code> call lists its work units here.</Empty>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table>
               <thead><tr><th>Unit</th><th>Status</th><th>Paths</th></tr></thead>
               <tbody>
@@ -165,7 +232,7 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
           {detail.builds.length === 0 ? (
             <Empty title="No builds reported" />
           ) : (
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0}>
               <table>
                 <thead><tr><th>Kind</th><th>Phase</th><th>Result</th><th class="num">Duration</th></tr></thead>
                 <tbody>
@@ -186,7 +253,7 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
           {detail.drift.length === 0 && violations.length === 0 ? (
             <Empty title="None">The agent stayed inside its scope and its runbook.</Empty>
           ) : (
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0}>
               <table>
                 <thead><tr><th>Kind</th><th>Path</th><th>When</th></tr></thead>
                 <tbody>
@@ -207,7 +274,7 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
         {detail.claims.length === 0 ? (
           <Empty title="No claims">A run claims the paths it plans or changes while it is active, so parallel agents do not collide.</Empty>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table>
               <thead><tr><th>Path</th><th>From</th><th>State</th><th class="hide-narrow">Since</th></tr></thead>
               <tbody>
@@ -228,7 +295,7 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
         {detail.files.length === 0 ? (
           <Empty title="No files reported">Agents report the paths they read and change with <code>report_files</code>.</Empty>
         ) : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table>
               <thead><tr><th>Path</th><th>Action</th><th>Access</th><th class="hide-narrow">When</th></tr></thead>
               <tbody>

@@ -70,6 +70,7 @@ export function RunsScreen() {
                       <td>
                         <RunLink id={run.id}>{run.title}</RunLink>
                         <div class="sub">{[run.project.slug, run.ticket].filter(Boolean).join(" · ")}</div>
+                        <div class="sub only-narrow">{run.owner.name} · {compact(run.tokens.input + run.tokens.output)} tokens · {ago(run.updatedAt)}</div>
                       </td>
                       <td><StatusPill status={run.status} /></td>
                       <td>{run.phase}{run.pendingCheckpoints ? <div class="sub">{run.pendingCheckpoints} waiting for approval</div> : null}</td>

@@ -2,8 +2,13 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type Settings } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
+import { useConfirm } from "../components/confirm.tsx";
 import { Banner, Button, Card, Field, PageHeader } from "../components/ui.tsx";
 import { useAction, useResource } from "../hooks.ts";
+import { useSession } from "../session.tsx";
+import { AuditStreamsSettings } from "./settings-streams.tsx";
+import { IdentitySettings } from "./settings-identity.tsx";
+import { ChannelsSettings } from "./settings-channels.tsx";
 
 export function SettingsScreen() {
   const settings = useResource(() => api.settings(), []);
@@ -13,11 +18,17 @@ export function SettingsScreen() {
       <DataView resource={settings} isEmpty={() => false}>
         {(s) => <SettingsForm initial={s} onSaved={settings.reload} />}
       </DataView>
+      <AuditStreamsSettings />
+      <IdentitySettings />
+      <ChannelsSettings />
     </>
   );
 }
 
 function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => void }) {
+  // Other roles may read the policy; only the owner changes it, so for them nothing is editable.
+  const owner = useSession().can("settings.manage");
+  const confirm = useConfirm();
   const [form, setForm] = useState<Settings>(initial);
   const [saved, setSaved] = useState(false);
   useEffect(() => setForm(initial), [initial]);
@@ -25,8 +36,11 @@ function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => 
   const save = useAction(() => api.updateSettings(changed));
   const num = (key: keyof Settings) => (e: { currentTarget: HTMLInputElement }) => setForm({ ...form, [key]: Number(e.currentTarget.value) });
   return (
-    <form class="stack" onSubmit={async (e) => { e.preventDefault(); setSaved(false); if (await save.run()) { setSaved(true); onSaved(); } }}>
+    <form class="stack" onSubmit={async (e) => { e.preventDefault(); setSaved(false); if (await confirmRetention(confirm.ask, initial, form) && (await save.run())) { setSaved(true); onSaved(); } }}>
+      {owner ? null : <Banner tone="info" role="status">Only the owner changes these settings; editing is not available to your role.</Banner>}
       {save.error ? <Banner tone="error">{save.error}</Banner> : null}
+      {confirm.element}
+      <fieldset class="stack" disabled={!owner}>
       {saved ? <Banner tone="success" role="status">Settings saved.</Banner> : null}
       <div class="grid grid-2">
         <Card title="PII and secret scanner">
@@ -57,7 +71,19 @@ function SettingsForm({ initial, onSaved }: { initial: Settings; onSaved: () => 
           <p class="muted small">Requests per plugin key per minute are set at start with <code>--key-rate-limit</code>.</p>
         </Card>
       </div>
-      <div><Button type="submit" variant="primary" disabled={save.busy || Object.keys(changed).length === 0}>Save settings</Button></div>
+      </fieldset>
+      {owner ? <div><Button type="submit" variant="primary" disabled={save.busy || Object.keys(changed).length === 0}>Save settings</Button></div> : null}
     </form>
   );
+}
+
+/** A shorter audit retention deletes history at the next purge: say so and ask first. */
+async function confirmRetention(ask: ReturnType<typeof useConfirm>["ask"], before: Settings, after: Settings): Promise<boolean> {
+  const shorter = after.retentionDays !== before.retentionDays && after.retentionDays > 0 && (before.retentionDays === 0 || after.retentionDays < before.retentionDays);
+  if (!shorter) return true;
+  return ask({
+    title: `Keep audit events for only ${after.retentionDays} days?`,
+    body: <p>At the next purge every audit event older than {after.retentionDays} days is deleted for good{before.retentionDays === 0 ? " (until now everything was kept)" : ` (until now: ${before.retentionDays} days)`}. Export the trail first if you need it. The purge is itself recorded and the chain still verifies.</p>,
+    confirm: `Keep ${after.retentionDays} days`,
+  });
 }

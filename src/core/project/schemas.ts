@@ -9,6 +9,8 @@ export const ModuleName = z.string().max(64).regex(/^[a-z0-9](?:[a-z0-9._-]{0,62
 /** http(s), ssh:// or scp-like git remotes; never with a password inside. */
 export const RemoteUrl = z.string().trim().min(1).max(2048)
   .refine((v) => !/\s/.test(v), "a remote URL has no spaces")
+  // The web app shows and links the remote: javascript:, file: or data: addresses are refused here.
+  .refine((v) => /^(?:https?|ssh|git\+ssh):\/\/[^/]/i.test(v) || /^[\w.-]+@[\w.-]+:(?!\/\/)\S/.test(v), "use an https://, http://, ssh:// or git@host:path address")
   .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(v), "a remote URL must not contain a password");
 
 export const Glob = z.string().max(MAX_GLOB_LENGTH).superRefine((value, ctx) => {
