@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   audit: { summary: "audit verify | audit export [--since T] [--format jsonl|csv]", load: async () => (await import("./cli/audit.ts")).auditCommand },
   backup: { summary: "backup FILE: online consistent backup", load: async () => (await import("./cli/backup.ts")).backupCommand },
   restore: { summary: "restore FILE --audit-key KEYFILE: restore into an empty data dir", load: async () => (await import("./cli/backup.ts")).restoreCommand },
+  "migrate-to-postgres": { summary: "migrate-to-postgres --database-url URL: copy this SQLite install into an empty PostgreSQL database, verified", load: async () => (await import("./cli/migrate-to-postgres.ts")).migrateToPostgresCommand },
 };
 
 export function helpText(): string {

@@ -1,10 +1,10 @@
 // Audit test helpers: a separate writable bun:sqlite connection to an app's database file, as an
 // attacker (or a fault) with file access would have, and collectors of emitted event types.
-import type { Database } from "bun:sqlite";
+import { Database } from "bun:sqlite";
 import { join } from "node:path";
 import { DATABASE_FILE } from "../../src/db/client.ts";
 import type { TestApp } from "./app.ts";
-import { onPostgres, openTestDatabase } from "./backend.ts";
+import { openTestDatabase } from "./backend.ts";
 
 /** Opens the app's database file directly (WAL, so it sees and writes the live data). */
 export function rawDatabase(app: TestApp | string): Database {
@@ -14,23 +14,25 @@ export function rawDatabase(app: TestApp | string): Database {
 
 /** What an attacker does first: drop the append-only triggers (and on PostgreSQL the unique prev_hash). */
 export function dropAuditTriggers(db: Database): void {
-  const on = onPostgres ? " ON audit_events" : "";
+  const postgres = !(db instanceof Database);
+  const on = postgres ? " ON audit_events" : "";
   db.run(`DROP TRIGGER IF EXISTS audit_events_no_update${on}`);
   db.run(`DROP TRIGGER IF EXISTS audit_events_no_delete${on}`);
-  if (onPostgres) db.run("DROP INDEX IF EXISTS audit_events_prev_hash_unique");
+  if (postgres) db.run("DROP INDEX IF EXISTS audit_events_prev_hash_unique");
 }
 
 /** Makes every audit insert fail until the returned function is called (fail-closed tests). */
 export function breakAuditWrites(app: TestApp): () => void {
   const db = rawDatabase(app);
-  if (onPostgres) {
+  const postgres = !(db instanceof Database);
+  if (postgres) {
     db.run("CREATE FUNCTION test_audit_insert_fails() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RAISE EXCEPTION 'audit write failed (test)'; END; $f$");
     db.run("CREATE TRIGGER test_audit_insert_fails BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION test_audit_insert_fails()");
   } else {
     db.run("CREATE TRIGGER test_audit_insert_fails BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'audit write failed (test)'); END;");
   }
   return () => {
-    db.run(onPostgres ? "DROP TRIGGER IF EXISTS test_audit_insert_fails ON audit_events" : "DROP TRIGGER IF EXISTS test_audit_insert_fails");
+    db.run(postgres ? "DROP TRIGGER IF EXISTS test_audit_insert_fails ON audit_events" : "DROP TRIGGER IF EXISTS test_audit_insert_fails");
     db.close();
   };
 }
