@@ -14,7 +14,7 @@ export function rawDatabase(app: TestApp | string): Database {
 
 /** What an attacker does first: drop the append-only triggers (and on PostgreSQL the unique prev_hash). */
 export function dropAuditTriggers(db: Database): void {
-  const postgres = !(db instanceof Database);
+  const postgres = !((db as unknown) instanceof Database);
   const on = postgres ? " ON audit_events" : "";
   db.run(`DROP TRIGGER IF EXISTS audit_events_no_update${on}`);
   db.run(`DROP TRIGGER IF EXISTS audit_events_no_delete${on}`);
@@ -24,7 +24,7 @@ export function dropAuditTriggers(db: Database): void {
 /** Makes every audit insert fail until the returned function is called (fail-closed tests). */
 export function breakAuditWrites(app: TestApp): () => void {
   const db = rawDatabase(app);
-  const postgres = !(db instanceof Database);
+  const postgres = !((db as unknown) instanceof Database);
   if (postgres) {
     db.run("CREATE FUNCTION test_audit_insert_fails() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RAISE EXCEPTION 'audit write failed (test)'; END; $f$");
     db.run("CREATE TRIGGER test_audit_insert_fails BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION test_audit_insert_fails()");
