@@ -8,7 +8,7 @@ import { prepareDataDir } from "./db/data-dir.ts";
 import { openBackend } from "./db/open.ts";
 import type { StoreOptions } from "./db/store.ts";
 import type { Store } from "./core/store.ts";
-import { KeyRateLimiter } from "./core/key/rate-limiter.ts";
+import { KeyRateLimiter, SharedKeyRateLimiter } from "./core/key/rate-limiter.ts";
 import { createDummyPasswordHash } from "./core/user/password.ts";
 import { createHttpApp, type HttpApp } from "./http/app.ts";
 import { apiRouters } from "./http/routes/index.ts";
@@ -67,7 +67,8 @@ export async function createServices({ config, logger, clock = systemClock, stor
     sessionKey: secrets.sessionKey,
     scan,
     bus: createEventBus(store.relay),
-    keyRateLimiter: new KeyRateLimiter(config.keyRateLimit),
+    // Several nodes on PostgreSQL share each key's limit; one SQLite node counts in memory.
+    keyRateLimiter: store.sharedCounter ? new SharedKeyRateLimiter(config.keyRateLimit, store.sharedCounter) : new KeyRateLimiter(config.keyRateLimit),
     dummyPasswordHash: createDummyPasswordHash(),
     metrics: createMetrics({
       auditEvents: () => countAuditEvents(store.read),

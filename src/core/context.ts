@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Metrics } from "../lib/metrics.ts";
 import type { Clock } from "../lib/time.ts";
 import type { SsoServices } from "./identity/port.ts";
-import type { KeyRateLimiter } from "./key/rate-limiter.ts";
+import type { KeyRateLimiter, SharedKeyRateLimiter } from "./key/rate-limiter.ts";
 import type { Role } from "./roles.ts";
 import type { Store } from "./store.ts";
 
@@ -34,7 +34,7 @@ export interface Services {
   readonly scan: (text: string) => readonly ScanFinding[];
   readonly bus: EventBus;
   /** Per-key request budgets (one per running app, built by the composition root). */
-  readonly keyRateLimiter: KeyRateLimiter;
+  readonly keyRateLimiter: KeyRateLimiter | SharedKeyRateLimiter;
   /** A bcrypt hash of a random password (computed once per app), checked for unknown accounts at sign-in. */
   readonly dummyPasswordHash: () => Promise<string>;
   /** Counters and latencies for /metrics (recorded by the edges). */

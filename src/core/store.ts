@@ -1,11 +1,14 @@
 // The storage port. The core sees only this: domain query namespaces and one write path. Each
 // backend in src/db/ implements it; no driver, query builder or file system reaches the core.
 import type { AuditQueries } from "./audit/queries.ts";
+import type { BudgetQueries } from "./budget/queries.ts";
 import type { EventRelay } from "./context.ts";
+import type { SharedCounter } from "./key/rate-limiter.ts";
 import type { CheckpointQueries } from "./checkpoint/queries.ts";
 import type { IdentityQueries } from "./identity/queries.ts";
 import type { KeyQueries } from "./key/queries.ts";
 import type { KnowledgeQueries } from "./knowledge/queries.ts";
+import type { MinerQueries } from "./miner/queries.ts";
 import type { NotifyQueries } from "./notify/queries.ts";
 import type { ProjectQueries } from "./project/queries.ts";
 import type { RunQueries } from "./run/queries.ts";
@@ -17,10 +20,12 @@ import type { UserQueries } from "./user/queries.ts";
 /** Every query the core runs, one namespace per domain (each implemented in src/db/queries/). */
 export interface Queries {
   readonly audit: AuditQueries;
+  readonly budgets: BudgetQueries;
   readonly checkpoints: CheckpointQueries;
   readonly identity: IdentityQueries;
   readonly keys: KeyQueries;
   readonly knowledge: KnowledgeQueries;
+  readonly miner: MinerQueries;
   readonly notify: NotifyQueries;
   readonly projects: ProjectQueries;
   readonly runs: RunQueries;
@@ -61,6 +66,8 @@ export interface Store {
   backupTo(file: string): Promise<void>;
   /** Committed events of the other nodes on the same database (PostgreSQL); none for SQLite. */
   readonly relay?: EventRelay;
+  /** Request counters every node sees (PostgreSQL), for limits shared by several nodes; none for SQLite. */
+  readonly sharedCounter?: SharedCounter;
   /** How many SQL statements were compiled so far (a warmed-up hot path compiles none). */
   statementsPrepared(): number;
   close(): Promise<void>;

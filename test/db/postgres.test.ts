@@ -91,11 +91,12 @@ async function postgresShape(sql: SQL): Promise<Shape> {
   const columns = (await sql.unsafe(`SELECT table_name AS t, column_name AS c, data_type AS type, is_nullable AS nullable,
       EXISTS (SELECT 1 FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage k USING (constraint_name, table_name)
               WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_name = c.table_name AND k.column_name = c.column_name) AS pk
-    FROM information_schema.columns c WHERE table_schema = 'public' AND table_name <> '_migrations'`)) as { t: string; c: string; type: string; nullable: string; pk: boolean }[];
+    FROM information_schema.columns c WHERE table_schema = 'public' AND table_name NOT IN ('_migrations', 'rate_windows')`)) as { t: string; c: string; type: string; nullable: string; pk: boolean }[];
   const indexes = (await sql.unsafe(`SELECT t.relname AS t, i.relname AS name, ix.indisunique AS uniq, ix.indpred IS NOT NULL AS partial, ix.indisprimary AS primary,
       (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, n) JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum) AS cols
     FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_namespace ns ON ns.oid = t.relnamespace
-    WHERE ns.nspname = 'public' AND t.relname <> '_migrations'`)) as { t: string; name: string; uniq: boolean; partial: boolean; primary: boolean; cols: string }[];
+    WHERE ns.nspname = 'public' AND t.relname NOT IN ('_migrations', 'rate_windows')`)) as { t: string; name: string; uniq: boolean; partial: boolean; primary: boolean; cols: string }[];
+  // rate_windows is PostgreSQL only (migration 0002): several nodes share the key rate limits there.
   return {
     columns: columns.map((c) => `${c.t}.${c.c} ${c.type === "bigint" || c.type === "integer" ? "integer" : "text"}${c.nullable === "NO" ? " not null" : ""}${c.pk ? " key" : ""}`).sort(),
     indexes: indexes.filter((i) => !i.primary)

@@ -67,6 +67,26 @@ describe.skipIf(!onPostgres)("two nodes on one PostgreSQL database (needs a Post
     }
   }, 30_000);
 
+  test("a plugin key's per-minute limit is shared by the nodes: the calls over it are refused whichever node they reach, and audited once", async () => {
+    const url = await createTestDatabase();
+    databases.push(url);
+    const a: TestApp = await createTestApp({ "database-url": url, "key-rate-limit": "6" });
+    const b: TestApp = await createTestApp({ "database-url": url, "key-rate-limit": "6", "data-dir": secondDataDir(a.dataDir) });
+    try {
+      await createProject({ ctx: a.ctx(), input: { slug: "shop", name: "Shop" } });
+      const dev = await seedAgent(a, "developer");
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) statuses.push((await callTool(i % 2 === 0 ? a : b, dev.key, "get_scope", { project: "shop" })).status);
+      // Ten calls in one minute (the test clocks stand still), alternating nodes: the first six pass,
+      // the other four are refused, and one refusal event is recorded for the window.
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429, 429, 429]);
+      expect(Number(psql(url, "SELECT count(*) AS n FROM audit_events WHERE type = 'rate.limited'")[0]!.n)).toBe(1);
+    } finally {
+      await b.close();
+      await a.dispose();
+    }
+  }, 30_000);
+
   test("node A killed with SIGKILL under load: agents carry on against node B, every acknowledged run is there, and audit verify passes", async () => {
     const url = await createTestDatabase();
     databases.push(url);

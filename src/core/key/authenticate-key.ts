@@ -35,7 +35,7 @@ export async function authenticateKey(services: Services, presented: string | nu
   if (!can(row.role, "keys.own")) return await reject(services, clientAddress, "role_cannot_own_keys", row.id);
 
   const actor = Object.freeze({ kind: "agent" as const, keyId: row.id, userId: row.userId, role: row.role });
-  const decision = services.keyRateLimiter.hit(row.id, now);
+  const decision = await services.keyRateLimiter.hit(row.id, now);
   if (!decision.allowed) {
     if (decision.firstRefusal) {
       await recordRefusal(withActor(services, actor), "rate.limited", { limit: "key_per_minute", perMinute: services.options.keyRateLimitPerMinute }, { subject: row.id });

@@ -48,3 +48,28 @@ export class KeyRateLimiter {
     }
   }
 }
+
+/**
+ * Counts one request of `key` in the fixed window starting at `windowStart` where every node can
+ * see it, and returns the window's count so far (PostgreSQL, with several nodes).
+ */
+export type SharedCounter = (key: string, windowStart: number) => Promise<number>;
+
+/**
+ * The same one-minute windows, counted in the database so that several nodes share each key's
+ * limit. Windows are aligned to the minute; exactly one request sees the count just over the limit,
+ * so one node, once, records the refusal.
+ */
+export class SharedKeyRateLimiter {
+  constructor(
+    private readonly perMinute: number,
+    private readonly counter: SharedCounter,
+  ) {}
+
+  async hit(keyId: string, now: number): Promise<RateDecision> {
+    const start = now - (now % MINUTE);
+    const count = await this.counter(`key:${keyId}`, start);
+    if (count <= this.perMinute) return { allowed: true };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((start + MINUTE - now) / 1000)), firstRefusal: count === this.perMinute + 1 };
+  }
+}

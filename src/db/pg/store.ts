@@ -221,6 +221,7 @@ function createPgStore(sql: SQL, url: string, dataDir: string, options: StoreOpt
     while (draining) await draining;
   };
   const anchor = anchorFile(dataDir);
+  let prunedBefore = 0;
 
   return {
     read,
@@ -250,6 +251,22 @@ function createPgStore(sql: SQL, url: string, dataDir: string, options: StoreOpt
       throw new Error("on PostgreSQL, back up the database with pg_dump (see the README, Scaling out)");
     },
     relay,
+    sharedCounter: async (key, windowStart) => {
+      try {
+        const rows = (await sql.unsafe(
+          `INSERT INTO rate_windows (key, window_start, count) VALUES ($1, $2, 1)
+           ON CONFLICT (key, window_start) DO UPDATE SET count = rate_windows.count + 1 RETURNING count`,
+          [key, windowStart],
+        ).values()) as string[][];
+        if (windowStart > prunedBefore) {
+          prunedBefore = windowStart;
+          void sql.unsafe("DELETE FROM rate_windows WHERE window_start < $1", [windowStart - 120_000]).catch(() => {});
+        }
+        return Number(rows[0]?.[0] ?? 0);
+      } catch (error) {
+        throw connectionLost(error) ? unavailable(url, error) : error;
+      }
+    },
     statementsPrepared: () => translations.texts.size,
     async close(): Promise<void> {
       if (closed) return;
