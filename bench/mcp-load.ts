@@ -8,12 +8,17 @@
 // request through the SDK (`--mcp sdk`, the old way), and the baseline, a raw Bun.serve JSON
 // endpoint under the same load. Prints calls/s, p50/p99 for each and the ratios.
 //
-//   bun bench/mcp-load.ts [--agents 64] [--small 4] [--iterations 2000] [--seconds 10] [--only raw,fast,sdk]
+// With --only …,pg,pg2 it also measures the app on PostgreSQL: a private cluster (scripts/pg-cluster.ts,
+// fsync on) with one node, and two nodes on one database with the agents split between them. The
+// PostgreSQL server's processes are not pinned: they share the machine with the nodes and the load.
+//
+//   bun bench/mcp-load.ts [--agents 64] [--small 4] [--iterations 2000] [--seconds 10] [--only raw,fast,sdk,pg,pg2]
 //                         [--workload cycle|scope] [--in-process] [--profile DIR]
 //
 // --workload scope: every call is get_scope (a read, nothing to commit), to see the edge without fsync.
 // --in-process: the servers run inside this process instead (no pinning; quick look, not the figure).
 // --profile DIR: the app servers run under `bun --cpu-prof --cpu-prof-md` and write their profiles to DIR.
+import { startCluster } from "../scripts/pg-cluster.ts";
 import { startBenchServer, startRawServer, type BenchServer } from "./mcp-server.ts";
 
 const argv = process.argv.slice(2);
@@ -38,7 +43,7 @@ if (canPin && !argv.includes("--pinned")) {
 }
 
 interface Round { readonly calls: number; readonly errors: number; readonly firstError: string | null; readonly seconds: number; readonly latencies: Float64Array; readonly serverCpuMs: number }
-type Served = BenchServer & { readonly pid: number | null };
+type Served = BenchServer & { readonly pid: number | null; readonly dataDir?: string; readonly urls?: readonly string[]; readonly pids?: readonly number[] };
 
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
 async function cpuMs(pid: number | null): Promise<number> {
@@ -63,9 +68,9 @@ async function spawnServer(args: string[]): Promise<Served> {
   }
   clearTimeout(deadline);
   reader.releaseLock();
-  const { url, keys } = JSON.parse(seen.slice(0, seen.indexOf("\n"))) as { url: string; keys: string[] };
+  const { url, keys, dataDir } = JSON.parse(seen.slice(0, seen.indexOf("\n"))) as { url: string; keys: string[]; dataDir: string };
   return {
-    url, keys, pid: proc.pid,
+    url, keys, pid: proc.pid, dataDir,
     stop: async () => {
       proc.kill("SIGTERM");
       const killer = setTimeout(() => proc.kill("SIGKILL"), 5000);
@@ -116,11 +121,15 @@ async function agentLoop(url: string, key: string, deadline: number, iterations:
 async function round(server: Served, agents: number, iterations: number, seconds: number): Promise<Round> {
   const sink = { latencies: [] as number[], errors: 0, firstError: null as string | null };
   const keys = server.keys.length > 0 ? server.keys : Array.from({ length: agents }, () => "ryd_raw");
-  const cpuBefore = await cpuMs(server.pid);
+  const pids = server.pids ?? [server.pid];
+  const urls = server.urls ?? [server.url];
+  const cpu = async () => (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0);
+  const cpuBefore = await cpu();
   const started = performance.now();
-  const counts = await Promise.all(keys.slice(0, agents).map((key) => agentLoop(server.url, key, started + seconds * 1000, iterations, sink)));
+  // With several nodes, agent i talks to node i mod n (a round-robin load balancer).
+  const counts = await Promise.all(keys.slice(0, agents).map((key, i) => agentLoop(urls[i % urls.length]!, key, started + seconds * 1000, iterations, sink)));
   const elapsed = (performance.now() - started) / 1000;
-  const serverCpuMs = (await cpuMs(server.pid)) - cpuBefore;
+  const serverCpuMs = (await cpu()) - cpuBefore;
   return { calls: counts.reduce((a, b) => a + b, 0), errors: sink.errors, firstError: sink.firstError, seconds: elapsed, latencies: Float64Array.from(sink.latencies).sort(), serverCpuMs };
 }
 
@@ -131,10 +140,31 @@ const VARIANTS: Record<string, { label: string; start: () => Promise<Served> }> 
   sdk: { label: "Railyard /mcp (SDK per request)", start: () => (IN_PROCESS ? inProcess(startBenchServer(AGENTS, "sdk")) : spawnServer(["--agents", String(AGENTS), "--mcp", "sdk"])) },
 };
 
+/** PostgreSQL variants: a private cluster (fsync on, as in production) shared by one or two nodes. */
+const pg: { cluster: Awaited<ReturnType<typeof startCluster>> | null } = { cluster: null };
+async function pgNodes(nodes: 1 | 2): Promise<Served> {
+  const cluster = (pg.cluster ??= await startCluster());
+  const db = new URL(cluster.url);
+  db.pathname = `/bench_${nodes}_${Date.now()}`;
+  Bun.spawnSync(["psql", "-X", "-q", "-d", cluster.url, "-c", `CREATE DATABASE ${db.pathname.slice(1)}`]);
+  const first = await spawnServer(["--agents", String(AGENTS), "--mcp", "fast", "--database-url", db.toString()]);
+  if (nodes === 1) return first;
+  const second = await spawnServer(["--agents", String(AGENTS), "--mcp", "fast", "--database-url", db.toString(), "--join", first.dataDir!]);
+  return {
+    url: first.url, keys: first.keys, pid: first.pid, urls: [first.url, second.url], pids: [first.pid!, second.pid!],
+    stop: async () => {
+      await second.stop();
+      await first.stop();
+    },
+  };
+}
+VARIANTS.pg = { label: "Railyard on PostgreSQL, 1 node", start: () => pgNodes(1) };
+VARIANTS.pg2 = { label: "Railyard on PostgreSQL, 2 nodes", start: () => pgNodes(2) };
+
 const results = new Map<string, Round>();
 for (const name of ONLY) {
   const variant = VARIANTS[name];
-  if (!variant) throw new Error(`unknown variant ${name}; use raw, fast, sdk`);
+  if (!variant) throw new Error(`unknown variant ${name}; use raw, fast, sdk, pg, pg2`);
   const server = await variant.start();
   try {
     await round(server, AGENTS, 2, 5); // warm-up: JIT, connections, statement caches
@@ -144,6 +174,8 @@ for (const name of ONLY) {
     await server.stop();
   }
 }
+
+pg.cluster?.stop();
 
 const rate = (r: Round) => r.calls / r.seconds;
 const fmt = (label: string, r: Round) =>

@@ -4,12 +4,13 @@
 // and removes its data dir on SIGTERM. `--raw` serves the baseline instead: a plain Bun.serve JSON
 // endpoint that parses the body and answers a JSON-RPC-shaped result of similar size.
 //
-//   bun bench/mcp-server.ts --agents 64 [--mcp fast|sdk]   |   bun bench/mcp-server.ts --raw
-import { mkdtempSync, rmSync } from "node:fs";
+//   bun bench/mcp-server.ts --agents 64 [--mcp fast|sdk] [--database-url URL [--join FIRST_NODE_DATA_DIR]]
+//   bun bench/mcp-server.ts --raw
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createApp } from "../src/app.ts";
-import { extractFlags, loadConfig } from "../src/config.ts";
+import { createApp, type App } from "../src/app.ts";
+import { extractFlags, loadConfig, type Config } from "../src/config.ts";
 import { SYSTEM, withActor } from "../src/core/context.ts";
 import { createKey } from "../src/core/key/create-key.ts";
 import { createModule } from "../src/core/project/create-module.ts";
@@ -29,11 +30,15 @@ export interface BenchServer {
 }
 
 /** The app under test, seeded; `mcp: "sdk"` serves every request through the SDK (no fast path). */
-export async function startBenchServer(agents: number, mcp: "fast" | "sdk" = "fast"): Promise<BenchServer> {
+export async function startBenchServer(agents: number, mcp: "fast" | "sdk" = "fast", postgres: { databaseUrl: string; join?: string } | null = null): Promise<BenchServer & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "railyard-bench-"));
-  const config = loadConfig(extractFlags(["--data-dir", dataDir, "--log-level", "silent", "--key-rate-limit", "1000000"]).flags, {}, dataDir);
+  // A second node on the same database gets the first node's keys and seeds nothing.
+  if (postgres?.join) for (const file of ["audit.key", "session.key"]) copyFileSync(join(postgres.join, file), join(dataDir, file));
+  const flags = ["--data-dir", dataDir, "--log-level", "silent", "--key-rate-limit", "1000000", ...(postgres ? ["--database-url", postgres.databaseUrl] : [])];
+  const config = loadConfig(extractFlags(flags).flags, {}, dataDir);
   const app = await createApp({ config, logger: createLogger("silent") });
   const system = withActor(app.services, SYSTEM);
+  if (postgres?.join) return serveBench(app, config, mcp, dataDir, []);
   await createProject({ ctx: system, input: { slug: "bench", name: "Bench", protectedGlobs: ["vendor/**"] } });
   await createModule({ ctx: system, input: { projectSlug: "bench", name: "api", globs: ["src/api/**"] } });
   const passwordHash = await hashPassword("Bench-passphrase-not-secret-1");
@@ -42,6 +47,10 @@ export async function startBenchServer(agents: number, mcp: "fast" | "sdk" = "fa
     const user = await transact(system, (tx, record) => insertUser(tx, record, Date.now(), { email: `agent${i}@bench.test`, name: `Agent ${i}`, role: "developer", passwordHash }));
     keys.push((await createKey({ ctx: system, input: { name: "bench", userId: user.id } })).key);
   }
+  return serveBench(app, config, mcp, dataDir, keys);
+}
+
+function serveBench(app: App, config: Config, mcp: "fast" | "sdk", dataDir: string, keys: string[]): BenchServer & { dataDir: string } {
   // The same HTTP stack as the app's, with the MCP endpoint built for the variant under test.
   const http = mcp === "fast" ? app.http : createHttpApp({
     services: app.services, config, web: WEB_ASSETS,
@@ -51,6 +60,7 @@ export async function startBenchServer(agents: number, mcp: "fast" | "sdk" = "fa
   return {
     url: `http://127.0.0.1:${server.port}`,
     keys,
+    dataDir,
     stop: async () => {
       await server.stop(true);
       await app.close();
@@ -78,8 +88,10 @@ if (import.meta.main) {
   const agents = Number(value("agents", "64"));
   const mcp = value("mcp", "fast");
   if (mcp !== "fast" && mcp !== "sdk") throw new Error(`--mcp must be fast or sdk, not ${mcp}`);
-  const served = argv.includes("--raw") ? startRawServer() : await startBenchServer(agents, mcp);
-  process.stdout.write(`${JSON.stringify({ url: served.url, keys: served.keys, pid: process.pid })}\n`);
+  const databaseUrl = value("database-url", "");
+  const postgres = databaseUrl ? { databaseUrl, join: value("join", "") || undefined } : null;
+  const served = argv.includes("--raw") ? { ...startRawServer(), dataDir: "" } : await startBenchServer(agents, mcp, postgres);
+  process.stdout.write(`${JSON.stringify({ url: served.url, keys: served.keys, pid: process.pid, dataDir: served.dataDir })}\n`);
   const stop = () => void served.stop().then(() => process.exit(0));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
