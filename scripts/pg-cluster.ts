@@ -2,7 +2,7 @@
 // free loopback port, stopped (and removed) afterwards. Uses Debian's `postgresql` binaries
 // (/usr/lib/postgresql/<version>/bin). As root it runs them as the `postgres` user (initdb
 // refuses root). fsync stays on unless asked: the suite tests durability too.
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,7 +35,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startCluster(options: { fsync?: boolean } = {}): Promise<Cluster> {
+export interface ClusterOptions {
+  fsync?: boolean;
+  /** Serve TLS with this certificate and key, and accept TCP connections only over TLS with a password. */
+  tls?: { certFile: string; keyFile: string; password: string };
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), "railyard-pg-"));
   chmodSync(dir, 0o777);
@@ -46,6 +52,15 @@ export async function startCluster(options: { fsync?: boolean } = {}): Promise<C
   };
   const data = join(dir, "data");
   run([join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "railyard", "--no-sync", "--locale=C", "-E", "UTF8"]);
+  if (options.tls) {
+    for (const [from, to] of [[options.tls.certFile, "server.crt"], [options.tls.keyFile, "server.key"]] as const) {
+      copyFileSync(from, join(data, to));
+      chmodSync(join(data, to), 0o600);
+      if (asPostgres.length > 0) Bun.spawnSync(["chown", "postgres", join(data, to)]);
+    }
+    appendFileSync(join(data, "postgresql.conf"), "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\npassword_encryption = 'scram-sha-256'\n");
+    writeFileSync(join(data, "pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhost all all 127.0.0.1/32 reject\n");
+  }
   const port = await freePort();
   const serverOptions = [
     `-p ${port}`, "-c listen_addresses=127.0.0.1", `-k ${dir}`, "-c max_connections=300", "-c shared_buffers=64MB",
@@ -54,9 +69,14 @@ export async function startCluster(options: { fsync?: boolean } = {}): Promise<C
   const ctl = (action: "start" | "stop" | "restart", mode: "fast" | "immediate" = "fast") =>
     run([join(bin, "pg_ctl"), "-D", data, "-w", "-l", join(dir, "log"), "-m", mode, ...(action === "stop" ? [] : ["-o", serverOptions]), action]);
   ctl("start");
+  if (options.tls) {
+    // Over the private socket (trust): the password TCP clients must give.
+    const psqlOut = Bun.spawnSync(["psql", "-X", "-q", "-h", dir, "-p", String(port), "-U", "railyard", "-d", "postgres", "-c", `ALTER USER railyard PASSWORD '${options.tls.password.replaceAll("'", "''")}'`], { stdout: "pipe", stderr: "pipe" });
+    if (psqlOut.exitCode !== 0) throw new Error(`setting the password failed: ${psqlOut.stderr.toString().trim()}`);
+  }
   let stopped = false;
   return {
-    url: `postgres://railyard@127.0.0.1:${port}/postgres`,
+    url: options.tls ? `postgres://railyard:${encodeURIComponent(options.tls.password)}@127.0.0.1:${port}/postgres` : `postgres://railyard@127.0.0.1:${port}/postgres`,
     port,
     dir,
     ctl,

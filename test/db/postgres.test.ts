@@ -16,6 +16,8 @@ import { PG_MIGRATIONS } from "../../src/db/pg/migrations.ts";
 import { pgTables } from "../../src/db/pg/schema.ts";
 import * as exported from "../../src/db/pg/schema-tables.ts";
 import { toPostgres } from "../../src/db/pg/translate.ts";
+import { startCluster } from "../../scripts/pg-cluster.ts";
+import { makeTestCa } from "../stream/receivers.ts";
 import { createTestApp } from "../support/app.ts";
 import { createTestDatabase, dropTestDatabase, onPostgres } from "../support/backend.ts";
 import { captureIo } from "../support/capture-io.ts";
@@ -184,6 +186,55 @@ describe.skipIf(!onPostgres)(`PostgreSQL ${needsServer}`, () => {
     rmSync(app.dataDir, { recursive: true, force: true });
     await dropTestDatabase(app.config.databaseUrl!);
   });
+});
+
+describe.skipIf(!onPostgres)(`TLS to PostgreSQL (a private cluster with a test CA; ${needsServer})`, () => {
+  test("verify-full with --database-ca-file connects; a wrong password, an unknown CA and no TLS each stop the start with one line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "railyard-pg-tls-"));
+    const { caFile, certFile, keyFile } = await makeTestCa(dir);
+    const cluster = await startCluster({ tls: { certFile, keyFile, password: "Synthetic-db-pass-9" } });
+    try {
+      const url = new URL(cluster.url);
+      const withMode = (mode: string, password = "Synthetic-db-pass-9") => {
+        const u = new URL(url);
+        u.password = password;
+        u.searchParams.set("sslmode", mode);
+        return u.toString();
+      };
+      const start = async (databaseUrl: string, caFile: string | null) => {
+        const data = mkdtempSync(join(tmpdir(), "railyard-pg-tls-data-"));
+        try {
+          const flags = ["--data-dir", data, "--database-url", databaseUrl, ...(caFile ? ["--database-ca-file", caFile] : [])];
+          const opened = await openBackend(loadConfig(extractFlags(flags).flags, {}, data));
+          expect(opened.backend).toBe("postgres");
+          await opened.store.close();
+          return null;
+        } catch (error) {
+          return (error as Error).message;
+        } finally {
+          rmSync(data, { recursive: true, force: true });
+        }
+      };
+      expect(await start(withMode("verify-full"), caFile)).toBeNull();
+      const wrongPassword = await start(withMode("verify-full", "not-the-pass-7"), caFile);
+      expect(wrongPassword).toContain("refused the user or password");
+      const unknownCa = await start(withMode("verify-full"), null);
+      expect(unknownCa).toContain("--database-url: TLS to PostgreSQL");
+      expect(unknownCa).toContain("--database-ca-file");
+      const plain = await start(withMode("disable"), null);
+      expect(plain).toContain("--database-url: PostgreSQL at");
+      expect(plain).toContain("does not accept this connection");
+      expect(plain).toContain("sslmode");
+      for (const message of [wrongPassword, unknownCa, plain]) {
+        expect(message!.split("\n")).toHaveLength(1);
+        expect(message).not.toContain("Synthetic-db-pass-9");
+        expect(message).not.toContain("not-the-pass-7");
+      }
+    } finally {
+      cluster.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 test("a bad --database-url is refused by the configuration with one line, never echoing it", () => {

@@ -50,6 +50,9 @@ export function pgStartError(url: string, error: unknown): DataDirError {
   if (e?.code === "ERR_POSTGRES_CONNECTION_REFUSED" || e?.code === "ERR_POSTGRES_CONNECTION_TIMEOUT") {
     return new DataDirError(`refusing to start: --database-url: cannot connect to PostgreSQL at ${where} (${detail}); start the server or fix the host and port`, cause);
   }
+  if (/pg_hba\.conf/.test(detail)) {
+    return new DataDirError(`refusing to start: --database-url: PostgreSQL at ${where} does not accept this connection (${detail}); check sslmode (the server may require TLS) and the server's pg_hba.conf`, cause);
+  }
   if (e?.errno === "28P01" || e?.errno === "28000") {
     return new DataDirError(`refusing to start: --database-url: PostgreSQL at ${where} refused the user or password (${detail}); fix the credentials in the URL`, cause);
   }
