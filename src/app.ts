@@ -25,6 +25,7 @@ import { ensureFlagStreams } from "./core/stream/ensure-flag-streams.ts";
 import { streamViews } from "./core/stream/stream-view.ts";
 import { createStreamWorker, streamNodeId, type StreamWorker, type StreamWorkerOptions } from "./stream/worker.ts";
 import { createNotifier, type Notifier, type NotifyOptions } from "./notify/worker.ts";
+import { createMinerWorker, type MinerWorker, type MinerWorkerOptions } from "./miner/worker.ts";
 import { deliveryTotals } from "./core/notify/delivery-totals.ts";
 
 export interface App {
@@ -33,6 +34,8 @@ export interface App {
   readonly store: Store;
   /** Delivers the audit trail to the configured SIEM destinations (started by createApp, stopped by close). */
   readonly streamWorker: StreamWorker;
+  /** The ritual miner's background job (started by createApp, stopped by close). */
+  readonly minerWorker: MinerWorker;
   /** Delivers notifications from the outbox (started by createApp, stopped by close). */
   readonly notifier: Notifier;
   /** Migrations applied by this start (empty when the database was current). */
@@ -50,6 +53,8 @@ export interface AppOptions {
   readonly storeOptions?: StoreOptions;
   /** Audit-stream worker settings (tests); `false` builds it without starting it. */
   readonly streamWorker?: StreamWorkerOptions | false;
+  /** Ritual miner job settings (tests); `false` builds it without starting it. */
+  readonly minerWorker?: MinerWorkerOptions | false;
   /** Notification worker settings (tests); `false` builds it without starting it. */
   readonly notifier?: NotifyOptions | false;
 }
@@ -100,6 +105,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (options.streamWorker !== false) streamWorker.start();
   const notifier = createNotifier(services, options.notifier || {});
   if (options.notifier !== false) notifier.start({ baseUrl: listenUrl(options.config) });
+  const minerWorker = createMinerWorker(services, streamNodeId(options.config.dataDir), options.minerWorker || {});
+  if (options.minerWorker !== false) minerWorker.start();
   const http = createHttpApp({
     services,
     config: options.config,
@@ -108,7 +115,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     mcp: createMcpEndpoint(services, { version: pkg.version, maxBodyBytes: options.config.maxBodyBytes }),
   });
   const store = services.store;
-  return { services, http, store, streamWorker, notifier, migrationsApplied, beginShutdown, close: async () => {
+  return { services, http, store, streamWorker, notifier, minerWorker, migrationsApplied, beginShutdown, close: async () => {
+    await minerWorker.stop();
     await notifier.stop();
     await streamWorker.stop();
     await store.close();

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   scan: { summary: "scan [FILE] | scan --jsonl: find PII and secrets locally", load: async () => (await import("./cli/scan.ts")).scanCommand },
   exec: { summary: "exec --run RUN_ID [--kind build|test|lint] -- CMD ARGS…", load: async () => (await import("./cli/exec.ts")).execCommand },
   audit: { summary: "audit verify | audit export [--since T] [--format jsonl|csv]", load: async () => (await import("./cli/audit.ts")).auditCommand },
+  miner: { summary: "miner run: one pass of the ritual miner now (proposals from the audit trail)", load: async () => (await import("./cli/miner.ts")).minerCommand },
   backup: { summary: "backup FILE: online consistent backup", load: async () => (await import("./cli/backup.ts")).backupCommand },
   restore: { summary: "restore FILE --audit-key KEYFILE: restore into an empty data dir", load: async () => (await import("./cli/backup.ts")).restoreCommand },
   "migrate-to-postgres": { summary: "migrate-to-postgres --database-url URL: copy this SQLite install into an empty PostgreSQL database, verified", load: async () => (await import("./cli/migrate-to-postgres.ts")).migrateToPostgresCommand },

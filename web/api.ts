@@ -144,6 +144,8 @@ export interface DashboardSummary {
   signals: { since: number; days: number; scopeViolations: number; drift: number };
   tokens: { since: number; input: number; output: number };
   usageByDay: { day: number; inputTokens: number; outputTokens: number }[];
+  /** This month's cost at the owner's per-model prices; null when no price is set. */
+  cost: { currency: string; amount: number; unpricedModels: string[] } | null;
 }
 
 /** A one-time password reset (or invitation) link: shown once, valid until `expiresAt`. */

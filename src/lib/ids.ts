@@ -5,6 +5,7 @@ export const ID_PREFIXES = [
   "usr", "ses", "key", "prj", "mod", "rbk", "rbv", "rbc", "run", "wu", "ck", "bld", "use", "fr", "vio", "dft", "note",
   "ast",
   "chn", "nob", "dlv",
+  "rbp",
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

@@ -49,7 +49,7 @@ export interface Notifier {
 }
 
 // Audit events after which there may be something to deliver.
-const WAKE_PREFIXES = ["checkpoint.", "run.failed", "run.blocked", "scope.violation", "drift.detected", "channel.tested"];
+const WAKE_PREFIXES = ["checkpoint.", "run.failed", "run.blocked", "scope.violation", "drift.detected", "channel.tested", "budget.threshold_reached", "runbook_proposal.created"];
 
 export function createNotifier(services: Services, options: NotifyOptions = {}): Notifier {
   const o = { ...DEFAULTS, ...options };

@@ -9,6 +9,9 @@ import { backupCommand, restoreCommand } from "../../src/cli/backup.ts";
 import { serveCommand } from "../../src/cli/serve.ts";
 import { EVENT_TYPES } from "../../src/core/audit/registry.ts";
 import { expireCheckpoints } from "../../src/core/checkpoint/expire-checkpoints.ts";
+import { runMinerPass } from "../../src/core/miner/run-miner-pass.ts";
+import { advancePhase } from "../../src/core/run/advance-phase.ts";
+import { startRun } from "../../src/core/run/start-run.ts";
 import { issueSetupToken } from "../../src/core/user/setup.ts";
 import { DEFAULT_RUNBOOK_ID } from "../../src/core/runbook/schemas.ts";
 import { DAY } from "../../src/lib/time.ts";
@@ -17,6 +20,8 @@ import { emittedTypes } from "../support/audit.ts";
 import { captureIo } from "../support/capture-io.ts";
 import { api, cookieFrom } from "../support/http.ts";
 import { callTool } from "../support/mcp-call.ts";
+import { seedAgent } from "../support/mcp.ts";
+import { seedCanaryProject } from "../support/projects.ts";
 import { sessionHeaders } from "../support/session-cookie.ts";
 import { BASE_DN, ROOT_DN, SERVICE_DN, startTestSlapd } from "../support/slapd.ts";
 import { Client } from "ldapts";
@@ -267,6 +272,38 @@ describe("audit coverage: every registered event type is emitted by real code", 
     process.emit("SIGTERM");
     expect(await running).toBe(0);
     for (const d of [restored, dir]) for (const type of emittedTypes(d)) emitted.add(type);
+  });
+
+  test("budgets and the ritual miner: budget set, 80% notice, exceeded, refused report, raised; a pass, a proposal approved in two steps and one dismissed", async () => {
+    const b = await fresh({ "key-rate-limit": "1000000" });
+    const o = await seedUser(b, "owner");
+    const leads = [await seedUser(b, "lead"), await seedUser(b, "lead")];
+    const devs = [await seedAgent(b, "developer"), await seedAgent(b, "developer")];
+    await seedCanaryProject(b, "shop");
+    ok(await api(b, "PUT", "/api/projects/shop/budget", { body: { monthlyTokens: null, runTokens: 100 }, headers: await sessionHeaders(b, o.actor) }));
+    const run = (await startRun({ ctx: b.ctx(devs[0]!.actor), input: { project: "shop", title: "budgeted" } })).run_id;
+    const usage = await callTool(b, devs[0]!.key, "report_usage", { run_id: run, model: "m", input_tokens: 120, output_tokens: 0 });
+    const ck = usage.structured.budget.checkpoint_id as string;
+    expect((await callTool(b, devs[0]!.key, "report_build", { run_id: run, kind: "test", exit_code: 0, duration_ms: 1 })).isError).toBe(true);
+    ok(await api(b, "POST", `/api/checkpoints/${ck}/approve`, { body: { reason: "fine" }, headers: await sessionHeaders(b, leads[0]!.actor) }));
+    // Two patterns (5 runs of 2 people each): refused evidence (a weakening patch) and a skipped gate.
+    for (let i = 0; i < 5; i++) {
+      const a = devs[i % 2]!;
+      const r = (await startRun({ ctx: b.ctx(a.actor), input: { project: "shop", title: `story ${i}` } })).run_id;
+      await advancePhase({ ctx: b.ctx(a.actor), input: { run_id: r, phase: "build" } });
+      await advancePhase({ ctx: b.ctx(a.actor), input: { run_id: r, phase: "ship" } }).catch(() => null);
+      await advancePhase({ ctx: b.ctx(a.actor), input: { run_id: r, phase: "test" } });
+      await advancePhase({ ctx: b.ctx(a.actor), input: { run_id: r, phase: "review" } }).catch(() => null);
+    }
+    await runMinerPass(b.ctx());
+    const listed = await api(b, "GET", "/api/runbook-proposals", { headers: await sessionHeaders(b, leads[0]!.actor) });
+    ok(listed);
+    const weak = listed.json.proposals.find((p: { weakening: boolean }) => p.weakening);
+    const tight = listed.json.proposals.find((p: { weakening: boolean }) => !p.weakening);
+    ok(await api(b, "POST", `/api/runbook-proposals/${weak.id}/approve`, { body: {}, headers: await sessionHeaders(b, leads[0]!.actor) }));
+    ok(await api(b, "POST", `/api/runbook-proposals/${weak.id}/approve`, { body: {}, headers: await sessionHeaders(b, leads[1]!.actor) }));
+    ok(await api(b, "POST", `/api/runbook-proposals/${tight.id}/dismiss`, { body: { reason: "not now" }, headers: await sessionHeaders(b, leads[1]!.actor) }));
+    collect(b);
   });
 
   test("every registered type was emitted (or is listed as pending, with its verb still missing)", () => {

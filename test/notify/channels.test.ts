@@ -45,7 +45,7 @@ describe("channels API", () => {
     for (const [kind, body] of Object.entries(bodies)) {
       const res = await api(app, "POST", "/api/channels", { body, headers: kind === "email" ? admin : owner });
       expect(res.status).toBe(201);
-      expect(res.json.channel).toMatchObject({ kind, enabled: true, secretSet: true, events: ["checkpoint.requested", "checkpoint.decided", "checkpoint.expiring", "run.failed", "run.blocked"] });
+      expect(res.json.channel).toMatchObject({ kind, enabled: true, secretSet: true, events: ["checkpoint.requested", "checkpoint.decided", "checkpoint.expiring", "run.failed", "run.blocked", "budget.threshold", "runbook.proposal"] });
       ids.push(res.json.channel.id);
       for (const secret of Object.values(SECRETS)) expect(res.text).not.toContain(secret);
     }

@@ -36,6 +36,8 @@ export async function createTestApp(
     storeOptions?: StoreOptions;
     notifier?: AppOptions["notifier"];
     streamWorker?: AppOptions["streamWorker"];
+    /** The ritual miner's background job: off unless a test asks for it (passes are run explicitly). */
+    minerWorker?: AppOptions["minerWorker"];
     /** Always the embedded SQLite database, for tests of its file (the suite's backend otherwise). */
     sqlite?: boolean;
   } = {},
@@ -57,7 +59,7 @@ export async function createTestApp(
   });
   const clock = new ManualClock(Date.UTC(2026, 10, 23, 12, 0, 0));
   const logger = createLogger(config.logLevel, sink as unknown as Parameters<typeof createLogger>[1]);
-  const app = await createApp({ config, logger, clock, storeOptions: options.storeOptions, notifier: options.notifier, streamWorker: options.streamWorker });
+  const app = await createApp({ config, logger, clock, storeOptions: options.storeOptions, notifier: options.notifier, streamWorker: options.streamWorker, minerWorker: options.minerWorker ?? false });
   const base = `http://127.0.0.1:${config.port}`;
   return {
     ...app,

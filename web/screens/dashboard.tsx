@@ -56,6 +56,7 @@ export function DashboardScreen() {
           <Stat label="Pending approvals" value={s ? s.pendingApprovals : "…"} hint="checkpoints waiting for a person" />
           <Stat label={`Violations and drift, ${s?.signals.days ?? 7} days`} value={s ? s.signals.scopeViolations + s.signals.drift : "…"} hint={s ? `${s.signals.scopeViolations} scope violations, ${s.signals.drift} drift` : "last 7 days"} />
           <Stat label="Tokens this month" value={s ? compact(s.tokens.input + s.tokens.output) : "…"} hint="input + output, every report" />
+          {s?.cost ? <Stat label="Cost this month" value={`${s.cost.amount.toFixed(2)} ${s.cost.currency}`} hint={s.cost.unpricedModels.length ? `at your prices; ${s.cost.unpricedModels.length} model(s) without a price` : "at your prices"} /> : null}
         </div>
         <div class="grid grid-2">
           <Card title="Active runs" flush actions={<a href="/runs" onClick={(e) => { e.preventDefault(); navigate("/runs"); }}>All runs</a>}>

@@ -13,6 +13,8 @@ const EVENTS: readonly { id: string; label: string }[] = [
   { id: "run.blocked", label: "My run is blocked" },
   { id: "scope.violation", label: "Scope violations" },
   { id: "drift.detected", label: "Drift" },
+  { id: "budget.threshold", label: "Budget at 80%" },
+  { id: "runbook.proposal", label: "Runbook proposal from the ritual miner" },
 ];
 
 export function NotificationPreferences() {

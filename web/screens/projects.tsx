@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import { api, type AccessLevel, type Module, type Project } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
 import { Banner, Button, Card, Dialog, Field, Globs, PageHeader, PathText, Pill, StatusPill } from "../components/ui.tsx";
+import { BudgetPanel } from "../components/budget-panel.tsx";
 import { useConfirm } from "../components/confirm.tsx";
 import { useFormErrors } from "../errors.ts";
 import { formatTime } from "../format.ts";
@@ -141,6 +142,7 @@ function ProjectDetail({ project, onChanged }: { project: Project; onChanged: ()
           )}
         </DataView>
       </Card>
+      <BudgetPanel slug={project.slug} />
       <ProjectClaims project={project} />
       {adding ? <ModuleDialog project={project} onClose={() => setAdding(false)} onDone={() => { setAdding(false); modules.reload(); }} /> : null}
       {editing ? <EditProject project={project} onClose={() => setEditing(false)} onDone={() => { setEditing(false); onChanged(); }} /> : null}

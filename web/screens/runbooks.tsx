@@ -8,6 +8,7 @@ import { formatDate } from "../format.ts";
 import { useAction, useResource } from "../hooks.ts";
 import { useLive } from "../live.ts";
 import { useSession } from "../session.tsx";
+import { RunbookProposals } from "./runbook-proposals.tsx";
 
 const GATE_ROLES: Role[] = ["lead", "admin", "owner"];
 const EXITS = ["passing_test", "passing_build", "passing_lint"] as const;
@@ -44,6 +45,7 @@ export function RunbooksScreen() {
   return (
     <>
       <PageHeader title="Runbooks" description="Your team's process as phases. Versions are immutable: a run stays on the version it started with." />
+      <RunbookProposals />
       <DataView resource={list} empty={{ title: "No runbooks", body: <p>The default runbook is created when the server starts.</p> }}>
         {(books) => (
           <div class="stack">

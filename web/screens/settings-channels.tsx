@@ -23,6 +23,8 @@ const EVENTS: readonly { id: string; label: string }[] = [
   { id: "run.blocked", label: "Run blocked" },
   { id: "scope.violation", label: "Scope violation (opt-in)" },
   { id: "drift.detected", label: "Drift (opt-in)" },
+  { id: "budget.threshold", label: "Budget at 80%" },
+  { id: "runbook.proposal", label: "Runbook proposal from the ritual miner" },
 ];
 const DEFAULT_EVENTS = EVENTS.slice(0, 5).map((e) => e.id);
 

@@ -9,6 +9,7 @@ import { useSession } from "../session.tsx";
 import { AuditStreamsSettings } from "./settings-streams.tsx";
 import { IdentitySettings } from "./settings-identity.tsx";
 import { ChannelsSettings } from "./settings-channels.tsx";
+import { BudgetSettings } from "./settings-budgets.tsx";
 
 export function SettingsScreen() {
   const settings = useResource(() => api.settings(), []);
@@ -21,6 +22,7 @@ export function SettingsScreen() {
       <AuditStreamsSettings />
       <IdentitySettings />
       <ChannelsSettings />
+      <BudgetSettings />
     </>
   );
 }

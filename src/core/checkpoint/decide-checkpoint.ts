@@ -1,3 +1,4 @@
+import { raiseRunBudget } from "../budget/charge.ts";
 import type { Ctx } from "../context.ts";
 import { AppError, forbidden, notFound } from "../errors.ts";
 import { atLeast, can } from "../roles.ts";
@@ -51,6 +52,11 @@ export async function decideCheckpoint({ ctx, input }: { ctx: Ctx; input: unknow
     const status = data.decision === "approve" ? "approved" : "rejected";
     await tx.checkpoints.decide(ck.id, { status, decidedAt: now, decidedBy: actor.userId, deciderRole: actor.role, decisionReason: reason! });
     await record({ type: `checkpoint.${status}`, runId: ck.runId, projectId, subject: ck.id, meta: { kind: ck.kind, targetPhase: ck.targetPhase, deciderRole: actor.role } });
+    // Approving a budget checkpoint is what raises that run's budget (DESIGN §13).
+    if (status === "approved" && ck.kind === "budget") {
+      const run = (await tx.runs.byId(ck.runId))!;
+      await raiseRunBudget(tx, record, ctx, { id: run.id, projectId, usedTokens: run.inputTokens + run.outputTokens }, ck.id);
+    }
     if (status === "approved" && runStatus === "blocked") {
       // The agent asked again through a new checkpoint (requested after the rejection): approving it lifts the block.
       // One requested before (or in the same millisecond as) the rejection does not.

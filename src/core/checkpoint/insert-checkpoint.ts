@@ -9,7 +9,7 @@ export type { CheckpointRow } from "./queries.ts";
 
 /** Creates a pending checkpoint and puts its run in `awaiting_approval` (a blocked run stays blocked), in the caller's transaction. */
 export async function insertCheckpoint(tx: Queries, record: Record, ctx: Ctx, run: { id: string; projectId: string }, spec: {
-  kind: "phase_gate" | "approval";
+  kind: "phase_gate" | "approval" | "budget";
   targetPhase: string | null;
   reason: string;
   summary: string | null;

@@ -1,7 +1,7 @@
 // The checkpoint queries the core needs (interface only; src/db/queries/checkpoint.ts implements them).
 import type { Role } from "../roles.ts";
 
-export type CheckpointKind = "phase_gate" | "approval";
+export type CheckpointKind = "phase_gate" | "approval" | "budget";
 export type CheckpointStatus = "pending" | "approved" | "rejected" | "expired";
 /** A run's status as far as checkpoints move it (the run domain owns the full lifecycle). */
 export type RunStatus = "active" | "awaiting_approval" | "blocked" | "completed" | "failed" | "cancelled";

@@ -48,7 +48,7 @@ export interface CheckpointQueueItem {
   runTitle: string;
   projectId: string;
   owner: { id: string; name: string };
-  kind: "phase_gate" | "approval";
+  kind: "phase_gate" | "approval" | "budget";
   targetPhase: string | null;
   reason: string;
   summary: string | null;

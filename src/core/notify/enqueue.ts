@@ -12,10 +12,12 @@ const NOTIFIABLE: Readonly<Record<string, NotifyKind>> = Object.freeze({
   "run.blocked": "run.blocked",
   "scope.violation": "scope.violation",
   "drift.detected": "drift.detected",
+  "budget.threshold_reached": "budget.threshold",
+  "runbook_proposal.created": "runbook.proposal",
 });
 
 // Metadata the message may use: kinds and statuses, never paths or text.
-const KEPT_META = ["why", "kind", "access", "action"] as const;
+const KEPT_META = ["why", "kind", "access", "action", "scope", "rule"] as const;
 
 /**
  * Writes the outbox row for a notifiable event, in the event's own transaction: the event and
@@ -29,6 +31,7 @@ export async function enqueueNotification(tx: Tx, event: StoredEvent): Promise<v
   const meta = JSON.parse(event.meta) as Record<string, unknown>;
   const kept: Record<string, unknown> = {};
   for (const key of KEPT_META) if (typeof meta[key] === "string") kept[key] = meta[key];
+  if (typeof meta.percent === "number") kept.percent = meta.percent;
   if (event.type === "checkpoint.approved" || event.type === "checkpoint.rejected") kept.status = event.type.slice("checkpoint.".length);
   const checkpointId = event.type.startsWith("checkpoint.") ? event.subject : typeof meta.checkpointId === "string" ? meta.checkpointId : null;
   await tx.notify.insertOutbox({

@@ -8,6 +8,8 @@ import { DEFAULT_KINDS } from "./schemas.ts";
 
 /** Who a notification kind is for, among the people (team channels get every kind they subscribed to). */
 function audience(kind: string, people: readonly RecipientRow[], run: RunContextRow | undefined, requiredRole: Role | null): RecipientRow[] {
+  // Budgets and runbook proposals are for the people who decide on them: owners, admins and leads.
+  if (kind === "budget.threshold" || kind === "runbook.proposal") return people.filter((p) => can(p.role, "checkpoints.decide"));
   if (!run) return [];
   switch (kind) {
     case "checkpoint.requested":

@@ -51,7 +51,7 @@ export function renderMessage(f: MessageFacts): NotifyMessage {
   const step = ck?.targetPhase ? `entering phase '${ck.targetPhase}'` : "a step that needs a person";
   const where = f.project ? `${f.project.name} (${f.project.slug})` : "Railyard";
   const when = iso(f.occurredAt);
-  const url = messageUrl(f.baseUrl, { checkpointId: ck?.id ?? null, runId: f.run?.id ?? null }, f.kind);
+  const url = f.kind === "runbook.proposal" ? `${f.baseUrl.replace(/\/+$/, "")}/runbooks` : messageUrl(f.baseUrl, { checkpointId: ck?.id ?? null, runId: f.run?.id ?? null }, f.kind);
   let headline: string;
   let text: string;
   switch (f.kind) {
@@ -84,6 +84,16 @@ export function renderMessage(f: MessageFacts): NotifyMessage {
     case "drift.detected":
       headline = `Drift on ${quoted(title)}${str(f.meta.kind) ? `: ${str(f.meta.kind)}` : ""}`;
       text = `${where}: an off-script event was recorded on ${f.askedBy ?? "an agent"}'s run at ${when}.`;
+      break;
+    case "budget.threshold": {
+      const scope = str(f.meta.scope) === "run" ? `the token budget of ${quoted(title)}` : "this month's token budget";
+      headline = `Budget at ${typeof f.meta.percent === "number" ? f.meta.percent : 80}%: ${where}`;
+      text = `${where}: ${scope} reached ${typeof f.meta.percent === "number" ? f.meta.percent : 80}% at ${when}. At 100% the run waits on a budget checkpoint that a lead or above decides.`;
+      break;
+    }
+    case "runbook.proposal":
+      headline = `Runbook proposal${str(f.meta.rule) ? `: ${str(f.meta.rule)}` : ""}`;
+      text = `The ritual miner found a pattern repeated across runs and people and proposes a runbook patch (${when}). A lead or above approves or dismisses it under Runbooks.`;
       break;
     default:
       headline = "Test notification from Railyard";

@@ -3,11 +3,11 @@ import { idPattern } from "../../lib/ids.ts";
 import { ROLES, type Role } from "../roles.ts";
 import type { ChannelKind, DeliveryStatus } from "./queries.ts";
 
-/** What a notification can be about (DESIGN §10). The last two are opt-in. */
-export const NOTIFY_KINDS = ["checkpoint.requested", "checkpoint.decided", "checkpoint.expiring", "run.failed", "run.blocked", "scope.violation", "drift.detected"] as const;
+/** What a notification can be about (DESIGN §10). Scope violations and drift are opt-in. */
+export const NOTIFY_KINDS = ["checkpoint.requested", "checkpoint.decided", "checkpoint.expiring", "run.failed", "run.blocked", "scope.violation", "drift.detected", "budget.threshold", "runbook.proposal"] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 /** What a new channel and a person without preferences receive. */
-export const DEFAULT_KINDS: readonly NotifyKind[] = Object.freeze(["checkpoint.requested", "checkpoint.decided", "checkpoint.expiring", "run.failed", "run.blocked"]);
+export const DEFAULT_KINDS: readonly NotifyKind[] = Object.freeze(["checkpoint.requested", "checkpoint.decided", "checkpoint.expiring", "run.failed", "run.blocked", "budget.threshold", "runbook.proposal"]);
 export const CHANNEL_KINDS = ["webhook", "slack", "teams", "ntfy", "email"] as const satisfies readonly ChannelKind[];
 export const SMTP_SECURITY = ["starttls", "tls", "none"] as const;
 export type SmtpSecurity = (typeof SMTP_SECURITY)[number];

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { budgetWaitMessage } from "../budget/charge.ts";
 import { lastRejection } from "../checkpoint/block.ts";
 import { expireDue } from "../checkpoint/expiry.ts";
 import { insertCheckpoint } from "../checkpoint/insert-checkpoint.ts";
@@ -58,6 +59,9 @@ export async function advancePhase({ ctx, input }: { ctx: Ctx; input: unknown })
 
     const pending = await tx.runs.pendingCheckpoints(run.id);
     const waitingOn = pending.find((c) => !(c.kind === "phase_gate" && c.targetPhase === data.phase));
+    if (waitingOn?.kind === "budget") {
+      refuse(new AppError("gate_closed", budgetWaitMessage(run.id, waitingOn.id)), { type: "run.gate_refused", runId: run.id, projectId: run.projectId, meta: { reason: "budget", from: run.phase, to: data.phase, checkpointId: waitingOn.id } });
+    }
     if (waitingOn) refuse(new AppError("conflict", `checkpoint ${waitingOn.id} is pending a decision; wait for it with get_checkpoint before changing phase`));
 
     const refused = (reason: string, meta: Record<string, string | number | null> = {}): EventInput =>

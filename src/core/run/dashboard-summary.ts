@@ -1,4 +1,6 @@
+import { costOf } from "../budget/cost.ts";
 import type { Ctx } from "../context.ts";
+import { getSettings } from "../setting/get-settings.ts";
 import { forbidden } from "../errors.ts";
 import { can } from "../roles.ts";
 
@@ -18,6 +20,8 @@ export interface DashboardSummary {
   tokens: { since: number; input: number; output: number };
   /** Tokens per day, the last `USAGE_DAYS` days (days without reports are absent). */
   usageByDay: { day: number; inputTokens: number; outputTokens: number }[];
+  /** This month's cost at the owner's per-model prices (null: no price set); models without a price are listed, not guessed. */
+  cost: { currency: string; amount: number; unpricedModels: string[] } | null;
 }
 
 /**
@@ -41,5 +45,19 @@ export async function dashboardSummary({ ctx }: { ctx: Ctx }): Promise<Dashboard
     signals: { since: signalsSince, days: SIGNAL_WINDOW_DAYS, scopeViolations: counts.scopeViolations, drift: counts.drift },
     tokens: { since: monthStart, input: counts.inputTokens, output: counts.outputTokens },
     usageByDay,
+    cost: await monthCost(ctx, monthStart),
   };
+}
+
+async function monthCost(ctx: Ctx, monthStart: number): Promise<DashboardSummary["cost"]> {
+  const settings = await getSettings(ctx.store.read);
+  if (settings.modelPrices.length === 0) return null;
+  let amount = 0;
+  const unpricedModels: string[] = [];
+  for (const row of await ctx.store.read.budgets.usageByModel(monthStart, null)) {
+    const cost = costOf(row, settings.modelPrices);
+    if (cost === null) unpricedModels.push(row.model);
+    else amount += cost;
+  }
+  return { currency: settings.priceCurrency, amount: Math.round(amount * 10_000) / 10_000, unpricedModels };
 }

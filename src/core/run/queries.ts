@@ -138,7 +138,7 @@ export interface DriftRow {
 export interface RunCheckpointRow {
   id: string;
   runId: string;
-  kind: "phase_gate" | "approval";
+  kind: "phase_gate" | "approval" | "budget";
   targetPhase: string | null;
   reason: string;
   summary: string | null;
@@ -247,7 +247,7 @@ export interface RunQueries {
   /** Moves the run into `phase` (and back to `active`). */
   enterPhase(runId: string, phase: string, now: number): Promise<void>;
   /** The run's pending checkpoints, newest first. */
-  pendingCheckpoints(runId: string): Promise<{ id: string; kind: "phase_gate" | "approval"; targetPhase: string | null; reason: string; requiredRole: Role; expiresAt: number }[]>;
+  pendingCheckpoints(runId: string): Promise<{ id: string; kind: "phase_gate" | "approval" | "budget"; targetPhase: string | null; reason: string; requiredRole: Role; expiresAt: number }[]>;
   /** Whether a phase_gate checkpoint into `phase` was approved at or after `since`. */
   gateApprovedSince(runId: string, phase: string, since: number): Promise<boolean>;
   /** Whether a passing build of `kind` was reported at or after `since`. */
@@ -265,7 +265,7 @@ export interface RunQueries {
   linkChange(runId: string, change: { branch: string | null; prUrl: string | null; commitSha: string | null }, now: number): Promise<void>;
 
   /** Expires the run's pending checkpoints; returns the expired ones. */
-  expirePending(runId: string, now: number): Promise<{ id: string; kind: "phase_gate" | "approval" }[]>;
+  expirePending(runId: string, now: number): Promise<{ id: string; kind: "phase_gate" | "approval" | "budget" }[]>;
   finish(runId: string, status: "completed" | "failed" | "cancelled", summary: string, now: number): Promise<void>;
   /** The paths of the run's work units and file reports, at most `limit` file reports. */
   touchedPaths(runId: string, limit: number): Promise<string[]>;

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { newId } from "../../lib/ids.ts";
+import { refuseWhileOverBudget } from "../budget/charge.ts";
 import type { Ctx } from "../context.ts";
 import { screenInput } from "../scan/screen-input.ts";
 import { transact } from "../transact.ts";
@@ -19,6 +20,7 @@ export async function reportBuild({ ctx, input }: { ctx: Ctx; input: unknown }):
   return transact(ctx, async (tx, record) => {
     const run = await loadOwnRun(tx, actor, data.run_id);
     assertOpen(run);
+    await refuseWhileOverBudget(tx, run, "report_build");
     const now = ctx.clock.now();
     const id = newId("bld");
     await tx.runs.insertBuild({ id, runId: run.id, phase: run.phase, kind: data.kind, exitCode: data.exit_code, durationMs: data.duration_ms, logTail: logTail || null, createdAt: now });

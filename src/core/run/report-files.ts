@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { newId } from "../../lib/ids.ts";
+import { refuseWhileOverBudget } from "../budget/charge.ts";
 import type { Ctx } from "../context.ts";
 import { versionById } from "../runbook/read-runbook.ts";
 import type { PhaseDef } from "../runbook/schemas.ts";
@@ -28,6 +29,8 @@ export async function reportFiles({ ctx, input }: { ctx: Ctx; input: unknown }):
     assertOpen(run);
     const manifest = await manifestFor(tx, run.projectId, actor.role);
     const { files, violations } = classify(manifest, paths, data.action);
+    // A run waiting on its budget is told so; the scope wall still records its violations (they outlive the refusal).
+    await refuseWhileOverBudget(tx, run, "report_files", violations.length > 0 ? (keepTx, keepRecord) => recordViolations(keepTx, keepRecord, ctx, run, violations, "report_files") : undefined);
     const now = ctx.clock.now();
     for (const f of files) await tx.runs.insertFileReport({ id: newId("fr"), runId: run.id, action: data.action, path: f.path, access: f.access, createdAt: now });
     await recordViolations(tx, record, ctx, run, violations, "report_files");

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { newId } from "../../lib/ids.ts";
+import { budgetWaitMessage, chargeUsage } from "../budget/charge.ts";
 import type { Ctx } from "../context.ts";
 import { screenInput } from "../scan/screen-input.ts";
 import { transact } from "../transact.ts";
@@ -7,7 +8,11 @@ import { parseInput } from "../validate.ts";
 import { assertOpen, loadOwnRun, requireAgent } from "./access.ts";
 import { ReportUsageInput, type ReportUsageOutput } from "./schemas.ts";
 
-/** Adds model token usage to a run; totals are incremented in SQL so concurrent reports all count. */
+/**
+ * Adds model token usage to a run; totals are incremented in SQL so concurrent reports all count.
+ * The tokens count against the run's and the project's budgets (always recorded, even over budget:
+ * what was spent is spent); the answer says what is left and names the budget checkpoint the run waits on.
+ */
 export async function reportUsage({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<z.infer<typeof ReportUsageOutput>> {
   const actor = requireAgent(ctx);
   const data = parseInput(ReportUsageInput, input);
@@ -22,6 +27,9 @@ export async function reportUsage({ ctx, input }: { ctx: Ctx; input: unknown }):
     await tx.runs.insertUsage({ id, runId: run.id, model: model!, inputTokens: data.input_tokens, outputTokens: data.output_tokens, cacheTokens: cache, calls, createdAt: now });
     const totals = await tx.runs.addUsage(run.id, { inputTokens: data.input_tokens, outputTokens: data.output_tokens, cacheTokens: cache, calls }, now);
     await record({ type: "usage.reported", runId: run.id, projectId: run.projectId, subject: id, meta: { inputTokens: data.input_tokens, outputTokens: data.output_tokens, cacheTokens: cache, calls } });
-    return { run_id: run.id, totals: { input_tokens: totals.inputTokens, output_tokens: totals.outputTokens, cache_tokens: totals.cacheTokens, calls: totals.calls } };
+    const budget = await chargeUsage(tx, record, ctx, run, data.input_tokens + data.output_tokens, totals.inputTokens + totals.outputTokens);
+    const message = budget.checkpoint_id ? budgetWaitMessage(run.id, budget.checkpoint_id)
+      : budget.run.remaining_tokens !== null || budget.project.remaining_tokens !== null ? "recorded; the budget left is in budget.run and budget.project" : "recorded; no token budget is set";
+    return { run_id: run.id, totals: { input_tokens: totals.inputTokens, output_tokens: totals.outputTokens, cache_tokens: totals.cacheTokens, calls: totals.calls }, budget, message };
   });
 }

@@ -273,7 +273,7 @@ export const RequestApprovalOutput = z.strictObject({
 export const CheckpointView = z.strictObject({
   checkpoint_id: z.string().max(30),
   run_id: z.string().max(30),
-  kind: z.enum(["phase_gate", "approval"]),
+  kind: z.enum(["phase_gate", "approval", "budget"]),
   target_phase: z.string().max(40).nullable(),
   status: z.enum(["pending", "approved", "rejected", "expired"]),
   required_role: z.enum(ROLES),
@@ -296,6 +296,12 @@ export const ReportBuildOutput = z.strictObject({
 export const ReportUsageOutput = z.strictObject({
   run_id: z.string().max(30),
   totals: z.strictObject({ input_tokens: total, output_tokens: total, cache_tokens: total, calls: total }).describe("The run's totals after adding this report."),
+  budget: z.strictObject({
+    run: z.strictObject({ limit_tokens: total.nullable(), used_tokens: total, remaining_tokens: total.nullable() }).describe("The run's token budget (input + output tokens); null limit: none."),
+    project: z.strictObject({ month: z.string().max(7), limit_tokens: total.nullable(), used_tokens: total, remaining_tokens: total.nullable() }).describe("The project's budget for this calendar month (UTC)."),
+    checkpoint_id: z.string().max(30).nullable().describe("Set when a budget is used up: the run waits on this budget checkpoint until a lead approves raising it."),
+  }),
+  message: z.string().max(500).describe("What to do next."),
 });
 
 export const LinkChangeOutput = z.strictObject({
@@ -343,7 +349,7 @@ export const RunStateView = z.strictObject({
   next_phases: listOf(NextPhaseView, 20).describe("The phases advance_phase may move to: the next one forward and every earlier one (rework); empty once finished."),
   units: listOf(z.strictObject({ unit_id: z.string().max(30), title: z.string().max(200), status: z.enum(UNIT_STATUSES), paths: listOf(z.string().max(600), 50) }), 200),
   pending_checkpoints: listOf(z.strictObject({
-    checkpoint_id: z.string().max(30), kind: z.enum(["phase_gate", "approval"]), target_phase: z.string().max(40).nullable(), reason: z.string().max(40), required_role: z.enum(ROLES), expires_at: iso,
+    checkpoint_id: z.string().max(30), kind: z.enum(["phase_gate", "approval", "budget"]), target_phase: z.string().max(40).nullable(), reason: z.string().max(40), required_role: z.enum(ROLES), expires_at: iso,
   }), 50).describe("Checkpoints waiting on a person: wait with get_checkpoint; advance_phase is refused meanwhile (except into a pending gate's phase)."),
   claims: listOf(ClaimView, 200).describe("The paths this run holds (live claims)."),
   conflicts: listOf(ClaimConflictView, 200).describe("Paths this run asked for that another active run still holds."),

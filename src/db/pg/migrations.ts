@@ -4,9 +4,11 @@ import type { Migration } from "../migrations.ts";
 import m0000 from "../../../migrations/postgres/0000_initial.sql" with { type: "text" };
 import m0001 from "../../../migrations/postgres/0001_audit_append_only.sql" with { type: "text" };
 import m0002 from "../../../migrations/postgres/0002_shared_counters.sql" with { type: "text" };
+import m0003 from "../../../migrations/postgres/0003_budgets.sql" with { type: "text" };
 
 export const PG_MIGRATIONS: readonly Migration[] = Object.freeze([
   { name: "0000_initial", sql: m0000 },
   { name: "0001_audit_append_only", sql: m0001 },
   { name: "0002_shared_counters", sql: m0002 },
+  { name: "0003_budgets", sql: m0003 },
 ]);

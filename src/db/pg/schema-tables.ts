@@ -12,3 +12,5 @@ export const modules = t.modules!, moduleAccess = t.moduleAccess!, knowledgeNote
 export const runbookVersions = t.runbookVersions!, runbookChanges = t.runbookChanges!, runs = t.runs!, workUnits = t.workUnits!;
 export const checkpoints = t.checkpoints!, builds = t.builds!, usageReports = t.usageReports!, fileReports = t.fileReports!;
 export const driftSignals = t.driftSignals!, runClaims = t.runClaims!, auditStreams = t.auditStreams!;
+export const projectBudgets = t.projectBudgets!, projectUsageMonths = t.projectUsageMonths!, runBudgets = t.runBudgets!, budgetMarks = t.budgetMarks!;
+export const runbookProposals = t.runbookProposals!, jobLeases = t.jobLeases!;

@@ -1,9 +1,11 @@
 import type { Queries } from "../../core/store.ts";
 import { auditQueries } from "./audit.ts";
+import { budgetQueries } from "./budget.ts";
 import { checkpointQueries } from "./checkpoint.ts";
 import { identityQueries } from "./identity.ts";
 import { keyQueries } from "./key.ts";
 import { knowledgeQueries } from "./knowledge.ts";
+import { minerQueries } from "./miner.ts";
 import { notifyQueries } from "./notify.ts";
 import { projectQueries } from "./project.ts";
 import { runQueries } from "./run.ts";
@@ -17,10 +19,12 @@ import type { SqliteDb } from "./sqlite-db.ts";
 export function createQueries(db: SqliteDb): Queries {
   return {
     audit: auditQueries(db),
+    budgets: budgetQueries(db),
     checkpoints: checkpointQueries(db),
     identity: identityQueries(db),
     keys: keyQueries(db),
     knowledge: knowledgeQueries(db),
+    miner: minerQueries(db),
     notify: notifyQueries(db),
     projects: projectQueries(db),
     runs: runQueries(db),

@@ -5,3 +5,4 @@ export * from "./audit.ts";
 export * from "./stream.ts";
 export * from "./notify.ts";
 export * from "./identity.ts";
+export * from "./budget.ts";

@@ -85,7 +85,7 @@ export const workUnits = sqliteTable("work_units", {
 export const checkpoints = sqliteTable("checkpoints", {
   id: text("id").primaryKey(),
   runId: text("run_id").notNull().references(() => runs.id, { onDelete: "cascade" }),
-  kind: text("kind", { enum: ["phase_gate", "approval"] }).notNull(),
+  kind: text("kind", { enum: ["phase_gate", "approval", "budget"] }).notNull(),
   targetPhase: text("target_phase"),
   reason: text("reason").notNull(),
   summary: text("summary"),

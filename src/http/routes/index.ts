@@ -3,6 +3,7 @@ import type { Services } from "../../core/context.ts";
 import { auditRoutes, userErasureRoutes } from "./audit.ts";
 import { auditStreamsRoutes } from "./audit-streams.ts";
 import { authRoutes } from "./auth.ts";
+import { budgetsRoutes } from "./budgets.ts";
 import { catalogueRoutes } from "./catalogue.ts";
 import { channelsRoutes } from "./channels.ts";
 import { checkpointsRoutes } from "./checkpoints.ts";
@@ -13,6 +14,7 @@ import { notificationPreferencesRoutes } from "./notification-preferences.ts";
 import { openApiRoutes } from "./openapi.ts";
 import { passwordResetRoutes } from "./password-reset.ts";
 import { projectsRoutes } from "./projects.ts";
+import { runbookProposalsRoutes } from "./runbook-proposals.ts";
 import { runbooksRoutes } from "./runbooks.ts";
 import { runsRoutes } from "./runs.ts";
 import { settingsRoutes } from "./settings.ts";
@@ -52,6 +54,8 @@ export function apiRouters(deps: RouteDeps) {
     eventsRoutes(deps),
     channelsRoutes(deps),
     notificationPreferencesRoutes(deps),
+    budgetsRoutes(deps),
+    runbookProposalsRoutes(deps),
   ];
   // Last: the OpenAPI document is read from the routers above, so no route can be left out of it.
   return [...routers, openApiRoutes(routers)] as const;

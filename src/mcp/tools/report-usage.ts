@@ -5,7 +5,7 @@ import { defineTool } from "../tool.ts";
 export const reportUsageTool = defineTool({
   name: "report_usage",
   title: "Report usage",
-  description: "Add model token usage since your last report (model, input, output and cache tokens, calls) to the run: the numbers are added to its totals, not replaced. Returns the new totals.",
+  description: "Add model token usage since your last report to the run (added, not replaced). Returns the totals and the token budget left; at 0 the run waits on a budget checkpoint.",
   inputSchema: ReportUsageInput,
   outputSchema: ReportUsageOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
