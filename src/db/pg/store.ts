@@ -161,8 +161,8 @@ function createPgStore(sql: SQL, url: string, dataDir: string, options: StoreOpt
     let current: Job | null = null;
     try {
       writer ??= await sql.reserve();
-      await send("BEGIN");
-      await send("SELECT pg_advisory_xact_lock($1)", [LOCKS.write]);
+      // One round trip: the transaction and the lock that serialises writers across nodes.
+      await send(`BEGIN; SELECT pg_advisory_xact_lock(${LOCKS.write})`);
       chainHead = null;
       while (settled.length < MAX_BATCH) {
         let job = jobs.shift();
@@ -172,6 +172,23 @@ function createPgStore(sql: SQL, url: string, dataDir: string, options: StoreOpt
           if (!job) break;
         }
         current = job;
+        if (settled.length === 0 && jobs.length === 0) {
+          // Alone in the transaction so far: no savepoint (two round trips saved). If it fails,
+          // the whole transaction, which holds nothing else, is rolled back; the next batch
+          // takes the writes that arrived meanwhile.
+          try {
+            settled.push({ job, ok: true, value: await job.fn(tx) });
+          } catch (error) {
+            if (connectionLost(error)) throw error;
+            await send("ROLLBACK");
+            current = null;
+            chainHead = null;
+            job.reject(error);
+            return;
+          }
+          current = null;
+          continue;
+        }
         await send("SAVEPOINT w");
         try {
           const value = await job.fn(tx);
