@@ -66,6 +66,13 @@ export interface Store {
   backupTo(file: string): Promise<void>;
   /** Committed events of the other nodes on the same database (PostgreSQL); none for SQLite. */
   readonly relay?: EventRelay;
+  /**
+   * Runs `fn` unless another node is running the job named `job` right now (PostgreSQL: a session
+   * advisory lock), and resolves with whether it ran: periodic jobs (the checkpoint expiry sweep,
+   * the retention purge) then run once however many nodes share the database. Absent for SQLite,
+   * where one node holds the data dir.
+   */
+  exclusive?(job: string, fn: () => Promise<void>): Promise<boolean>;
   /** Request counters every node sees (PostgreSQL), for limits shared by several nodes; none for SQLite. */
   readonly sharedCounter?: SharedCounter;
   /** How many SQL statements were compiled so far (a warmed-up hot path compiles none). */

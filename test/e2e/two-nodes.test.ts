@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decideCheckpoint } from "../../src/core/checkpoint/decide-checkpoint.ts";
 import { createProject } from "../../src/core/project/create-project.ts";
-import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
+import { createTestApp, seedUser, TEST_PASSWORD, type TestApp } from "../support/app.ts";
 import { createTestDatabase, dropTestDatabase, onPostgres, psql } from "../support/backend.ts";
+import { api, login } from "../support/http.ts";
 import { callTool } from "../support/mcp-call.ts";
 import { seedAgent } from "../support/mcp.ts";
 import { startCluster } from "../../scripts/pg-cluster.ts";
@@ -81,6 +82,86 @@ describe.skipIf(!onPostgres)("two nodes on one PostgreSQL database (needs a Post
       // the other four are refused, and one refusal event is recorded for the window.
       expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429, 429, 429]);
       expect(Number(psql(url, "SELECT count(*) AS n FROM audit_events WHERE type = 'rate.limited'")[0]!.n)).toBe(1);
+    } finally {
+      await b.close();
+      await a.dispose();
+    }
+  }, 30_000);
+
+  test("a session made on node A works on node B; sign-in failures on both nodes add up to one lock", async () => {
+    const url = await createTestDatabase();
+    databases.push(url);
+    const a: TestApp = await createTestApp({ "database-url": url });
+    const b: TestApp = await createTestApp({ "database-url": url, "data-dir": secondDataDir(a.dataDir) });
+    try {
+      const { user } = await seedUser(a, "lead", "lee@example.test");
+      const cookie = await login(a, "lee@example.test", TEST_PASSWORD);
+      const me = await api(b, "GET", "/api/auth/me", { headers: { cookie } });
+      expect(me.status).toBe(200);
+      expect(me.json.user.id).toBe(user.id);
+      // Five wrong passwords for one account from one address, alternating nodes: both nodes lock it.
+      const wrong = (node: TestApp) => api(node, "POST", "/api/auth/login", { body: { email: "lee@example.test", password: "wrong-synthetic-guess" } });
+      for (let i = 0; i < 5; i++) expect((await wrong(i % 2 === 0 ? a : b)).status).toBe(401);
+      for (const node of [a, b]) {
+        const locked = await api(node, "POST", "/api/auth/login", { body: { email: "lee@example.test", password: TEST_PASSWORD } });
+        expect(locked.status).toBe(429);
+      }
+    } finally {
+      await b.close();
+      await a.dispose();
+    }
+  }, 60_000);
+
+  test("a person's live-update stream on node A shows a run an agent starts on node B", async () => {
+    const url = await createTestDatabase();
+    databases.push(url);
+    const a: TestApp = await createTestApp({ "database-url": url });
+    const b: TestApp = await createTestApp({ "database-url": url, "data-dir": secondDataDir(a.dataDir) });
+    try {
+      await createProject({ ctx: a.ctx(), input: { slug: "shop", name: "Shop" } });
+      await seedUser(a, "lead", "lia@example.test");
+      const cookie = await login(a, "lia@example.test", TEST_PASSWORD);
+      const dev = await seedAgent(a, "developer");
+      const stream = await a.request("/api/events", { headers: { cookie, origin: "http://127.0.0.1:7433", "sec-fetch-site": "same-origin", accept: "text/event-stream" } });
+      expect(stream.status).toBe(200);
+      const reader = stream.body!.getReader();
+      const started = await callTool(b, dev.key, "start_run", { project: "shop", title: "Seen across nodes" });
+      const runId = started.structured.run_id as string;
+      let text = "";
+      const deadline = Date.now() + 3000;
+      while (!text.includes(runId) && Date.now() < deadline) {
+        const chunk = await Promise.race([reader.read(), Bun.sleep(deadline - Date.now()).then(() => null)]);
+        if (!chunk || chunk.done) break;
+        text += new TextDecoder().decode(chunk.value);
+      }
+      await reader.cancel();
+      expect(text).toContain("event: change");
+      expect(text).toContain(runId);
+    } finally {
+      await b.close();
+      await a.dispose();
+    }
+  }, 30_000);
+
+  test("a periodic job runs on one node at a time: the other node skips it while it runs, and takes it afterwards", async () => {
+    const url = await createTestDatabase();
+    databases.push(url);
+    const a: TestApp = await createTestApp({ "database-url": url });
+    const b: TestApp = await createTestApp({ "database-url": url, "data-dir": secondDataDir(a.dataDir) });
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const ranOnA = a.store.exclusive!("checkpoint-sweep", () => held);
+      await Bun.sleep(200);
+      let ranB = false;
+      expect(await b.store.exclusive!("checkpoint-sweep", async () => void (ranB = true))).toBe(false);
+      expect(ranB).toBe(false);
+      // Another job is not held up by this one.
+      expect(await b.store.exclusive!("audit-purge", async () => {})).toBe(true);
+      release();
+      expect(await ranOnA).toBe(true);
+      expect(await b.store.exclusive!("checkpoint-sweep", async () => void (ranB = true))).toBe(true);
+      expect(ranB).toBe(true);
     } finally {
       await b.close();
       await a.dispose();

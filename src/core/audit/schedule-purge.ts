@@ -9,8 +9,12 @@ import { purgeAudit } from "./purge-audit.ts";
 export function scheduleAuditPurge(ctx: Ctx, options: { firstAfterMs?: number; everyMs?: number } = {}): () => void {
   const runOnce = async () => {
     try {
-      const result = await purgeAudit(ctx);
-      if (result.purged > 0) ctx.logger.info({ purged: result.purged, retentionDays: result.retentionDays }, "audit retention purge");
+      // One node at a time purges (PostgreSQL); the others skip this round.
+      const purge = async () => {
+        const result = await purgeAudit(ctx);
+        if (result.purged > 0) ctx.logger.info({ purged: result.purged, retentionDays: result.retentionDays }, "audit retention purge");
+      };
+      await (ctx.store.exclusive ? ctx.store.exclusive("audit-purge", purge) : purge());
     } catch (error) {
       ctx.logger.error({ kind: (error as Error)?.name ?? "error" }, "audit retention purge failed; it will be retried");
     }

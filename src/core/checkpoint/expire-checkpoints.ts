@@ -18,7 +18,9 @@ export function startCheckpointSweep(ctx: Ctx, intervalMs = 60_000): () => void 
     if (running) return;
     running = true;
     try {
-      await expireCheckpoints({ ctx });
+      // One node at a time sweeps (PostgreSQL); the others skip this tick.
+      const sweep = async () => void (await expireCheckpoints({ ctx }));
+      await (ctx.store.exclusive ? ctx.store.exclusive("checkpoint-sweep", sweep) : sweep());
     } catch (error) {
       ctx.logger.error({ kind: (error as Error)?.name ?? "error" }, "checkpoint sweep failed");
     } finally {

@@ -19,7 +19,7 @@ import { PG_MIGRATIONS } from "./migrations.ts";
 import { createPgRelay } from "./relay.ts";
 
 /** Advisory lock keys (one namespace: the first 31 bits of "railyard" hashed, plus the purpose). */
-export const LOCKS = { write: 0x5241_0001, migrate: 0x5241_0002 } as const;
+export const LOCKS = { write: 0x5241_0001, migrate: 0x5241_0002, jobs: 0x5242_0000 } as const;
 
 const MAX_BATCH = 256;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -268,6 +268,23 @@ function createPgStore(sql: SQL, url: string, dataDir: string, options: StoreOpt
       throw new Error("on PostgreSQL, back up the database with pg_dump (see the README, Scaling out)");
     },
     relay,
+    async exclusive(job, fn) {
+      // A session lock on a connection of its own, held while `fn` runs; the key is the job's name hashed.
+      const key = LOCKS.jobs + (Bun.hash.crc32(job) % 0x10000);
+      const conn = await sql.reserve();
+      try {
+        const rows = (await conn.unsafe("SELECT pg_try_advisory_lock($1)", [key]).values()) as boolean[][];
+        if (rows[0]?.[0] !== true) return false;
+        try {
+          await fn();
+          return true;
+        } finally {
+          await conn.unsafe("SELECT pg_advisory_unlock($1)", [key]).catch(() => {});
+        }
+      } finally {
+        conn.release();
+      }
+    },
     sharedCounter: async (key, windowStart) => {
       try {
         const rows = (await sql.unsafe(
