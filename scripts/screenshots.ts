@@ -28,6 +28,7 @@ import { hashPassword } from "../src/core/user/password.ts";
 import { createChannel } from "../src/core/notify/create-channel.ts";
 import { DAY, HOUR, MINUTE } from "../src/lib/time.ts";
 import { createTestApp, TEST_PASSWORD, type TestApp } from "../test/support/app.ts";
+import { seedMinedProposals } from "../test/support/proposals.ts";
 import { CHROMIUM, freshWebAssets, launchChromium, serveForBrowser, signIn } from "../test/support/browser.ts";
 
 const OUT = join(import.meta.dir, "..", "docs", "screenshots");
@@ -151,6 +152,12 @@ async function seed(app: TestApp) {
   await createChannel({ ctx: asMaya, input: { name: "Platform (Teams)", kind: "teams", url: "https://example.webhook.office.com/workflows/synthetic", events: ["checkpoint.requested", "run.failed"], projects: ["platform"] } });
   await createChannel({ ctx: asMaya, input: { name: "Phones (ntfy)", kind: "ntfy", url: "https://ntfy.example.internal/railyard-team", personal: true, events: ["checkpoint.requested", "checkpoint.expiring"] } });
   await createChannel({ ctx: asMaya, input: { name: "Mail relay", kind: "email", host: "smtp.example.internal", security: "starttls", username: "railyard", password: "synthetic-password", from: "railyard@example.test", personal: true, events: [] } });
+  // Five runs of two people leave 'test' without a passing test; the ritual miner proposes moving the evidence.
+  app.clock.set(now - 3 * HOUR);
+  await seedMinedProposals(app, [sam.agent, alex.agent] as Extract<Actor, { kind: "agent" }>[], "shop", {
+    afterTest: "security", build: "passing",
+    titles: ["Invoice PDF footer", "Refund reason codes", "Tax rounding on credit notes", "Currency on receipts", "Dunning e-mail copy"],
+  });
   app.clock.set(now);
   return { main, maya };
 }
@@ -197,6 +204,15 @@ try {
   if (!only || only.includes("settings-notifications")) {
     await notifications.screenshot({ path: join(OUT, "settings-notifications.png") });
     shots.push("settings-notifications.png");
+  }
+  await page.goto(`${server.url}/runbooks`);
+  const proposal = page.locator("#runbook-proposals");
+  await proposal.getByRole("article").first().waitFor();
+  await page.waitForLoadState("networkidle");
+  await page.evaluate(() => document.fonts.ready);
+  if (!only || only.includes("runbook-proposal")) {
+    await proposal.screenshot({ path: join(OUT, "runbook-proposal.png") });
+    shots.push("runbook-proposal.png");
   }
   await page.goto(`${server.url}/keys`);
   await page.getByRole("button", { name: "Create key" }).click();

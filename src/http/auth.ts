@@ -113,3 +113,14 @@ export function bodyFields(body: unknown): Record<string, unknown> {
   if (typeof body !== "object" || Array.isArray(body)) throw new AppError("invalid", "body: the request body must be a JSON object", { fields: ["body"] });
   return body as Record<string, unknown>;
 }
+
+/**
+ * A body's fields together with the path's parameters. A body field naming a path parameter is
+ * refused rather than silently overridden: `{projectSlug: "other"}` must not quietly change the project in the path.
+ */
+export function bodyWithPath(body: unknown, path: Record<string, string>): Record<string, unknown> {
+  const fields = bodyFields(body);
+  const clash = Object.keys(path).filter((key) => Object.hasOwn(fields, key));
+  if (clash.length > 0) throw new AppError("invalid", `${clash.join(", ")}: given by the path, not the body`, { fields: clash });
+  return { ...fields, ...path };
+}

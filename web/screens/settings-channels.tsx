@@ -39,9 +39,11 @@ const channelsApi = {
 
 export function ChannelsSettings() {
   const session = useSession();
-  const list = useResource(() => channelsApi.list(), []);
+  const allowed = session.me.user.role === "owner" || session.me.user.role === "admin";
+  // Other roles are refused the list (403): do not ask for it.
+  const list = useResource(() => (allowed ? channelsApi.list() : Promise.resolve({ channels: [] })), [allowed]);
   const [adding, setAdding] = useState(false);
-  if (!(session.me.user.role === "owner" || session.me.user.role === "admin")) return null;
+  if (!allowed) return null;
   return (
     <Card title="Notifications" actions={<Button size="small" onClick={() => setAdding(!adding)}>{adding ? "Close" : "Add channel"}</Button>}>
       <p class="muted small">Messages name the project, run, kind, who asked and when, masked for their audience, and link to Railyard. Nothing in a message can approve: deciding always needs a signed-in person.</p>

@@ -41,12 +41,14 @@ function IdentitySettingsBody() {
   );
 }
 
-function useSaver(send: () => Promise<unknown>, onSaved: () => void) {
+/** A form's save: `proceed` may ask first (false: nothing is sent and nothing says "saved"). */
+function useSaver(send: () => Promise<unknown>, onSaved: () => void, proceed: () => Promise<boolean> = async () => true) {
   const [saved, setSaved] = useState(false);
   const action = useAction(send);
   const submit = async (e: Event) => {
     e.preventDefault();
     setSaved(false);
+    if (!(await proceed())) return;
     if (await action.run()) {
       setSaved(true);
       onSaved();
@@ -185,13 +187,11 @@ function SsoOnlyCard({ view, onSaved }: { view: IdentitySettingsView; onSaved: (
   const [enabled, setEnabled] = useState(view.ssoOnly);
   const [breakGlass, setBreakGlass] = useState(view.breakGlassOwnerId ?? "");
   const confirm = useConfirm();
-  const { action, saved, submit } = useSaver(async () => {
-    if (enabled && !view.ssoOnly) {
-      const ok = await confirm.ask({ title: "Turn password sign-in off?", body: "Everyone but the break-glass owner will have to sign in with single sign-on.", confirm: "Turn on SSO-only" });
-      if (!ok) return;
-    }
-    await patchIdentity({ ssoOnly: enabled, breakGlassOwnerId: breakGlass || null });
-  }, onSaved);
+  const { action, saved, submit } = useSaver(
+    () => patchIdentity({ ssoOnly: enabled, breakGlassOwnerId: breakGlass || null }),
+    onSaved,
+    async () => !(enabled && !view.ssoOnly) || confirm.ask({ title: "Turn password sign-in off?", body: "Everyone but the break-glass owner will have to sign in with single sign-on.", confirm: "Turn on SSO-only" }),
+  );
   return (
     <Card title="SSO-only mode">
       <form class="form" onSubmit={submit} aria-label="SSO-only mode">

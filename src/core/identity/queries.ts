@@ -35,6 +35,10 @@ export interface IdentityQueries {
   identity(provider: SsoProvider, subject: string): Promise<SsoIdentityRow | undefined>;
   insertIdentity(row: SsoIdentityRow): Promise<void>;
   touchIdentity(provider: SsoProvider, subject: string, lastLoginAt: number): Promise<void>;
+  /** Removes every link of a person to identity-provider accounts (erasure); returns how many there were. */
+  deleteIdentitiesOf(userId: string): Promise<number>;
+  /** Removes the SSO records (subject, sealed refresh token) of all of a person's sessions (erasure). */
+  deleteSsoSessionsOf(userId: string): Promise<void>;
   /** Writes the profile the identity provider sent (email, name, role). */
   setProfile(profile: SsoProfile): Promise<void>;
   insertSsoSession(row: SsoSessionRow): Promise<void>;

@@ -17,11 +17,14 @@ export interface EraseResult {
   readonly erasedAt: number;
   readonly sessionsRevoked: number;
   readonly keysRevoked: number;
+  /** Links to identity-provider accounts removed (the next SSO sign-in of that account is a stranger's). */
+  readonly ssoIdentitiesRemoved: number;
 }
 
 /**
  * Erases a person (GDPR): the profile is replaced (email `erased-<id>@invalid`, name "Erased
- * user", an unusable password hash), the account disabled, sessions and plugin keys revoked. Audit
+ * user", an unusable password hash), the account disabled, sessions and plugin keys revoked, and
+ * the links to their identity-provider accounts and their sessions' SSO records removed. Audit
  * events keep the opaque user id. Owner or admin, never above one's own role, never oneself, never
  * the last owner. Erasing an erased person is refused (nothing left to erase).
  */
@@ -43,7 +46,11 @@ export async function eraseUser({ ctx, input }: { ctx: Ctx; input: unknown }): P
     await tx.users.erase({ id: userId, email: `erased-${userId}@invalid`, name: "Erased user", passwordHash: ERASED_PASSWORD_HASH, erasedAt: now });
     const sessionsRevoked = await revokeUserSessions(tx, record, now, userId, "erased");
     const keysRevoked = await tx.users.revokeKeysOf(userId, now, actor.kind === "human" ? actor.userId : null);
-    await record({ type: "user.erased", subject: userId, meta: { role: user.role, sessionsRevoked, keysRevoked } });
-    return { id: userId, erasedAt: now, sessionsRevoked, keysRevoked };
+    // The provider's subject (an issuer and sub, or a directory DN) identifies the person, and the
+    // sealed refresh tokens still speak for them at the provider: neither may outlive the erasure.
+    await tx.identity.deleteSsoSessionsOf(userId);
+    const ssoIdentitiesRemoved = await tx.identity.deleteIdentitiesOf(userId);
+    await record({ type: "user.erased", subject: userId, meta: { role: user.role, sessionsRevoked, keysRevoked, ssoIdentitiesRemoved } });
+    return { id: userId, erasedAt: now, sessionsRevoked, keysRevoked, ssoIdentitiesRemoved };
   });
 }

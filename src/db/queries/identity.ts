@@ -1,6 +1,6 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, inArray, lt } from "drizzle-orm";
 import type { IdentityQueries } from "../../core/identity/queries.ts";
-import { ssoIdentities, ssoSessions, users } from "../schema/index.ts";
+import { sessions, ssoIdentities, ssoSessions, users } from "../schema/index.ts";
 import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
 
 /** Rows a prepared UPDATE changed. */
@@ -15,6 +15,9 @@ export function identityQueries(db: SqliteDb): IdentityQueries {
   }).prepare();
   const touchIdentity = db.update(ssoIdentities).set({ lastLoginAt: pSet("lastLoginAt") })
     .where(and(eq(ssoIdentities.provider, p("provider")), eq(ssoIdentities.subject, p("subject")))).prepare();
+  const deleteIdentitiesOf = db.delete(ssoIdentities).where(eq(ssoIdentities.userId, p("userId"))).prepare();
+  const deleteSsoSessionsOf = db.delete(ssoSessions)
+    .where(inArray(ssoSessions.sessionId, db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, p("userId"))))).prepare();
   const setProfile = db.update(users).set({ email: pSet("email"), name: pSet("name"), role: pSet("role"), updatedAt: pSet("updatedAt") })
     .where(eq(users.id, p("id"))).prepare();
   const insertSsoSession = db.insert(ssoSessions).values({
@@ -33,6 +36,10 @@ export function identityQueries(db: SqliteDb): IdentityQueries {
     },
     touchIdentity: async (provider, subject, lastLoginAt) => {
       await touchIdentity.run({ provider, subject, lastLoginAt });
+    },
+    deleteIdentitiesOf: async (userId) => changes(await deleteIdentitiesOf.run({ userId })),
+    deleteSsoSessionsOf: async (userId) => {
+      await deleteSsoSessionsOf.run({ userId });
     },
     setProfile: async (profile) => {
       await setProfile.run({ ...profile });

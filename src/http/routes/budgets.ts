@@ -1,7 +1,7 @@
 import { Elysia } from "elysia";
 import { getProjectBudget } from "../../core/budget/get-budget.ts";
 import { putProjectBudget } from "../../core/budget/put-budget.ts";
-import { authenticate, bodyFields } from "../auth.ts";
+import { authenticate, bodyWithPath } from "../auth.ts";
 import type { RouteDeps } from "./index.ts";
 
 /** A project's token budgets (DESIGN §13): this month's usage against them, notices and cost per model. */
@@ -13,6 +13,6 @@ export function budgetsRoutes(deps: RouteDeps) {
     }, { detail: { summary: "A project's monthly (UTC) and per-run token budgets, this month's usage, the 80%/100% notices and the cost per model at the owner's prices" } })
     .put("/api/projects/:slug/budget", async ({ request, set, params, body }) => {
       const ctx = await authenticate(deps, request, set, { write: true });
-      return { budget: await putProjectBudget({ ctx, input: { ...bodyFields(body), projectSlug: params.slug } }) };
+      return { budget: await putProjectBudget({ ctx, input: bodyWithPath(body, { projectSlug: params.slug }) }) };
     }, { detail: { summary: "Set the budgets {monthlyTokens, runTokens} (null: no limit; owner, admin)" } });
 }
