@@ -9,6 +9,7 @@ import { openBackend } from "./db/open.ts";
 import type { StoreOptions } from "./db/store.ts";
 import type { Store } from "./core/store.ts";
 import { KeyRateLimiter, SharedKeyRateLimiter } from "./core/key/rate-limiter.ts";
+import { KeyUsage } from "./core/key/key-usage.ts";
 import { createDummyPasswordHash } from "./core/user/password.ts";
 import { createHttpApp, type HttpApp } from "./http/app.ts";
 import { apiRouters } from "./http/routes/index.ts";
@@ -74,6 +75,7 @@ export async function createServices({ config, logger, clock = systemClock, stor
     bus: createEventBus(store.relay),
     // Several nodes on PostgreSQL share each key's limit; one SQLite node counts in memory.
     keyRateLimiter: store.sharedCounter ? new SharedKeyRateLimiter(config.keyRateLimit, store.sharedCounter) : new KeyRateLimiter(config.keyRateLimit),
+    keyUsage: new KeyUsage(),
     dummyPasswordHash: createDummyPasswordHash(),
     metrics: createMetrics({
       auditEvents: () => countAuditEvents(store.read),

@@ -189,7 +189,7 @@ export const api = {
   setAccess: (slug: string, module: string, role: Role, level: AccessLevel) =>
     put<unknown>(`/api/projects/${encodeURIComponent(slug)}/modules/${encodeURIComponent(module)}/access`, { access: { [role]: level } }),
 
-  runs: (filters: { status?: string; project?: string; q?: string; cursor?: string | null; limit?: number } = {}) => get<Page<"runs", RunSummary>>(`/api/runs${qs(filters)}`),
+  runs: (filters: { status?: string; project?: string; q?: string; sort?: string; direction?: string; cursor?: string | null; limit?: number } = {}) => get<Page<"runs", RunSummary>>(`/api/runs${qs(filters)}`),
   dashboard: () => get<DashboardSummary>("/api/dashboard"),
   run: (id: string) => get<RunDetail>(`/api/runs/${encodeURIComponent(id)}`),
 

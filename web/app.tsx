@@ -15,6 +15,7 @@ import { makeSession, SessionContext, useSession, type Session } from "./session
 import { Brand } from "./components/brand.tsx";
 import { lazy } from "./lazy.tsx";
 import { setPendingCount } from "./title.ts";
+import { useCheckpointNotifications } from "./notify.ts";
 
 // Screens a person opens now and then load on first use (see lazy.tsx); the shell, dashboard,
 // runs, run page and approvals are in the initial bundle.
@@ -176,6 +177,7 @@ function Shell({ session, children }: { session: Session; children: ComponentChi
     return () => document.removeEventListener("keydown", onKey);
   }, []);
   useLive((e: LiveEvent) => e.type in LIVE_MESSAGES, (e) => session.announce(LIVE_MESSAGES[e.type]!));
+  useCheckpointNotifications(session);
   useEffect(() => setOpen(false), [path]);
 
   const { can } = session;

@@ -59,3 +59,9 @@ export function decisionLine(status: string, decider: { name: string | null; rol
   const who = decider ? ` by ${decider.name ?? "an erased person"}${decider.role ? ` (${decider.role})` : ""}` : "";
   return `${verb}${who}, ${ago(decidedAt, now)}`;
 }
+
+const stampFormat = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+/** The one way a page shows an instant (date and time to the second, the viewer's zone); UTC on hover. */
+export function stamp(ms: number): string {
+  return stampFormat.format(new Date(ms));
+}

@@ -3,6 +3,7 @@ import type { Metrics } from "../lib/metrics.ts";
 import type { Clock } from "../lib/time.ts";
 import type { SsoServices } from "./identity/port.ts";
 import type { KeyRateLimiter, SharedKeyRateLimiter } from "./key/rate-limiter.ts";
+import type { KeyUsage } from "./key/key-usage.ts";
 import type { Role } from "./roles.ts";
 import type { Store } from "./store.ts";
 
@@ -35,6 +36,8 @@ export interface Services {
   readonly bus: EventBus;
   /** Per-key request budgets (one per running app, built by the composition root). */
   readonly keyRateLimiter: KeyRateLimiter | SharedKeyRateLimiter;
+  /** Per-key request counts and clients between their writes (one per running app). */
+  readonly keyUsage: KeyUsage;
   /** A bcrypt hash of a random password (computed once per app), checked for unknown accounts at sign-in. */
   readonly dummyPasswordHash: () => Promise<string>;
   /** Counters and latencies for /metrics (recorded by the edges). */

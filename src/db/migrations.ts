@@ -11,6 +11,7 @@ import m0006 from "../../migrations/0006_audit_streams.sql" with { type: "text" 
 import m0007 from "../../migrations/0007_notifications.sql" with { type: "text" };
 import m0008 from "../../migrations/0008_sso_identities.sql" with { type: "text" };
 import m0009 from "../../migrations/0009_budgets.sql" with { type: "text" };
+import m0010 from "../../migrations/0010_key_details.sql" with { type: "text" };
 
 export interface Migration {
   readonly name: string;
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { name: "0007_notifications", sql: m0007 },
   { name: "0008_sso_identities", sql: m0008 },
   { name: "0009_budgets", sql: m0009 },
+  { name: "0010_key_details", sql: m0010 },
 ]);

@@ -11,6 +11,7 @@ import {
   CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY, SERVER_INFO_META_KEY, type CallToolResult,
 } from "@modelcontextprotocol/server";
 import { recordRefusal } from "../core/audit/record-refusal.ts";
+import { noteKeyClient } from "../core/key/note-key-client.ts";
 import type { Ctx, Services } from "../core/context.ts";
 import { AppError } from "../core/errors.ts";
 import { normalizeTraceParent } from "../lib/trace-parent.ts";
@@ -114,6 +115,13 @@ function fastRequest(request: Request, body: unknown): FastRequest | null {
   return { id, method: "tools/call", name, args };
 }
 
+/** The clientInfo a request carries, if any. */
+function announcedClient(body: unknown): unknown {
+  if (!isPlainObject(body) || !isPlainObject(body.params)) return null;
+  if (body.method === "initialize") return body.params.clientInfo;
+  return isPlainObject(body.params._meta) ? body.params._meta[CLIENT_INFO_META_KEY] : null;
+}
+
 /** JSON-RPC answers as the SDK's 2026-07-28 encoder writes them (same keys, same order). */
 function jsonRpc(payload: unknown, status = 200): Response {
   return new Response(JSON.stringify(payload), { status, headers: { "Content-Type": "application/json" } });
@@ -182,6 +190,9 @@ export function createMcpTransport(services: Services, options: McpEndpointOptio
     } catch {
       body = undefined;
     }
+    // Which client uses the key (shown on the Keys screen): clientInfo in the request's _meta
+    // (2026-07-28) or in initialize (2025-11-25). A write only when it changes on this node.
+    if (ctx.actor.kind === "agent") await noteKeyClient(services, ctx.actor.keyId, announcedClient(body));
     if (body === undefined) {
       // Empty or not JSON: the SDK answers it from the bytes (a parse error, or 415 first).
       const again = new Request(request.url, { method: "POST", headers: request.headers, body: read.text, signal: request.signal });

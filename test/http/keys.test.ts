@@ -32,7 +32,7 @@ describe("/api/keys", () => {
     expect(row.hash).toBe(sha256Hex(key));
     expect(Object.values(row)).not.toContain(key);
     const listed = await api(app, "GET", "/api/keys", { headers: dev.headers });
-    expect(listed.json.keys).toEqual([{ id, userId: dev.user.id, name: "laptop", hint: key.slice(0, 8), createdAt: app.clock.now(), expiresAt, lastUsedAt: null, revokedAt: null }]);
+    expect(listed.json.keys).toEqual([{ id, userId: dev.user.id, name: "laptop", hint: key.slice(0, 8), createdAt: app.clock.now(), expiresAt, lastUsedAt: null, revokedAt: null, lastAddress: null, client: null, calls: 0 }]);
     expect(listed.text).not.toContain(key);
     expect(listed.text).not.toContain(row.hash);
     expect(trailText(app)).not.toContain(key);

@@ -146,19 +146,68 @@ export function Stat({ label, value, hint }: { label: string; value: ComponentCh
   );
 }
 
-/** Modal dialog: focus moves in on open and back on close; Escape closes. */
+const FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+/** The keyboard-reachable elements inside `root`, in tab order (hidden ones left out). */
+function focusables(root: HTMLElement): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.getClientRects().length > 0);
+}
+
+/** Whether `el` is the dialog opened last (a confirmation opened from a dialog sits on top of it). */
+const isTopmost = (el: HTMLElement | null) => {
+  const open = document.querySelectorAll("[role=dialog][aria-modal=true]");
+  return el !== null && open[open.length - 1] === el;
+};
+
+/**
+ * Modal dialog: focus moves in on open, Tab and Shift+Tab cycle inside it (focus cannot reach the
+ * page behind), Escape closes, and focus returns to what had it before.
+ */
 export function Dialog({ title, onClose, children, footer, variant }: { title: string; onClose: () => void; children: ComponentChildren; footer?: ComponentChildren; variant?: "drawer" }) {
   const ref = useRef<HTMLDivElement>(null);
   const headingId = useId();
+  // The listeners are installed once; they call the latest onClose, not the first render's.
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const first = ref.current?.querySelector<HTMLElement>("input, textarea, select, button:not(.dialog-close)");
     (first ?? ref.current)?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
+    const onKey = (e: KeyboardEvent) => {
+      const dialog = ref.current;
+      if (!dialog || !isTopmost(dialog)) return;
+      if (e.key === "Escape") {
+        e.preventDefault();
+        close.current();
+        return;
+      }
+      if (e.key !== "Tab") return;
+      const items = focusables(dialog);
+      if (items.length === 0) {
+        e.preventDefault();
+        dialog.focus();
+        return;
+      }
+      const at = items.indexOf(document.activeElement as HTMLElement);
+      if (e.shiftKey && at <= 0) {
+        e.preventDefault();
+        items[items.length - 1]!.focus();
+      } else if (!e.shiftKey && (at === -1 || at === items.length - 1)) {
+        e.preventDefault();
+        items[0]!.focus();
+      }
+    };
+    // Focus that lands behind the dialog anyway (a click on the backdrop, a script) is brought back.
+    const onFocusIn = (e: FocusEvent) => {
+      const dialog = ref.current;
+      if (dialog && isTopmost(dialog) && !dialog.contains(e.target as Node)) (focusables(dialog)[0] ?? dialog).focus();
+    };
     document.addEventListener("keydown", onKey);
+    document.addEventListener("focusin", onFocusIn);
     return () => {
       document.removeEventListener("keydown", onKey);
-      previous?.focus();
+      document.removeEventListener("focusin", onFocusIn);
+      if (previous?.isConnected) previous.focus();
     };
   }, []);
   return (

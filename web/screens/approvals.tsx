@@ -10,6 +10,7 @@ import { usePaged } from "../hooks.ts";
 import { isCheckpointEvent, useLive } from "../live.ts";
 import { useSession } from "../session.tsx";
 import { RunLink } from "./runs.tsx";
+import { NotifyToggle } from "../components/notify-toggle.tsx";
 
 export function ApprovalsScreen() {
   const [status, setStatus] = useState<"pending" | "approved" | "rejected" | "expired">("pending");
@@ -22,6 +23,7 @@ export function ApprovalsScreen() {
       <PageHeader
         title="Approvals"
         description={can("checkpoints.decide") ? "Agents wait here before gated phases and risky steps. You cannot decide on runs you own." : "Checkpoints waiting for a lead, admin or owner. Your role can follow them but not decide."}
+        actions={can("checkpoints.decide") ? <NotifyToggle /> : null}
       />
       <Tabs
         label="Checkpoint status"

@@ -3,7 +3,9 @@ import { useState } from "preact/hooks";
 import { api, type PluginKey } from "../api.ts";
 import { DataView } from "../components/data-view.tsx";
 import { Banner, Button, Card, CopyButton, Dialog, Field, PageHeader, Pill, Tabs } from "../components/ui.tsx";
-import { ago, formatDate } from "../format.ts";
+import { ago, utc } from "../format.ts";
+import { useSort } from "../components/sortable.tsx";
+import { Stamp } from "../components/stamp.tsx";
 import { useAction, useResource } from "../hooks.ts";
 import { useSession } from "../session.tsx";
 
@@ -43,31 +45,7 @@ export function KeysScreen() {
       {created ? <CreatedKey name={created.name} plaintext={created.key} onDone={() => setCreated(null)} /> : null}
       <Card flush>
         <DataView resource={keys} empty={{ title: "No keys yet", body: canOwn ? <p>Create one to connect Claude Code, Cursor or VS Code.</p> : undefined }}>
-          {(list) => (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr><th>Name</th>{all ? <th>Owner</th> : null}<th>Status</th><th class="hide-narrow">Created</th><th>Last used</th><th><span class="sr-only">Actions</span></th></tr>
-                </thead>
-                <tbody>
-                  {list.map((k) => {
-                    const expired = k.expiresAt !== null && k.expiresAt < Date.now();
-                    const mine = k.userId === undefined || k.userId === session.me.user.id;
-                    return (
-                      <tr key={k.id}>
-                        <td><span class="key-name">{k.name}</span><div class="sub mono">{k.hint}…</div></td>
-                        {all ? <td>{mine ? "you" : names.get(k.userId) ?? <span class="mono small">{k.userId}</span>}</td> : null}
-                        <td>{k.revokedAt ? <Pill tone="red">revoked</Pill> : expired ? <Pill tone="gray">expired</Pill> : <Pill tone="green">active</Pill>}{k.expiresAt && !k.revokedAt ? <div class="sub">expires {formatDate(k.expiresAt)}</div> : null}</td>
-                        <td class="hide-narrow">{formatDate(k.createdAt)}</td>
-                        <td>{ago(k.lastUsedAt)}</td>
-                        <td>{!k.revokedAt && (mine || all) ? <Button size="small" variant="danger" onClick={() => setRevoking(k)} aria-label={`Revoke key ${k.name}`}>Revoke</Button> : null}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          )}
+          {(list) => <KeyTable list={list} all={all} names={names} onRevoke={setRevoking} />}
         </DataView>
       </Card>
       {creating ? (
@@ -82,6 +60,60 @@ export function KeysScreen() {
       ) : null}
       {revoking ? <RevokeDialog pluginKey={revoking} onClose={() => setRevoking(null)} onDone={() => { setRevoking(null); keys.reload(); session.announce("Key revoked"); }} /> : null}
     </>
+  );
+}
+
+function keyState(k: PluginKey, now: number): "revoked" | "expired" | "active" {
+  return k.revokedAt ? "revoked" : k.expiresAt !== null && k.expiresAt < now ? "expired" : "active";
+}
+
+/** The keys, sortable by name, owner, status, expiry, creation and last use. */
+function KeyTable({ list, all, names, onRevoke }: { list: PluginKey[]; all: boolean; names: Map<string, string>; onRevoke: (k: PluginKey) => void }) {
+  const session = useSession();
+  const now = Date.now();
+  const owner = (k: PluginKey) => (k.userId === undefined || k.userId === session.me.user.id ? "you" : names.get(k.userId) ?? k.userId);
+  const sort = useSort(list, {
+    name: (k) => k.name,
+    owner,
+    status: (k) => keyState(k, now),
+    // A key that never expires sorts after every dated one.
+    expires: (k) => k.expiresAt ?? Number.MAX_SAFE_INTEGER,
+    created: (k) => k.createdAt,
+    used: (k) => k.lastUsedAt,
+    client: (k) => (k.client ? `${k.client.name} ${k.client.version ?? ""}` : null),
+    calls: (k) => k.calls,
+  });
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>{sort.header("name", "Name")}{all ? sort.header("owner", "Owner") : null}{sort.header("status", "Status")}{sort.header("expires", "Expires", "hide-narrow")}{sort.header("created", "Created", "hide-narrow")}{sort.header("client", "Client", "hide-narrow")}{sort.header("used", "Last used")}{sort.header("calls", "Calls", "num hide-narrow")}<th><span class="sr-only">Actions</span></th></tr>
+        </thead>
+        <tbody>
+          {sort.rows.map((k) => {
+            const state = keyState(k, now);
+            const mine = k.userId === undefined || k.userId === session.me.user.id;
+            return (
+              <tr key={k.id}>
+                <td><span class="key-name">{k.name}</span><div class="sub mono">{k.hint}…</div></td>
+                {all ? <td>{mine ? "you" : names.get(k.userId) ?? <span class="mono small">{k.userId}</span>}</td> : null}
+                <td><Pill tone={state === "revoked" ? "red" : state === "expired" ? "gray" : "green"}>{state}</Pill></td>
+                <td class="hide-narrow">{k.expiresAt === null ? <span class="muted">never expires</span> : <Stamp ms={k.expiresAt} />}</td>
+                <td class="hide-narrow"><Stamp ms={k.createdAt} /></td>
+                <td class="hide-narrow">{k.client ? <>{k.client.name}{k.client.version ? <div class="sub mono">{k.client.version}</div> : null}</> : <span class="muted">not seen yet</span>}</td>
+                <td>
+                  {k.lastUsedAt === null ? <span class="muted">never used</span> : <span title={utc(k.lastUsedAt)}>{ago(k.lastUsedAt, now)}</span>}
+                  {k.lastAddress ? <div class="sub">from <span class="mono">{k.lastAddress}</span></div> : null}
+                  <div class="sub only-narrow">{k.calls.toLocaleString()} {k.calls === 1 ? "call" : "calls"}{k.expiresAt === null ? " · never expires" : ""}{k.client ? ` · ${k.client.name}` : ""}</div>
+                </td>
+                <td class="num hide-narrow">{k.calls.toLocaleString()}</td>
+                <td>{!k.revokedAt && (mine || all) ? <Button size="small" variant="danger" onClick={() => onRevoke(k)} aria-label={`Revoke key ${k.name}`}>Revoke</Button> : null}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -11,6 +11,8 @@ import { formatDate } from "../format.ts";
 import { useAction, useResource } from "../hooks.ts";
 import { useLive } from "../live.ts";
 import { useSession } from "../session.tsx";
+import { useSort } from "../components/sortable.tsx";
+import { ROLE_LIST } from "../permissions.ts";
 
 export function PeopleScreen() {
   const session = useSession();
@@ -29,18 +31,24 @@ function PeopleList() {
       <PageHeader title="People" description="Everyone who can sign in, and their role." actions={<Button variant="primary" onClick={() => setInviting(true)}>Invite person</Button>} />
       <Card flush>
         <DataView resource={users} empty={{ title: "Nobody yet" }}>
-          {(list) => (
-            <div class="table-wrap">
-              <table>
-                <thead><tr><th>Person</th><th>Role</th><th>Status</th><th class="hide-narrow">Since</th><th><span class="sr-only">Actions</span></th></tr></thead>
-                <tbody>{list.map((u) => <PersonRow key={u.id} user={u} roles={roles} onChange={users.reload} />)}</tbody>
-              </table>
-            </div>
-          )}
+          {(list) => <PeopleTable list={list} roles={roles} onChange={users.reload} />}
         </DataView>
       </Card>
       {inviting ? <InviteDialog roles={roles} onClose={() => setInviting(false)} onDone={() => { setInviting(false); users.reload(); }} /> : null}
     </>
+  );
+}
+
+/** Everyone, sortable by name, role (in rank order), status and since when. */
+function PeopleTable({ list, roles, onChange }: { list: User[]; roles: Role[]; onChange: () => void }) {
+  const sort = useSort(list, { name: (u) => u.name, role: (u) => ROLE_LIST.indexOf(u.role), status: (u) => (u.disabled ? "disabled" : "active"), since: (u) => u.createdAt });
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead><tr>{sort.header("name", "Person")}{sort.header("role", "Role")}{sort.header("status", "Status")}{sort.header("since", "Since", "hide-narrow")}<th><span class="sr-only">Actions</span></th></tr></thead>
+        <tbody>{sort.rows.map((u) => <PersonRow key={u.id} user={u} roles={roles} onChange={onChange} />)}</tbody>
+      </table>
+    </div>
   );
 }
 

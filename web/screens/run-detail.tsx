@@ -4,11 +4,13 @@ import { DataView } from "../components/data-view.tsx";
 import { PhaseTrack } from "../components/phase-track.tsx";
 import { Banner, Button, Card, Empty, PageHeader, PathText, Pill, StatusPill } from "../components/ui.tsx";
 import { DecisionForm, EvidenceList } from "../components/decision.tsx";
-import { compact, decisionLine, duration, formatDate, formatTime, humanize } from "../format.ts";
+import { compact, decisionLine, duration, humanize } from "../format.ts";
+import { Stamp } from "../components/stamp.tsx";
+import { RunEventLine } from "../components/run-event.tsx";
+import { useSort } from "../components/sortable.tsx";
 import { useAction, useResource } from "../hooks.ts";
 import { isRunEvent, useLive } from "../live.ts";
 import { navigate } from "../router.ts";
-import { eventSummary } from "../components/event-summary.tsx";
 import { useConfirm, type ConfirmOptions } from "../components/confirm.tsx";
 import { useSession } from "../session.tsx";
 
@@ -103,7 +105,7 @@ function PendingDecisions({ detail, onChange }: { detail: RunDetail; onChange: (
           <div class="stack pending-checkpoint" key={c.id}>
             <div>
               <strong>{c.kind === "phase_gate" ? `Enter phase “${c.targetPhase}”` : `Approval: ${humanize(c.reason)}`}</strong>
-              <span class="muted small"> · requested {formatDate(c.requestedAt)}, expires {formatDate(c.expiresAt)} · a {c.requiredRole} or above decides</span>
+              <span class="muted small"> · requested <Stamp ms={c.requestedAt} />, expires <Stamp ms={c.expiresAt} /> · a {c.requiredRole} or above decides</span>
               {c.summary ? <p class="small">{c.summary}</p> : null}
             </div>
             <DecisionForm checkpoint={c} ownerId={detail.run.owner.id} onDecided={onChange} />
@@ -122,6 +124,7 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
   const status = run.status as RunStatus;
   // Files touched outside the editable scope are violations even when no drift signal was raised.
   const violations = detail.files.filter((f) => f.access === "read_only" && f.action !== "read" || f.access === "excluded").map((f) => ({ id: f.id, kind: `${f.action} ${f.access}`, path: f.path, createdAt: f.createdAt }));
+  const offences = groupByPath([...detail.drift, ...violations]);
   return (
     <div class="stack">
       <PageHeader
@@ -144,7 +147,7 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
         </Banner>
       ) : null}
       {run.summary ? <Card title={run.finishedAt ? "Final summary" : "Summary"}><p>{run.summary}</p></Card> : null}
-      <Card title={`${detail.runbook.name} · v${detail.runbook.version}`} actions={<span class="muted small">in {run.phase} since {formatDate(run.phaseEnteredAt)}</span>}>
+      <Card title={`${detail.runbook.name} · v${detail.runbook.version}`} actions={<span class="muted small">in {run.phase} since <Stamp ms={run.phaseEnteredAt} /></span>}>
         <PhaseTrack phases={detail.phases} current={run.phase} status={status} />
         {pending.length > 0 ? (
           <p class="row">
@@ -164,9 +167,9 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
             <dt>Commit</dt>
             <dd>{run.commitSha ? <code>{run.commitSha.slice(0, 12)}</code> : <span class="muted">—</span>}</dd>
             <dt>Started</dt>
-            <dd>{formatDate(run.createdAt)}</dd>
+            <dd><Stamp ms={run.createdAt} /></dd>
             <dt>Finished</dt>
-            <dd>{formatDate(run.finishedAt)}</dd>
+            <dd><Stamp ms={run.finishedAt} /></dd>
           </dl>
         </Card>
         <Card title="Usage">
@@ -198,8 +201,8 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
                     <td><StatusPill status={c.status} /></td>
                     <td>{c.status === "pending" ? <span class="muted">needs a {c.requiredRole}</span> : <span class="decision">{decisionLine(c.status, c.decider, c.decidedAt)}</span>}</td>
                     <td>{c.decisionReason ?? <span class="muted">—</span>}</td>
-                    <td class="hide-narrow">{formatDate(c.requestedAt)}</td>
-                    <td class="hide-narrow">{formatDate(c.decidedAt)}</td>
+                    <td class="hide-narrow"><Stamp ms={c.requestedAt} /></td>
+                    <td class="hide-narrow"><Stamp ms={c.decidedAt} /></td>
                   </tr>
                 ))}
               </tbody>
@@ -232,36 +235,23 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
           {detail.builds.length === 0 ? (
             <Empty title="No builds reported" />
           ) : (
-            <div class="table-wrap" tabIndex={0}>
-              <table>
-                <thead><tr><th>Kind</th><th>Phase</th><th>Result</th><th class="num">Duration</th></tr></thead>
-                <tbody>
-                  {detail.builds.map((b) => (
-                    <tr key={b.id}>
-                      <td>{b.kind}<div class="sub">{formatTime(b.createdAt)}</div></td>
-                      <td>{b.phase}</td>
-                      <td>{b.exitCode === 0 ? <Pill tone="green">passed</Pill> : <Pill tone="red">exit {b.exitCode}</Pill>}</td>
-                      <td class="num">{duration(b.durationMs)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <BuildsTable builds={detail.builds} />
           )}
         </Card>
         <Card title="Violations and drift" flush>
-          {detail.drift.length === 0 && violations.length === 0 ? (
+          {offences.length === 0 ? (
             <Empty title="None">The agent stayed inside its scope and its runbook.</Empty>
           ) : (
             <div class="table-wrap" tabIndex={0}>
               <table>
-                <thead><tr><th>Kind</th><th>Path</th><th>When</th></tr></thead>
+                <thead><tr><th>Path</th><th>Kind</th><th class="num">Times</th><th>Last</th></tr></thead>
                 <tbody>
-                  {[...detail.drift, ...violations].map((v) => (
-                    <tr key={v.id}>
-                      <td><Pill tone="red">{humanize(v.kind)}</Pill></td>
+                  {offences.map((v) => (
+                    <tr key={v.key}>
                       <td>{v.path ? <PathText path={v.path} /> : <span class="muted">—</span>}</td>
-                      <td>{formatTime(v.createdAt)}</td>
+                      <td><span class="row">{v.kinds.map((k) => <Pill tone="red" key={k}>{humanize(k)}</Pill>)}</span></td>
+                      <td class="num">{v.count}</td>
+                      <td><Stamp ms={v.last} /></td>
                     </tr>
                   ))}
                 </tbody>
@@ -282,8 +272,8 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
                   <tr key={`${c.path}-${c.claimedAt}`}>
                     <td><PathText path={c.path} /></td>
                     <td>{c.source === "plan" ? "plan" : `report (${c.source})`}</td>
-                    <td>{c.endedAt === null ? <Pill tone="green">held</Pill> : <span class="muted">ended ({humanize(c.endReason ?? "")}) {formatTime(c.endedAt)}</span>}</td>
-                    <td class="hide-narrow nowrap">{formatTime(c.claimedAt)}</td>
+                    <td>{c.endedAt === null ? <Pill tone="green">held</Pill> : <span class="muted">ended ({humanize(c.endReason ?? "")}) <Stamp ms={c.endedAt} /></span>}</td>
+                    <td class="hide-narrow"><Stamp ms={c.claimedAt} /></td>
                   </tr>
                 ))}
               </tbody>
@@ -295,21 +285,7 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
         {detail.files.length === 0 ? (
           <Empty title="No files reported">Agents report the paths they read and change with <code>report_files</code>.</Empty>
         ) : (
-          <div class="table-wrap" tabIndex={0}>
-            <table>
-              <thead><tr><th>Path</th><th>Action</th><th>Access</th><th class="hide-narrow">When</th></tr></thead>
-              <tbody>
-                {detail.files.map((f) => (
-                  <tr key={f.id}>
-                    <td><PathText path={f.path!} /></td>
-                    <td>{f.action}</td>
-                    <td><StatusPill status={f.access} /></td>
-                    <td class="hide-narrow nowrap">{formatTime(f.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <FilesTable files={detail.files} />
         )}
       </Card>
       <Card title="Timeline" flush>
@@ -319,13 +295,76 @@ function RunView({ detail, onChange }: { detail: RunDetail; onChange: () => void
           <ol class="timeline" aria-label="Run timeline">
             {[...detail.events].reverse().map((e) => (
               <li key={e.seq}>
-                <time dateTime={new Date(e.at).toISOString()}>{formatDate(e.at)}</time>
-                <span>{eventSummary({ ...e, subject: null })}</span>
+                <Stamp ms={e.at} />
+                <RunEventLine event={e} />
               </li>
             ))}
           </ol>
         )}
       </Card>
+    </div>
+  );
+}
+
+interface Offence { id: string; kind: string; path: string | null; createdAt: number }
+
+/**
+ * Violations and drift, one row per path: a path reported three times is one row that says 3 (a
+ * report yields both a drift signal and an out-of-scope file row; they are one occurrence).
+ */
+export function groupByPath(items: readonly Offence[]): { key: string; path: string | null; kinds: string[]; count: number; last: number }[] {
+  const groups = new Map<string, { key: string; path: string | null; perKind: Map<string, number>; last: number }>();
+  for (const item of items) {
+    const key = item.path ?? `kind:${item.kind}`;
+    const group = groups.get(key) ?? { key, path: item.path, perKind: new Map<string, number>(), last: 0 };
+    group.perKind.set(item.kind, (group.perKind.get(item.kind) ?? 0) + 1);
+    group.last = Math.max(group.last, item.createdAt);
+    groups.set(key, group);
+  }
+  return [...groups.values()]
+    .map((g) => ({ key: g.key, path: g.path, kinds: [...g.perKind.keys()], count: Math.max(...g.perKind.values()), last: g.last }))
+    .sort((a, b) => b.last - a.last);
+}
+
+function FilesTable({ files }: { files: RunDetail["files"] }) {
+  const sort = useSort(files, { path: (f) => f.path, action: (f) => f.action, access: (f) => f.access, when: (f) => f.createdAt });
+  return (
+    <div class="table-wrap" tabIndex={0}>
+      <table>
+        <thead><tr>{sort.header("path", "Path")}{sort.header("action", "Action")}{sort.header("access", "Access")}{sort.header("when", "When", "hide-narrow")}</tr></thead>
+        <tbody>
+          {sort.rows.map((f) => (
+            <tr key={f.id}>
+              <td><PathText path={f.path!} /></td>
+              <td>{f.action}</td>
+              <td><StatusPill status={f.access} /></td>
+              <td class="hide-narrow"><Stamp ms={f.createdAt} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function BuildsTable({ builds }: { builds: RunDetail["builds"] }) {
+  const sort = useSort(builds, { kind: (b) => b.kind, phase: (b) => b.phase, result: (b) => b.exitCode, duration: (b) => b.durationMs, when: (b) => b.createdAt });
+  return (
+    <div class="table-wrap" tabIndex={0}>
+      <table>
+        <thead><tr>{sort.header("kind", "Kind")}{sort.header("phase", "Phase")}{sort.header("result", "Result")}{sort.header("duration", "Duration", "num")}{sort.header("when", "When", "hide-narrow")}</tr></thead>
+        <tbody>
+          {sort.rows.map((b) => (
+            <tr key={b.id}>
+              <td>{b.kind}</td>
+              <td>{b.phase}</td>
+              <td>{b.exitCode === 0 ? <Pill tone="green">passed</Pill> : <Pill tone="red">exit {b.exitCode}</Pill>}</td>
+              <td class="num">{duration(b.durationMs)}</td>
+              <td class="hide-narrow"><Stamp ms={b.createdAt} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }

@@ -13,14 +13,35 @@ export function RunLink({ id, children }: { id: string; children: preact.Compone
   return <a href={`/runs/${id}`} onClick={(e) => { e.preventDefault(); navigate(`/runs/${id}`); }}>{children}</a>;
 }
 
+const SORTS = ["updated", "created", "tokens"] as const;
+
+/**
+ * A column the server sorts by, over every run (not over the loaded page): the order lives in the
+ * URL, a first press sorts largest or newest first, a second reverses.
+ */
+function SortHeader({ column, label, sort, direction, class: cls }: { column: string; label: string; sort: string; direction: "asc" | "desc"; class?: string }) {
+  const active = column === sort;
+  const next = active && direction === "desc" ? "asc" : "desc";
+  return (
+    <th class={cls} aria-sort={active ? (direction === "asc" ? "ascending" : "descending") : undefined}>
+      <button type="button" class="sort" onClick={() => setQuery({ sort: column === "updated" ? "" : column, direction: next === "desc" ? "" : next })}>
+        {label}
+        <span class="sort-mark" aria-hidden="true">{active ? (direction === "asc" ? "▲" : "▼") : "↕"}</span>
+      </button>
+    </th>
+  );
+}
+
 export function RunsScreen() {
   const { query } = useLocation();
   const status = query.get("status") ?? "";
   const project = query.get("project") ?? "";
   const q = query.get("q") ?? "";
   const search = q.trim();
+  const sort = (SORTS as readonly string[]).includes(query.get("sort") ?? "") ? query.get("sort")! : "updated";
+  const direction = query.get("direction") === "asc" ? "asc" : "desc";
   // Filters, search and paging run on the server, over every run (not over a loaded page).
-  const runs = usePaged<RunSummary>((cursor) => api.runs({ status, project, q: search, cursor }).then((p) => ({ items: p.runs, total: p.total, nextCursor: p.nextCursor })), [status, project, search]);
+  const runs = usePaged<RunSummary>((cursor) => api.runs({ status, project, q: search, sort, direction, cursor }).then((p) => ({ items: p.runs, total: p.total, nextCursor: p.nextCursor })), [status, project, search, sort, direction]);
   const projects = useResource(() => api.projects().catch(() => []), []);
   useLive(isRunEvent, runs.reload);
   return (
@@ -60,8 +81,9 @@ export function RunsScreen() {
                     <th>Status</th>
                     <th>Phase</th>
                     <th class="hide-narrow">Owner</th>
-                    <th class="num hide-narrow">Tokens</th>
-                    <th class="hide-narrow">Updated</th>
+                    <SortHeader column="tokens" label="Tokens" sort={sort} direction={direction} class="num hide-narrow" />
+                    <SortHeader column="created" label="Started" sort={sort} direction={direction} class="hide-narrow" />
+                    <SortHeader column="updated" label="Updated" sort={sort} direction={direction} class="hide-narrow" />
                   </tr>
                 </thead>
                 <tbody>
@@ -76,6 +98,7 @@ export function RunsScreen() {
                       <td>{run.phase}{run.pendingCheckpoints ? <div class="sub">{run.pendingCheckpoints} waiting for approval</div> : null}</td>
                       <td class="hide-narrow">{run.owner.name}</td>
                       <td class="num hide-narrow">{compact(run.tokens.input + run.tokens.output)}</td>
+                      <td class="hide-narrow">{ago(run.createdAt)}</td>
                       <td class="hide-narrow">{ago(run.updatedAt)}</td>
                     </tr>
                   ))}

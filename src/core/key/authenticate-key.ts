@@ -6,7 +6,10 @@ import { withActor, type Actor, type Services } from "../context.ts";
 import { AppError } from "../errors.ts";
 import { can } from "../roles.ts";
 
-/** lastUsedAt is bookkeeping: written at most once a minute per key, not on every request. */
+/**
+ * lastUsedAt is bookkeeping: written at most once a minute per key, not on every request, with the
+ * client address and the requests counted since (KeyUsage).
+ */
 export const LAST_USED_GRANULARITY_MS = MINUTE;
 
 export type KeyRejection = "missing" | "malformed" | "unknown" | "revoked" | "expired" | "user_disabled" | "role_cannot_own_keys";
@@ -42,8 +45,10 @@ export async function authenticateKey(services: Services, presented: string | nu
     }
     throw new AppError("rate_limited", `this key made more than ${services.options.keyRateLimitPerMinute} requests in a minute; retry in ${decision.retryAfterSeconds} seconds`, { retryAfterSeconds: decision.retryAfterSeconds });
   }
+  services.keyUsage.count(row.id);
   if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_GRANULARITY_MS) {
-    await services.store.write((tx) => tx.keys.touch(row.id, now));
+    const calls = services.keyUsage.take(row.id);
+    await services.store.write((tx) => tx.keys.touch(row.id, now, clientAddress, calls));
   }
   return { actor, keyId: row.id };
 }

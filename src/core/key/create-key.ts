@@ -46,7 +46,7 @@ export async function createKey({ ctx, input }: { ctx: Ctx; input: unknown }): P
       const who = actor.kind === "human" ? "you already have" : "this person already has";
       throw new AppError("conflict", `${who} ${MAX_ACTIVE_KEYS_PER_PERSON} active plugin keys, the most one person may hold; revoke one that is no longer used (web app → Keys → Revoke, or DELETE /api/keys/<id>) and try again`, { limit: MAX_ACTIVE_KEYS_PER_PERSON });
     }
-    await tx.keys.insert({ id, userId, name: data.name, hash: sha256Hex(key), hint: key.slice(0, KEY_HINT_LENGTH), createdAt: now, expiresAt, lastUsedAt: null, revokedAt: null, revokedBy: null });
+    await tx.keys.insert({ id, userId, name: data.name, hash: sha256Hex(key), hint: key.slice(0, KEY_HINT_LENGTH), createdAt: now, expiresAt, lastUsedAt: null, revokedAt: null, revokedBy: null, lastAddress: null, clientName: null, clientVersion: null, calls: 0 });
     await record({ type: "key.created", subject: id, meta: { userId, expiresAt } });
   });
   return { id, key, name: data.name, expiresAt };

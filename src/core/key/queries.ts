@@ -13,6 +13,10 @@ export interface KeyRow {
   lastUsedAt: number | null;
   revokedAt: number | null;
   revokedBy: string | null;
+  lastAddress: string | null;
+  clientName: string | null;
+  clientVersion: string | null;
+  calls: number;
 }
 
 /** What authenticating a key needs, in one lookup: the key and its owner's standing. */
@@ -37,5 +41,8 @@ export interface KeyQueries {
   countActive(userId: string, now: number): Promise<number>;
   insert(row: KeyRow): Promise<void>;
   revoke(id: string, revokedAt: number, revokedBy: string | null): Promise<void>;
-  touch(id: string, lastUsedAt: number): Promise<void>;
+  /** Records a use: when, from where, and `calls` more requests (added to the stored count). */
+  touch(id: string, lastUsedAt: number, lastAddress: string, calls: number): Promise<void>;
+  /** The MCP client (name and version from its clientInfo) now using the key. */
+  setClient(id: string, clientName: string, clientVersion: string | null): Promise<void>;
 }

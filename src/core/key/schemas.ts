@@ -29,4 +29,10 @@ export interface KeyView {
   expiresAt: number | null;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** Where the last recorded use came from (the client address, as the server saw it). */
+  lastAddress: string | null;
+  /** The MCP client as it names itself (clientInfo), null until one announced itself. */
+  client: { name: string; version: string | null } | null;
+  /** Requests made with the key. */
+  calls: number;
 }

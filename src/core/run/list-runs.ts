@@ -6,7 +6,7 @@ import { can } from "../roles.ts";
 import { maskText, scopeManifest, type ScopeManifest } from "../scope/manifest.ts";
 import type { Queries } from "../store.ts";
 import { parseInput } from "../validate.ts";
-import type { RunListFilter, RunListRow } from "./queries.ts";
+import type { RunListFilter, RunListRow, RunSort } from "./queries.ts";
 import { ProjectSlug, RUN_STATUSES } from "./schemas.ts";
 
 export const ListRunsInput = z.strictObject({
@@ -14,9 +14,17 @@ export const ListRunsInput = z.strictObject({
   project: ProjectSlug.optional(),
   /** Search over title, ticket and branch (as the caller sees them). */
   q: SearchText,
+  /** The order: most recently updated first unless asked otherwise (tokens = input + output). */
+  sort: z.enum(["updated", "created", "tokens"]).optional(),
+  direction: z.enum(["asc", "desc"]).optional(),
   cursor: Cursor.optional(),
   limit: z.int().min(1).max(500).optional(),
 });
+
+/** A run's value in the order `by`, as the query sorts it (the cursor carries it). */
+function sortKeyOf(row: RunListRow, by: RunSort["by"]): number {
+  return by === "updated" ? row.run.updatedAt : by === "created" ? row.run.createdAt : row.run.inputTokens + row.run.outputTokens;
+}
 
 export interface RunSummary {
   id: string;
@@ -48,7 +56,7 @@ const DEFAULT_LIMIT = 100;
 const SCAN_BATCH = 500;
 
 /**
- * Runs, most recently updated first, paged by an opaque cursor, with the true total. Titles, tickets,
+ * Runs, most recently updated first (or by creation or tokens, either way), paged by an opaque cursor, with the true total. Titles, tickets,
  * branches and PR links are free text written by agents: for roles that see runs masked, paths in their
  * excluded modules read `‹module›`, and a search matches only the text as they see it.
  */
@@ -58,8 +66,9 @@ export async function listRuns({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
   const data = parseInput(ListRunsInput, input ?? {});
   const limit = data.limit ?? DEFAULT_LIMIT;
   const position = data.cursor === undefined ? null : decodeCursor(data.cursor);
-  const filter = { status: data.status ?? null, projectSlug: data.project ?? null, pattern: containsPattern(data.q) };
-  const after = position === null ? null : { updatedAt: position.key, id: position.id };
+  const sort: RunSort = { by: data.sort ?? "updated", direction: data.direction ?? "desc" };
+  const filter = { status: data.status ?? null, projectSlug: data.project ?? null, pattern: containsPattern(data.q), sort };
+  const after = position === null ? null : { key: position.key, id: position.id };
   const read = ctx.store.read;
   const masked = !can(role, "runs.view_unmasked");
   const manifests = new Map<string, ScopeManifest>();
@@ -86,7 +95,7 @@ export async function listRuns({ ctx, input }: { ctx: Ctx; input: unknown }): Pr
   const runs: RunSummary[] = [];
   for (const row of rows) runs.push(summarize(row, await manifestOf(row.run.projectId)));
   const last = rows[rows.length - 1];
-  return { runs, total, nextCursor: more && last ? encodeCursor({ key: last.run.updatedAt, id: last.run.id }) : null };
+  return { runs, total, nextCursor: more && last ? encodeCursor({ key: sortKeyOf(last, sort.by), id: last.run.id }) : null };
 }
 
 function matches(q: string, run: RunSummary): boolean {
@@ -111,14 +120,16 @@ async function scanMasked(
     for (const row of batch) {
       if (!(await keep(row))) continue;
       total += 1;
-      const beyond = after === null || row.run.updatedAt < after.updatedAt || (row.run.updatedAt === after.updatedAt && row.run.id < after.id);
+      const key = sortKeyOf(row, filter.sort.by);
+      const later = filter.sort.direction === "desc" ? (a: number | string, b: number | string) => a < b : (a: number | string, b: number | string) => a > b;
+      const beyond = after === null || later(key, after.key) || (key === after.key && later(row.run.id, after.id));
       if (!beyond) continue;
       if (rows.length < limit) rows.push(row);
       else more = true;
     }
     if (batch.length < SCAN_BATCH) break;
     const last = batch[batch.length - 1]!;
-    from = { updatedAt: last.run.updatedAt, id: last.run.id };
+    from = { key: sortKeyOf(last, filter.sort.by), id: last.run.id };
   }
   return { rows, total, more };
 }

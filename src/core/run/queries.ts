@@ -191,9 +191,17 @@ export interface RunCountFilter {
   pattern: string | null;
 }
 
+/** What a runs list is ordered by (the id breaks ties, in the same direction). */
+export type RunSortKey = "updated" | "created" | "tokens";
+export interface RunSort {
+  by: RunSortKey;
+  direction: "asc" | "desc";
+}
+
 export interface RunListFilter extends RunCountFilter {
-  /** Runs after this one in the order (updated_at desc, id desc): the previous page's last run. */
-  after: { updatedAt: number; id: string } | null;
+  sort: RunSort;
+  /** Runs after this one in the order: the previous page's last run (its sort key and id). */
+  after: { key: number; id: string } | null;
   limit: number;
 }
 

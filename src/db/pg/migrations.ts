@@ -5,10 +5,12 @@ import m0000 from "../../../migrations/postgres/0000_initial.sql" with { type: "
 import m0001 from "../../../migrations/postgres/0001_audit_append_only.sql" with { type: "text" };
 import m0002 from "../../../migrations/postgres/0002_shared_counters.sql" with { type: "text" };
 import m0003 from "../../../migrations/postgres/0003_budgets.sql" with { type: "text" };
+import m0004 from "../../../migrations/postgres/0004_key_details.sql" with { type: "text" };
 
 export const PG_MIGRATIONS: readonly Migration[] = Object.freeze([
   { name: "0000_initial", sql: m0000 },
   { name: "0001_audit_append_only", sql: m0001 },
   { name: "0002_shared_counters", sql: m0002 },
   { name: "0003_budgets", sql: m0003 },
+  { name: "0004_key_details", sql: m0004 },
 ]);

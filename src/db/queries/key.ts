@@ -17,9 +17,11 @@ export function keyQueries(db: SqliteDb): KeyQueries {
   const insert = db.insert(pluginKeys).values({
     id: p("id"), userId: p("userId"), name: p("name"), hash: p("hash"), hint: p("hint"), createdAt: p("createdAt"),
     expiresAt: p("expiresAt"), lastUsedAt: p("lastUsedAt"), revokedAt: p("revokedAt"), revokedBy: p("revokedBy"),
+    lastAddress: p("lastAddress"), clientName: p("clientName"), clientVersion: p("clientVersion"), calls: p("calls"),
   }).prepare();
   const revoke = db.update(pluginKeys).set({ revokedAt: pSet("revokedAt"), revokedBy: pSet("revokedBy") }).where(eq(pluginKeys.id, p("id"))).prepare();
-  const touch = db.update(pluginKeys).set({ lastUsedAt: pSet("lastUsedAt") }).where(eq(pluginKeys.id, p("id"))).prepare();
+  const touch = db.update(pluginKeys).set({ lastUsedAt: pSet("lastUsedAt"), lastAddress: pSet("lastAddress"), calls: sql`${pluginKeys.calls} + ${p("calls")}` }).where(eq(pluginKeys.id, p("id"))).prepare();
+  const setClient = db.update(pluginKeys).set({ clientName: pSet("clientName"), clientVersion: pSet("clientVersion") }).where(eq(pluginKeys.id, p("id"))).prepare();
   return {
     byId: async (id) => byId.get({ id }),
     authByHash: async (hash) => authByHash.get({ hash }),
@@ -31,8 +33,11 @@ export function keyQueries(db: SqliteDb): KeyQueries {
     revoke: async (id, revokedAt, revokedBy) => {
       await revoke.run({ id, revokedAt, revokedBy });
     },
-    touch: async (id, lastUsedAt) => {
-      await touch.run({ id, lastUsedAt });
+    touch: async (id, lastUsedAt, lastAddress, calls) => {
+      await touch.run({ id, lastUsedAt, lastAddress, calls });
+    },
+    setClient: async (id, clientName, clientVersion) => {
+      await setClient.run({ id, clientName, clientVersion });
     },
   };
 }

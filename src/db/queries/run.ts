@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, isNull, sql, type SQL } from "drizzle-orm";
 import type { RunQueries, ScopeSource } from "../../core/run/queries.ts";
 import {
   auditEvents, builds, checkpoints, driftSignals, fileReports, moduleAccess, modules, projects, runbooks, runbookVersions, runClaims, runs, usageReports, users, workUnits,
@@ -80,9 +80,19 @@ export function runQueries(db: SqliteDb): RunQueries {
   const listFilter = sql`(${p("status")} IS NULL OR ${runs.status} = ${p("status")}) AND (${p("slug")} IS NULL OR ${projects.slug} = ${p("slug")})
     AND (${p("pattern")} IS NULL OR lower(${runs.title}) LIKE ${p("pattern")} ESCAPE '\\' OR lower(coalesce(${runs.ticket}, '')) LIKE ${p("pattern")} ESCAPE '\\'
       OR lower(coalesce(${runs.branch}, '')) LIKE ${p("pattern")} ESCAPE '\\')`;
-  const list = db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
-    .where(sql`${listFilter} AND (${p("afterAt")} IS NULL OR ${runs.updatedAt} < ${p("afterAt")} OR (${runs.updatedAt} = ${p("afterAt")} AND ${runs.id} < ${p("afterId")}))`)
-    .orderBy(desc(runs.updatedAt), desc(runs.id)).limit(p("limit")).prepare();
+  // One prepared statement per order (key and direction), each paging by keyset after (key, id).
+  const sortKeys = { updated: sql`${runs.updatedAt}`, created: sql`${runs.createdAt}`, tokens: sql`(${runs.inputTokens} + ${runs.outputTokens})` } as const;
+  const listIn = (key: SQL, direction: "asc" | "desc") => {
+    const beyond = direction === "desc" ? sql`<` : sql`>`;
+    return db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
+      .where(sql`${listFilter} AND (${p("afterKey")} IS NULL OR ${key} ${beyond} ${p("afterKey")} OR (${key} = ${p("afterKey")} AND ${runs.id} ${beyond} ${p("afterId")}))`)
+      .orderBy(...(direction === "desc" ? [desc(key), desc(runs.id)] : [asc(key), asc(runs.id)])).limit(p("limit")).prepare();
+  };
+  const lists = {
+    updated: { desc: listIn(sortKeys.updated, "desc"), asc: listIn(sortKeys.updated, "asc") },
+    created: { desc: listIn(sortKeys.created, "desc"), asc: listIn(sortKeys.created, "asc") },
+    tokens: { desc: listIn(sortKeys.tokens, "desc"), asc: listIn(sortKeys.tokens, "asc") },
+  };
   const countRuns = db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).where(listFilter).prepare();
   const dashboardCounts = db.select({
     activeRuns: sql<number>`(SELECT count(*) FROM ${runs} WHERE ${runs.status} IN ('active', 'awaiting_approval', 'blocked'))`.mapWith(Number),
@@ -212,8 +222,8 @@ export function runQueries(db: SqliteDb): RunQueries {
       ...(await filePaths.all({ runId, limit })).map((f) => f.path),
     ],
 
-    list: async (filter) => list.all({
-      status: filter.status, slug: filter.projectSlug, pattern: filter.pattern, afterAt: filter.after?.updatedAt ?? null, afterId: filter.after?.id ?? null, limit: filter.limit,
+    list: async (filter) => lists[filter.sort.by][filter.sort.direction].all({
+      status: filter.status, slug: filter.projectSlug, pattern: filter.pattern, afterKey: filter.after?.key ?? null, afterId: filter.after?.id ?? null, limit: filter.limit,
     }),
     count: async (filter) => (await countRuns.get({ status: filter.status, slug: filter.projectSlug, pattern: filter.pattern }))?.n ?? 0,
     dashboardCounts: async (signalsSince, tokensSince) => (await dashboardCounts.get({ signalsSince, tokensSince }))!,

@@ -64,6 +64,13 @@ export const pluginKeys = sqliteTable("plugin_keys", {
   lastUsedAt: integer("last_used_at"),
   revokedAt: integer("revoked_at"),
   revokedBy: text("revoked_by"),
+  /** The client address of the last recorded use (written with lastUsedAt, at most once a minute). */
+  lastAddress: text("last_address"),
+  /** The MCP client's own name and version (clientInfo) as it last announced itself. */
+  clientName: text("client_name"),
+  clientVersion: text("client_version"),
+  /** Requests authenticated with the key, added up per node and written with lastUsedAt. */
+  calls: integer("calls").notNull().default(0),
 }, (t) => [uniqueIndex("plugin_keys_hash_unique").on(t.hash), index("plugin_keys_user_idx").on(t.userId)]);
 
 /** Owner settings (scanner policy, retention, …) as JSON values. */

@@ -14,10 +14,10 @@ export function runsRoutes(deps: RouteDeps) {
       const ctx = await authenticate(deps, request, set);
       const q = new URL(request.url).searchParams;
       const input: Record<string, unknown> = {};
-      for (const key of ["status", "project", "q", "cursor"]) if (q.get(key)) input[key] = q.get(key);
+      for (const key of ["status", "project", "q", "sort", "direction", "cursor"]) if (q.get(key)) input[key] = q.get(key);
       if (q.get("limit")) input.limit = Number(q.get("limit"));
       return await listRuns({ ctx, input });
-    }, { detail: { summary: "Runs, most recently updated first: { runs, total, nextCursor } (?status=, ?project=slug, ?q= title/ticket/branch, ?cursor=, ?limit=)" } })
+    }, { detail: { summary: "Runs, most recently updated first: { runs, total, nextCursor } (?status=, ?project=slug, ?q= title/ticket/branch, ?sort=updated|created|tokens, ?direction=asc|desc, ?cursor=, ?limit=)" } })
     .get("/api/dashboard", async ({ request, set }) => {
       const ctx = await authenticate(deps, request, set);
       return await dashboardSummary({ ctx });
