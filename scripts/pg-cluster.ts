@@ -95,8 +95,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 // `bun scripts/pg-cluster.ts -- <command…>`: runs the command with RAILYARD_TEST_DATABASE_URL set
 // to a fresh cluster, then stops it (npm run test:postgres).
 if (import.meta.main) {
+  // Bun may keep or drop the "--" before the command: take what follows it, or everything.
   const dash = process.argv.indexOf("--");
-  const command = dash >= 0 ? process.argv.slice(dash + 1) : [];
+  const command = dash >= 0 ? process.argv.slice(dash + 1) : process.argv.slice(2);
   if (command.length === 0) {
     console.error("usage: bun scripts/pg-cluster.ts -- <command> [args…]");
     process.exit(2);
