@@ -54,7 +54,7 @@ describe("authentication", () => {
     const own = await seedAgent(app);
     const client = await connectV2(served, own.key);
     expect((await client.listTools()).tools).toHaveLength(13);
-    revokeKey({ ctx: app.ctx(own.human), input: { id: own.keyId } });
+    await revokeKey({ ctx: app.ctx(own.human), input: { id: own.keyId } });
     const response = await fetch(`${served.url}/mcp`, { method: "POST", headers: { ...JSON_HEADERS, authorization: `Bearer ${own.key}` }, body: JSON.stringify(INIT) });
     expect(response.status).toBe(401);
   });

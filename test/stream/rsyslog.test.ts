@@ -8,6 +8,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { transact } from "../../src/core/transact.ts";
 import { DATABASE_FILE } from "../../src/db/client.ts";
+import { rawDatabase } from "../support/audit.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { api } from "../support/http.ts";
 import { signedInAs } from "../support/session-cookie.ts";
@@ -104,8 +105,10 @@ describe("kill -9 in the middle of a backlog, and a receiver restart", () => {
     await seed.close();
     const start = rsyslog.lines("tcp").length;
     const received = () => rsyslog.lines("tcp").slice(start);
-    const spawnServer = () => Bun.spawn([process.execPath, "src/main.ts", "serve", "--data-dir", dataDir, "--port", "0", "--log-level", "warn", "--audit-syslog", `tcp://127.0.0.1:${rsyslog.tcpPort}`], { cwd: root, stdout: "ignore", stderr: "ignore" });
-    const db = () => new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+    // On the PostgreSQL run the server process uses the seed's database, as a node would.
+    const database = seed.config.databaseUrl ? ["--database-url", seed.config.databaseUrl] : [];
+    const spawnServer = () => Bun.spawn([process.execPath, "src/main.ts", "serve", "--data-dir", dataDir, ...database, "--port", "0", "--log-level", "warn", "--audit-syslog", `tcp://127.0.0.1:${rsyslog.tcpPort}`], { cwd: root, stdout: "ignore", stderr: "ignore" });
+    const db = () => (seed.config.databaseUrl ? rawDatabase(seed) : new Database(join(dataDir, DATABASE_FILE), { readonly: true }));
     try {
       const first = spawnServer();
       await eventually(() => received().length >= 2000, 30_000, "delivery to begin");
