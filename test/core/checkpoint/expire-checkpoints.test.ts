@@ -13,6 +13,7 @@ import type { Actor, Ctx } from "../../../src/core/context.ts";
 import { finishRun } from "../../../src/core/run/finish-run.ts";
 import { requestApproval } from "../../../src/core/run/request-approval.ts";
 import { startRun } from "../../../src/core/run/start-run.ts";
+import { createTestDatabase, onPostgres } from "../../support/backend.ts";
 import { createTestApp, seedUser, type TestApp } from "../../support/app.ts";
 import { countEvents, rawDatabase } from "../../support/audit.ts";
 import { captureIo } from "../../support/capture-io.ts";
@@ -243,6 +244,8 @@ describe("startCheckpointSweep (the periodic timer)", () => {
     try {
       const tick = created[0]!.callback;
       const first = tick();
+      // The first sweep is writing (on PostgreSQL after it took the sweep's lock).
+      for (let i = 0; i < 500 && writes === 0; i++) await Bun.sleep(10);
       await tick();
       await tick();
       expect(writes).toBe(1);
@@ -263,7 +266,9 @@ describe("startCheckpointSweep (the periodic timer)", () => {
     try {
       const { result: code, created, cleared, refAtClear } = await spyIntervals(async () => {
         const handlers = process.listenerCount("SIGTERM");
-        const running = serveCommand(["--data-dir", join(dir, "data"), "--port", "0", "--log-level", "silent"], captureIo(dir));
+        // A database of its own on the PostgreSQL run (a fresh data dir must not meet another app's trail).
+        const env = onPostgres ? { RAILYARD_DATABASE_URL: await createTestDatabase() } : {};
+        const running = serveCommand(["--data-dir", join(dir, "data"), "--port", "0", "--log-level", "silent"], { ...captureIo(dir), env });
         // The command installs its signal handlers once the app is open (before it listens).
         while (process.listenerCount("SIGTERM") === handlers) await Bun.sleep(5);
         process.emit("SIGTERM");
