@@ -13,20 +13,10 @@ import { transact } from "../../src/core/transact.ts";
 import { insertUser } from "../../src/core/user/create-user.ts";
 import { hashPassword } from "../../src/core/user/password.ts";
 import { createTestApp, TEST_PASSWORD, type TestApp } from "../support/app.ts";
-import { freshWebAssets, HAS_CHROMIUM, launchChromium, serveForBrowser, signIn, type BrowserServer } from "../support/browser.ts";
+import { axeProblems, freshWebAssets, HAS_CHROMIUM, launchChromium, serveForBrowser, signIn, type BrowserServer } from "../support/browser.ts";
 
 const PHONE = { width: 390, height: 844 };
-const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-/** Serious and critical axe-core violations on the page as it is now (evaluated over DevTools, so the CSP does not apply). */
-async function axeProblems(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return (await axe.run(document, { resultTypes: ["violations"] })).violations.map((v) => ({ id: v.id, impact: v.impact, target: v.nodes[0]?.target.join(" ") ?? "" }));
-  });
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id} at ${v.target}`);
-}
 const describeBrowser = HAS_CHROMIUM ? describe : describe.skip;
 const suiteName = HAS_CHROMIUM ? "onboarding a new install in Chromium" : "onboarding a new install in Chromium (skipped: /usr/bin/chromium is not installed)";
 

@@ -22,9 +22,8 @@ import { transact } from "../../src/core/transact.ts";
 import { insertUser } from "../../src/core/user/create-user.ts";
 import { hashPassword } from "../../src/core/user/password.ts";
 import { createTestApp, TEST_PASSWORD, type TestApp } from "../support/app.ts";
-import { freshWebAssets, HAS_CHROMIUM, launchChromium, serveForBrowser, signIn, type BrowserServer } from "../support/browser.ts";
+import { axeProblems, freshWebAssets, HAS_CHROMIUM, launchChromium, serveForBrowser, signIn, type BrowserServer } from "../support/browser.ts";
 
-const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const PHONE = { width: 390, height: 844 };
 
 const describeBrowser = HAS_CHROMIUM ? describe : describe.skip;
@@ -32,17 +31,6 @@ const suiteName = HAS_CHROMIUM ? "the web app for real teams in Chromium" : "the
 
 type Person = { id: string; email: string; name: string; human: Actor; agent: Actor };
 
-/** Serious and critical axe-core violations on the page as it is now (rule id and the first offending element). */
-async function axeProblems(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol, so the page's CSP (script-src 'self') does not apply.
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, target: v.nodes[0]?.target.join(" ") ?? "" }));
-  });
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id} at ${v.target}`);
-}
 
 describeBrowser(suiteName, () => {
   let app: TestApp;

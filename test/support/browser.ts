@@ -88,3 +88,17 @@ export async function signIn(browser: Browser, baseUrl: string, email: string, o
   await page.locator("header.topbar").waitFor();
   return { context, page, problems };
 }
+
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+/** Serious and critical axe-core violations on the page as it is now (rule id and the first offending element). */
+export async function axeProblems(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol, so the page's CSP (script-src 'self') does not apply.
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, target: v.nodes[0]?.target.join(" ") ?? "" }));
+  });
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id} at ${v.target}`);
+}
