@@ -7,7 +7,7 @@ import { anchorFile } from "./anchor-file.ts";
 import { DATABASE_FILE, openDatabase } from "./client.ts";
 import { databaseError, DataDirError } from "./data-dir.ts";
 import { migrate, NewerSchemaError, pendingMigrations } from "./migrate.ts";
-import { createQueries } from "./queries/index.ts";
+import { createQueries, wrapQueries } from "./queries/index.ts";
 import type { SqliteDb } from "./queries/sqlite-db.ts";
 import * as schema from "./schema/index.ts";
 
@@ -343,18 +343,10 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
  * the read-only connection sees a COMMIT as soon as it is in the log, before the store's sync.
  */
 function afterDurable(queries: Queries, committed: () => number, durable: (upTo: number) => Promise<void>): Queries {
-  const wrapped: Record<string, Record<string, unknown>> = {};
-  for (const [domain, methods] of Object.entries(queries)) {
-    const out: Record<string, unknown> = {};
-    for (const [name, method] of Object.entries(methods as Record<string, (...args: unknown[]) => Promise<unknown>>)) {
-      out[name] = async (...args: unknown[]) => {
-        const value = await method(...args);
-        // Whatever the statement saw was committed by now at the latest.
-        await durable(committed());
-        return value;
-      };
-    }
-    wrapped[domain] = out;
-  }
-  return wrapped as unknown as Queries;
+  return wrapQueries(queries, (method) => async (...args) => {
+    const value = await method(...args);
+    // Whatever the statement saw was committed by now at the latest.
+    await durable(committed());
+    return value;
+  });
 }

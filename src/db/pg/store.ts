@@ -11,7 +11,7 @@ import type { Queries, Store, Tx } from "../../core/store.ts";
 import { anchorFile } from "../anchor-file.ts";
 import { DataDirError } from "../data-dir.ts";
 import { NewerSchemaError } from "../migrate.ts";
-import { createQueries } from "../queries/index.ts";
+import { createQueries, wrapQueries } from "../queries/index.ts";
 import type { StoreOptions } from "../store.ts";
 import { describeTarget } from "./client.ts";
 import { pgQueryDb, type Runner, type Translations } from "./connection.ts";
@@ -316,19 +316,11 @@ function createPgStore(sql: SQL, url: string, dataDir: string, options: StoreOpt
 
 /** Reads that fail because the database is gone say so (StoreUnavailableError), like writes. */
 function guardedReads(queries: Queries, url: string): Queries {
-  const wrapped: Record<string, Record<string, unknown>> = {};
-  for (const [domain, methods] of Object.entries(queries)) {
-    const out: Record<string, unknown> = {};
-    for (const [name, method] of Object.entries(methods as Record<string, (...args: unknown[]) => Promise<unknown>>)) {
-      out[name] = async (...args: unknown[]) => {
-        try {
-          return await method(...args);
-        } catch (error) {
-          throw connectionLost(error) ? unavailable(url, error) : error;
-        }
-      };
+  return wrapQueries(queries, (method) => async (...args) => {
+    try {
+      return await method(...args);
+    } catch (error) {
+      throw connectionLost(error) ? unavailable(url, error) : error;
     }
-    wrapped[domain] = out;
-  }
-  return wrapped as unknown as Queries;
+  });
 }

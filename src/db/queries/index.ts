@@ -34,3 +34,14 @@ export function createQueries(db: SqliteDb): Queries {
     users: userQueries(db),
   };
 }
+
+type QueryMethod = (...args: unknown[]) => Promise<unknown>;
+
+/** The same namespaces with every query method passed through `wrap` (what a store adds around each read). */
+export function wrapQueries(queries: Queries, wrap: (method: QueryMethod) => QueryMethod): Queries {
+  const wrapped: Record<string, Record<string, QueryMethod>> = {};
+  for (const [domain, methods] of Object.entries(queries)) {
+    wrapped[domain] = Object.fromEntries(Object.entries(methods as Record<string, QueryMethod>).map(([name, method]) => [name, wrap(method)]));
+  }
+  return wrapped as unknown as Queries;
+}
