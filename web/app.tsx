@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import { api, ApiError, setUnauthenticatedHandler, type Me } from "./api.ts";
 import { Banner, Button, Loading, RolePill } from "./components/ui.tsx";
 import { useResource } from "./hooks.ts";
-import { isCheckpointEvent, startLive, stopLive, useLive, useLiveConnected, type LiveEvent } from "./live.ts";
+import { isCheckpointEvent, startLive, stopLive, useLive, useLiveConnected, useLiveEvents, type LiveEvent } from "./live.ts";
 import { match, navigate, useLocation } from "./router.ts";
 import { ApprovalsScreen } from "./screens/approvals.tsx";
 import { LoginScreen, ResetPasswordScreen, SetupScreen } from "./screens/auth.tsx";
@@ -176,7 +176,7 @@ function Shell({ session, children }: { session: Session; children: ComponentChi
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
   }, []);
-  useLive((e: LiveEvent) => e.type in LIVE_MESSAGES, (e) => session.announce(LIVE_MESSAGES[e.type]!));
+  useLiveEvents((e: LiveEvent) => e.type in LIVE_MESSAGES, (e) => session.announce(LIVE_MESSAGES[e.type]!));
   useCheckpointNotifications(session);
   useEffect(() => setOpen(false), [path]);
 

@@ -61,31 +61,44 @@ export interface Paged<T> extends Resource<T[]> {
   more: () => void;
 }
 
-/** Loads the first page when `deps` change; `more()` follows the server's cursor; `reload()` starts over. */
+/**
+ * Loads the first page when `deps` change; `more()` follows the server's cursor. `reload()` (a live
+ * change) fetches again as many pages as are shown, so a person who pressed "Load more" keeps their
+ * place. The newest call wins: an older answer that arrives later is dropped.
+ */
 export function usePaged<T>(load: (cursor: string | null) => Promise<{ items: T[]; total: number; nextCursor: string | null }>, deps: readonly unknown[]): Paged<T> {
-  const [state, setState] = useState<{ items: T[] | undefined; total: number | undefined; next: string | null; error: Error | null; loading: boolean; loadingMore: boolean }>(
-    { items: undefined, total: undefined, next: null, error: null, loading: true, loadingMore: false },
+  const [state, setState] = useState<{ items: T[] | undefined; total: number | undefined; next: string | null; pages: number; error: Error | null; loading: boolean; loadingMore: boolean }>(
+    { items: undefined, total: undefined, next: null, pages: 0, error: null, loading: true, loadingMore: false },
   );
   const call = useRef(0);
   const loadRef = useRef(load);
   loadRef.current = load;
-  const fetchPage = useCallback((cursor: string | null, append: boolean) => {
+  const pagesRef = useRef(0);
+  pagesRef.current = state.pages;
+  /** Fetches `pages` pages from `cursor` on, then appends them to what is shown (or replaces it). */
+  const fetchPages = useCallback((cursor: string | null, pages: number, append: boolean) => {
     const id = ++call.current;
     setState((s) => ({ ...s, loading: !append, loadingMore: append }));
-    loadRef.current(cursor).then(
-      (page) => id === call.current && setState((s) => ({
-        items: append && s.items ? [...s.items, ...page.items] : page.items, total: page.total, next: page.nextCursor, error: null, loading: false, loadingMore: false,
+    const fetched: T[] = [];
+    const step = (at: string | null, left: number): Promise<{ total: number; next: string | null; count: number }> =>
+      loadRef.current(at).then((page) => {
+        fetched.push(...page.items);
+        return left > 1 && page.nextCursor !== null ? step(page.nextCursor, left - 1).then((r) => ({ ...r, count: r.count + 1 })) : { total: page.total, next: page.nextCursor, count: 1 };
+      });
+    step(cursor, Math.max(1, pages)).then(
+      (r) => id === call.current && setState((s) => ({
+        items: append && s.items ? [...s.items, ...fetched] : fetched, total: r.total, next: r.next, pages: (append ? s.pages : 0) + r.count, error: null, loading: false, loadingMore: false,
       })),
       (error: Error) => id === call.current && setState((s) => ({ ...s, error, loading: false, loadingMore: false })),
     );
   }, []);
   useEffect(() => {
-    setState({ items: undefined, total: undefined, next: null, error: null, loading: true, loadingMore: false });
-    fetchPage(null, false);
+    setState({ items: undefined, total: undefined, next: null, pages: 0, error: null, loading: true, loadingMore: false });
+    fetchPages(null, 1, false);
   }, deps);
   return {
     data: state.items, error: state.error, loading: state.loading, loadingMore: state.loadingMore, total: state.total, hasMore: state.next !== null,
-    reload: () => fetchPage(null, false),
-    more: () => { if (state.next !== null) fetchPage(state.next, true); },
+    reload: () => fetchPages(null, pagesRef.current, false),
+    more: () => { if (state.next !== null && !state.loadingMore) fetchPages(state.next, 1, true); },
   };
 }

@@ -12,6 +12,9 @@ export interface LiveEvent {
 
 type Listener = (event: LiveEvent) => void;
 const listeners = new Set<Listener>();
+/** Called each time the stream opens (first and after a reconnect): changes made before it opened,
+ * or while it was down, never arrive as events, so views that show server data refetch then. */
+const openListeners = new Set<() => void>();
 const statusListeners = new Set<(connected: boolean) => void>();
 let source: EventSource | null = null;
 let connected = false;
@@ -33,7 +36,10 @@ export function startLive(ended: () => void = () => {}): void {
   if (source || typeof EventSource === "undefined") return;
   const es = new EventSource("/api/events");
   source = es;
-  es.addEventListener("open", () => setConnected(true));
+  es.addEventListener("open", () => {
+    setConnected(true);
+    for (const listener of openListeners) listener();
+  });
   es.addEventListener("error", () => {
     setConnected(false);
     if (es.readyState === EventSource.CLOSED) {
@@ -62,30 +68,54 @@ export function stopLive(): void {
 }
 
 /**
- * Calls `onChange` (coalesced over 150 ms) when an event matching `relevant` arrives, so a burst of
- * events from one agent call causes one refetch.
+ * Calls `onEvent` (coalesced over 150 ms, with the last matching event) when an event matching
+ * `relevant` arrives, so a burst of events from one agent call causes one call. With `reload`, it is
+ * also called (coalesced the same way) each time the stream opens.
  */
-export function useLive(relevant: (event: LiveEvent) => boolean, onChange: (event: LiveEvent) => void): void {
-  const latest = useRef({ relevant, onChange });
-  latest.current = { relevant, onChange };
+function useLiveListener(relevant: (event: LiveEvent) => boolean, onEvent: (event: LiveEvent | null) => void, reload: boolean): void {
+  const latest = useRef({ relevant, onEvent });
+  latest.current = { relevant, onEvent };
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     let last: LiveEvent | null = null;
-    const listener: Listener = (event) => {
-      if (!latest.current.relevant(event)) return;
-      last = event;
+    const schedule = () => {
       if (timer) return;
       timer = setTimeout(() => {
         timer = null;
-        if (last) latest.current.onChange(last);
+        const event = last;
+        last = null;
+        latest.current.onEvent(event);
       }, 150);
     };
+    const listener: Listener = (event) => {
+      if (!latest.current.relevant(event)) return;
+      last = event;
+      schedule();
+    };
+    const onOpen = () => schedule();
     listeners.add(listener);
+    if (reload) openListeners.add(onOpen);
     return () => {
       listeners.delete(listener);
+      openListeners.delete(onOpen);
       if (timer) clearTimeout(timer);
     };
   }, []);
+}
+
+/**
+ * Reloads a view's data when a change matching `relevant` arrives, and whenever the stream opens or
+ * reopens (a change made while it was not connected sends no event).
+ */
+export function useLive(relevant: (event: LiveEvent) => boolean, reload: () => void): void {
+  useLiveListener(relevant, () => reload(), true);
+}
+
+/** Acts on the matching events themselves (an announcement, a notification); nothing on reconnect. */
+export function useLiveEvents(relevant: (event: LiveEvent) => boolean, onEvent: (event: LiveEvent) => void): void {
+  useLiveListener(relevant, (event) => {
+    if (event) onEvent(event);
+  }, false);
 }
 
 export function useLiveConnected(): boolean {

@@ -3,7 +3,7 @@
 // browser's own Notification API from the live stream, so no push service or third party is involved.
 import { useEffect, useState } from "preact/hooks";
 import { api } from "./api.ts";
-import { isCheckpointEvent, useLive } from "./live.ts";
+import { isCheckpointEvent, useLiveEvents } from "./live.ts";
 import { ROLE_LIST } from "./permissions.ts";
 import { navigate } from "./router.ts";
 import type { Session } from "./session.tsx";
@@ -50,7 +50,7 @@ const rank = (role: string) => {
  * the server enforces this again when they decide). Clicking the notification opens the run.
  */
 export function useCheckpointNotifications(session: Session): void {
-  useLive((e) => e.type === "checkpoint.requested" && e.runId !== null && isCheckpointEvent(e), (e) => {
+  useLiveEvents((e) => e.type === "checkpoint.requested" && e.runId !== null && isCheckpointEvent(e), (e) => {
     if (!notificationsOn() || !session.can("checkpoints.decide")) return;
     void api.run(e.runId!).then((detail) => {
       if (detail.run.owner.id === session.me.user.id) return;

@@ -347,4 +347,37 @@ describeBrowser(suiteName, () => {
     expect(problems).toEqual([]);
     await context.close();
   }, 45_000);
+
+  test("a change made before the live stream opened shows once it opens, without a reload", async () => {
+    const { page, context, problems } = await signIn(browser, server.url, people.owner!.email);
+    // The stream is held back until after the change: the change sends no event the page sees.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/api/events", async (route) => {
+      await held;
+      await route.continue();
+    });
+    const devAgent = app.ctx(people.dev!.agent);
+    const ask = async (title: string) => {
+      const run = (await startRun({ ctx: devAgent, input: { project: "shop", title } })).run_id;
+      await requestApproval({ ctx: devAgent, input: { run_id: run, reason: "release", summary: title } });
+    };
+    const pendingInTitle = () => page.evaluate(() => Number(/^\((\d+)\) /.exec(document.title)?.[1] ?? 0));
+    await ask("Shown at load");
+    await page.goto(`${server.url}/approvals`);
+    await page.getByText("Shown at load").first().waitFor();
+    await page.waitForFunction(() => /^\(\d+\) /.test(document.title));
+    const before = await pendingInTitle();
+    expect(before).toBeGreaterThan(0);
+
+    await ask("Held stream story");
+    await page.waitForTimeout(300);
+    expect(await page.getByText("Held stream story").count()).toBe(0);
+
+    release();
+    await page.getByText("Held stream story").first().waitFor();
+    await page.waitForFunction((count) => document.title.startsWith(`(${count}) `), before + 1);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 30_000);
 });
