@@ -12,6 +12,7 @@ import m0007 from "../../migrations/0007_notifications.sql" with { type: "text" 
 import m0008 from "../../migrations/0008_sso_identities.sql" with { type: "text" };
 import m0009 from "../../migrations/0009_budgets.sql" with { type: "text" };
 import m0010 from "../../migrations/0010_key_details.sql" with { type: "text" };
+import m0011 from "../../migrations/0011_checkpoints_run_status.sql" with { type: "text" };
 
 export interface Migration {
   readonly name: string;
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { name: "0008_sso_identities", sql: m0008 },
   { name: "0009_budgets", sql: m0009 },
   { name: "0010_key_details", sql: m0010 },
+  { name: "0011_checkpoints_run_status", sql: m0011 },
 ]);

@@ -100,7 +100,7 @@ export interface CheckpointQueries {
   anyDue(now: number): Promise<boolean>;
   /**
    * Marks up to `limit` pending checkpoints expired (decided at `now`) and returns them: those due
-   * by `dueBy` (all when null), optionally only those of one run or one checkpoint.
+   * by `dueBy` (all when null), optionally only those of one run or of one checkpoint (not both).
    */
   expirePending(now: number, only: { dueBy: number | null; runId: string | null; checkpointId: string | null }, limit: number): Promise<ExpiredCheckpoint[]>;
   insert(row: CheckpointRow): Promise<void>;

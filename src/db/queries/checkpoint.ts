@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, sql, type SQL } from "drizzle-orm";
 import type { CheckpointQueries, ExpiredCheckpoint, RunEvidencePath } from "../../core/checkpoint/queries.ts";
 import { builds, checkpoints, driftSignals, fileReports, runs, users } from "../schema/index.ts";
 import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
@@ -23,15 +23,17 @@ export function checkpointQueries(db: SqliteDb): CheckpointQueries {
     .orderBy(sortKey, asc(t.id)).limit(p("limit")).prepare();
   const countQueue = db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(t).where(sql`(${p("status")} IS NULL OR ${t.status} = ${p("status")})`).prepare();
   const anyDue = db.select({ id: t.id }).from(t).where(and(eq(t.status, "pending"), sql`${t.expiresAt} <= ${p("now")}`)).limit(1).prepare();
-  // One statement marks them and hands back what the events need (the run's project included).
-  const expirePending = db.update(t).set({ status: "expired", decidedAt: pSet("now") })
-    .where(sql`${t.id} IN (SELECT ${t.id} FROM ${t} WHERE ${t.status} = 'pending'
+  // One statement marks them and hands back what the events need (the run's project included);
+  // one per kind of selection, so each is an index lookup (one checkpoint, one run's, or the due).
+  const expireWhere = (only: SQL) => db.update(t).set({ status: "expired", decidedAt: pSet("now") })
+    .where(sql`${t.id} IN (SELECT ${t.id} FROM ${t} WHERE ${only} AND ${t.status} = 'pending'
       AND (${p("dueBy")} IS NULL OR ${t.expiresAt} <= ${p("dueBy")})
-      AND (${p("runId")} IS NULL OR ${t.runId} = ${p("runId")})
-      AND (${p("checkpointId")} IS NULL OR ${t.id} = ${p("checkpointId")})
       ORDER BY ${t.expiresAt} LIMIT ${p("limit")})`)
     .returning({ id: t.id, runId: t.runId, kind: t.kind, projectId: sql<string | null>`(SELECT ${runs.projectId} FROM ${runs} WHERE ${runs.id} = ${t.runId})` })
     .prepare();
+  const expireOne = expireWhere(sql`${t.id} = ${p("checkpointId")}`);
+  const expireOfRun = expireWhere(sql`${t.runId} = ${p("runId")}`);
+  const expireAny = expireWhere(sql`1 = 1`);
   const insert = db.insert(t).values({
     id: p("id"), runId: p("runId"), kind: p("kind"), targetPhase: p("targetPhase"), reason: p("reason"), summary: p("summary"), requiredRole: p("requiredRole"),
     status: p("status"), requestedAt: p("requestedAt"), expiresAt: p("expiresAt"), decidedAt: p("decidedAt"), decidedBy: p("decidedBy"), deciderRole: p("deciderRole"), decisionReason: p("decisionReason"),
@@ -83,7 +85,11 @@ export function checkpointQueries(db: SqliteDb): CheckpointQueries {
     queue: async (filter) => queue.all({ status: filter.status, afterKey: filter.after?.key ?? null, afterId: filter.after?.id ?? null, limit: filter.limit }),
     count: async (status) => (await countQueue.get({ status }))?.n ?? 0,
     anyDue: async (now) => (await anyDue.get({ now })) !== undefined,
-    expirePending: async (now, only, limit) => (await expirePending.all({ now, limit, ...only })) as ExpiredCheckpoint[],
+    expirePending: async (now, only, limit) => {
+      if (only.checkpointId !== null && only.runId !== null) throw new Error("expirePending: one checkpoint or one run, not both");
+      const statement = only.checkpointId !== null ? expireOne : only.runId !== null ? expireOfRun : expireAny;
+      return (await statement.all({ now, limit, dueBy: only.dueBy, checkpointId: only.checkpointId, runId: only.runId })) as ExpiredCheckpoint[];
+    },
     insert: async (row) => {
       await insert.run({ ...row });
     },

@@ -97,7 +97,12 @@ export const checkpoints = sqliteTable("checkpoints", {
   decidedBy: text("decided_by"),
   deciderRole: text("decider_role"),
   decisionReason: text("decision_reason"),
-}, (t) => [index("checkpoints_status_idx").on(t.status, t.requestedAt), index("checkpoints_run_idx").on(t.runId)]);
+}, (t) => [
+  index("checkpoints_status_idx").on(t.status, t.requestedAt),
+  // A run's checkpoints of one status (pending, on nearly every agent call), newest first: without
+  // the status here the planner walked every pending checkpoint of every run.
+  index("checkpoints_run_status_idx").on(t.runId, t.status, t.requestedAt),
+]);
 
 export const builds = sqliteTable("builds", {
   id: text("id").primaryKey(),
