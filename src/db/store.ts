@@ -4,6 +4,7 @@ import { closeSync, constants, fdatasync, fsyncSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Queries, Store, Tx } from "../core/store.ts";
 import { anchorFile } from "./anchor-file.ts";
+import { startCheckpointer, type Checkpointer } from "./checkpointer.ts";
 import { DATABASE_FILE, openDatabase } from "./client.ts";
 import { databaseError, DataDirError } from "./data-dir.ts";
 import { migrate, NewerSchemaError, pendingMigrations } from "./migrate.ts";
@@ -30,6 +31,8 @@ export interface StoreOptions {
 export interface OpenStoreResult {
   store: Store;
   migrationsApplied: string[];
+  /** Checkpoints the worker completed so far (tests). */
+  checkpointsCompleted: () => number;
 }
 
 export { ANCHOR_FILE, loadAnchor } from "./anchor-file.ts";
@@ -54,7 +57,8 @@ export function openStore(dataDir: string, options: StoreOptions = {}): OpenStor
     throw databaseError(path, error);
   }
   const reader = counting(openDatabase(path, { readonly: true }), prepared);
-  return { store: createStore(dataDir, writer, reader, prepared, options), migrationsApplied };
+  const checkpointer = startCheckpointer(path, () => writer.run("PRAGMA wal_autocheckpoint = 1000"));
+  return { store: createStore(dataDir, writer, reader, prepared, checkpointer, options), migrationsApplied, checkpointsCompleted: () => checkpointer.completed };
 }
 
 /** The writer connection, after SQLite's own check of every page (damage is refused at start, not found at the first unlucky read). */
@@ -123,7 +127,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * covering its COMMIT completed, and a read returns only once everything it could have seen is
  * durable: every answer waits for durability by construction. Reads use a read-only connection.
  */
-function createStore(dataDir: string, writer: Database, reader: Database, prepared: Prepared, options: StoreOptions): Store {
+function createStore(dataDir: string, writer: Database, reader: Database, prepared: Prepared, checkpointer: Checkpointer, options: StoreOptions): Store {
   const writeDb = drizzle({ client: writer, schema }) as unknown as SqliteDb;
   const readDb = drizzle({ client: reader, schema }) as unknown as SqliteDb;
   const statement = (text: string): Statement => writer.prepare(text);
@@ -136,6 +140,9 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
   const pageBytes = reader.prepare("SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()");
   const ping = reader.prepare("SELECT 1");
   writer.run("PRAGMA synchronous = NORMAL");
+  // The log is copied back by the checkpoint worker, off the event loop; should the worker fail,
+  // the writer's own automatic checkpoint takes over again.
+  writer.run("PRAGMA wal_autocheckpoint = 0");
 
   // COMMITs made so far, and how many of them a completed WAL sync covers.
   let committed = 0;
@@ -250,6 +257,7 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
       await options.beforeCommit?.();
       commit.run();
       committed++;
+      checkpointer.written();
     } catch (error) {
       failure = { error };
       try {
@@ -327,6 +335,7 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
       closed = true;
       await idle();
       await durable(committed).catch(() => {});
+      await checkpointer.close();
       if (walFd !== null) closeSync(walFd);
       anchor.close();
       // A clean close checkpoints the WAL into the main file.
