@@ -64,7 +64,8 @@ export interface Paged<T> extends Resource<T[]> {
 /**
  * Loads the first page when `deps` change; `more()` follows the server's cursor. `reload()` (a live
  * change) fetches again as many pages as are shown, so a person who pressed "Load more" keeps their
- * place. The newest call wins: an older answer that arrives later is dropped.
+ * place (a "Load more" on its way included). The newest call wins: an older answer that arrives
+ * later is dropped.
  */
 export function usePaged<T>(load: (cursor: string | null) => Promise<{ items: T[]; total: number; nextCursor: string | null }>, deps: readonly unknown[]): Paged<T> {
   const [state, setState] = useState<{ items: T[] | undefined; total: number | undefined; next: string | null; pages: number; error: Error | null; loading: boolean; loadingMore: boolean }>(
@@ -75,6 +76,8 @@ export function usePaged<T>(load: (cursor: string | null) => Promise<{ items: T[
   loadRef.current = load;
   const pagesRef = useRef(0);
   pagesRef.current = state.pages;
+  const moreRef = useRef(false);
+  moreRef.current = state.loadingMore;
   /** Fetches `pages` pages from `cursor` on, then appends them to what is shown (or replaces it). */
   const fetchPages = useCallback((cursor: string | null, pages: number, append: boolean) => {
     const id = ++call.current;
@@ -98,7 +101,8 @@ export function usePaged<T>(load: (cursor: string | null) => Promise<{ items: T[
   }, deps);
   return {
     data: state.items, error: state.error, loading: state.loading, loadingMore: state.loadingMore, total: state.total, hasMore: state.next !== null,
-    reload: () => fetchPages(null, pagesRef.current, false),
+    // A "Load more" still on its way counts as shown: the refetch takes its page too.
+    reload: () => fetchPages(null, pagesRef.current + (moreRef.current ? 1 : 0), false),
     more: () => { if (state.next !== null && !state.loadingMore) fetchPages(state.next, 1, true); },
   };
 }

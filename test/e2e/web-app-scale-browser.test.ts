@@ -121,6 +121,30 @@ describeBrowser(suiteName, () => {
       await context.close();
     }, 60_000);
 
+    test(`at ${viewport.width} px a live refetch keeps the pages a person loaded: after Load more, the stream opening refetches both pages`, async () => {
+      const { page, context, problems } = await signIn(browser, server.url, people.lead!.email, { viewport });
+      // The live stream opens only once the second page is shown; opening it makes every view refetch.
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route("**/api/events", async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto(`${server.url}/runs`);
+      const status = page.locator("main p[role=status]");
+      await status.getByText(`${(RUNS + 1).toLocaleString("en-US")} runs, showing 100`).waitFor();
+      await page.getByRole("button", { name: "Load more runs" }).click();
+      await status.getByText(`${(RUNS + 1).toLocaleString("en-US")} runs, showing 200`).waitFor();
+      const refetched = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/runs" && new URL(r.url()).searchParams.has("cursor"));
+      release();
+      await refetched;
+      await page.waitForTimeout(300);
+      expect(await status.textContent()).toBe(`${(RUNS + 1).toLocaleString("en-US")} runs, showing 200`);
+      expect(await page.locator("main tbody tr").count()).toBe(200);
+      expect(problems).toEqual([]);
+      await context.close();
+    }, 60_000);
+
     test(`at ${viewport.width} px the approvals queue counts all ${PENDING} pending checkpoints, soonest to expire first, in the list and in the navigation badge`, async () => {
       const { page, context, problems } = await signIn(browser, server.url, people.lead!.email, { viewport });
       await page.goto(`${server.url}/approvals`);
