@@ -2,7 +2,7 @@ import { asc, count, desc, eq, sql } from "drizzle-orm";
 import type { StoredEvent } from "../../core/audit/append-event.ts";
 import type { AuditQueries, AuditVisibility } from "../../core/audit/queries.ts";
 import { auditEvents, auditPurgeWindow, runs } from "../schema/index.ts";
-import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
+import { lazy, p, pSet, type SqliteDb } from "./sqlite-db.ts";
 
 const t = auditEvents;
 
@@ -13,14 +13,14 @@ function scopeParams(visibility: AuditVisibility): { scope: string; viewer: stri
 
 /** Prepares the audit statements once for one connection. */
 export function auditQueries(db: SqliteDb): AuditQueries {
-  const head = db.select({ seq: t.seq, hash: t.hash }).from(t).orderBy(desc(t.seq)).limit(1).prepare();
-  const insert = db.insert(t).values({
+  const head = lazy(() => db.select({ seq: t.seq, hash: t.hash }).from(t).orderBy(desc(t.seq)).limit(1).prepare());
+  const insert = lazy(() => db.insert(t).values({
     seq: p("seq"), at: p("at"), type: p("type"), actorKind: p("actorKind"), actorId: p("actorId"), actorUserId: p("actorUserId"),
     runId: p("runId"), projectId: p("projectId"), subject: p("subject"), meta: p("meta"), prevHash: p("prevHash"), hash: p("hash"), traceParent: p("traceParent"),
-  }).prepare();
-  const total = db.select({ n: count() }).from(t).prepare();
-  const hashAt = db.select({ hash: t.hash }).from(t).where(eq(t.seq, p("seq"))).prepare();
-  const first = db.select({ seq: t.seq, prevHash: t.prevHash }).from(t).orderBy(asc(t.seq)).limit(1).prepare();
+  }).prepare());
+  const total = lazy(() => db.select({ n: count() }).from(t).prepare());
+  const hashAt = lazy(() => db.select({ hash: t.hash }).from(t).where(eq(t.seq, p("seq"))).prepare());
+  const first = lazy(() => db.select({ seq: t.seq, prevHash: t.prevHash }).from(t).orderBy(asc(t.seq)).limit(1).prepare());
   const visible = sql`(${p("scope")} = 'all'
     OR (${p("scope")} = 'project' AND (${t.runId} IS NOT NULL OR ${t.projectId} IS NOT NULL OR ${t.actorUserId} = ${p("viewer")}))
     OR (${p("scope")} = 'own' AND (${t.actorUserId} = ${p("viewer")} OR ${t.runId} IN (SELECT ${runs.id} FROM ${runs} WHERE ${runs.ownerUserId} = ${p("viewer")}))))`;
@@ -31,18 +31,18 @@ export function auditQueries(db: SqliteDb): AuditQueries {
     AND (${p("projectId")} IS NULL OR ${t.projectId} = ${p("projectId")})
     AND (${p("since")} IS NULL OR ${t.at} >= ${p("since")})
     AND (${p("until")} IS NULL OR ${t.at} < ${p("until")})`;
-  const page = db.select().from(t).where(sql`${filtered}
-    AND (${p("beforeSeq")} IS NULL OR ${t.seq} < ${p("beforeSeq")})`).orderBy(desc(t.seq)).limit(p("limit")).prepare();
-  const countMatching = db.select({ n: count() }).from(t).where(filtered).prepare();
-  const batch = db.select().from(t).where(sql`${t.seq} > ${p("afterSeq")}
+  const page = lazy(() => db.select().from(t).where(sql`${filtered}
+    AND (${p("beforeSeq")} IS NULL OR ${t.seq} < ${p("beforeSeq")})`).orderBy(desc(t.seq)).limit(p("limit")).prepare());
+  const countMatching = lazy(() => db.select({ n: count() }).from(t).where(filtered).prepare());
+  const batch = lazy(() => db.select().from(t).where(sql`${t.seq} > ${p("afterSeq")}
     AND (${p("upToSeq")} IS NULL OR ${t.seq} <= ${p("upToSeq")})
-    AND (${p("since")} IS NULL OR ${t.at} >= ${p("since")})`).orderBy(asc(t.seq)).limit(p("limit")).prepare();
-  const batchMatching = db.select().from(t).where(sql`${filtered}
-    AND ${t.seq} > ${p("afterSeq")} AND ${t.seq} <= ${p("upToSeq")}`).orderBy(asc(t.seq)).limit(p("limit")).prepare();
-  const latestMetaOfType = db.select({ meta: t.meta }).from(t).where(eq(t.type, p("type"))).orderBy(desc(t.seq)).limit(1).prepare();
-  const firstSeqSince = db.select({ seq: t.seq }).from(t).where(sql`${t.at} >= ${p("at")}`).orderBy(asc(t.seq)).limit(1).prepare();
-  const setWindow = db.update(auditPurgeWindow).set({ open: pSet("open") }).where(eq(auditPurgeWindow.id, 1)).prepare();
-  const deleteBefore = db.delete(t).where(sql`${t.seq} < ${p("seq")}`).prepare();
+    AND (${p("since")} IS NULL OR ${t.at} >= ${p("since")})`).orderBy(asc(t.seq)).limit(p("limit")).prepare());
+  const batchMatching = lazy(() => db.select().from(t).where(sql`${filtered}
+    AND ${t.seq} > ${p("afterSeq")} AND ${t.seq} <= ${p("upToSeq")}`).orderBy(asc(t.seq)).limit(p("limit")).prepare());
+  const latestMetaOfType = lazy(() => db.select({ meta: t.meta }).from(t).where(eq(t.type, p("type"))).orderBy(desc(t.seq)).limit(1).prepare());
+  const firstSeqSince = lazy(() => db.select({ seq: t.seq }).from(t).where(sql`${t.at} >= ${p("at")}`).orderBy(asc(t.seq)).limit(1).prepare());
+  const setWindow = lazy(() => db.update(auditPurgeWindow).set({ open: pSet("open") }).where(eq(auditPurgeWindow.id, 1)).prepare());
+  const deleteBefore = lazy(() => db.delete(t).where(sql`${t.seq} < ${p("seq")}`).prepare());
   return {
     head: async () => head.get(),
     insert: async (event: StoredEvent) => {

@@ -1,33 +1,33 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { ModuleLevels, ModuleWithAccess, ProjectQueries } from "../../core/project/queries.ts";
 import { moduleAccess, modules, projects, runs } from "../schema/index.ts";
-import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
+import { lazy, p, pSet, type SqliteDb } from "./sqlite-db.ts";
 
 /** Prepares the project, module and module-access statements once for one connection. */
 export function projectQueries(db: SqliteDb): ProjectQueries {
-  const list = db.select().from(projects).orderBy(asc(projects.slug)).prepare();
-  const bySlug = db.select().from(projects).where(eq(projects.slug, p("slug"))).prepare();
-  const insert = db.insert(projects).values({
+  const list = lazy(() => db.select().from(projects).orderBy(asc(projects.slug)).prepare());
+  const bySlug = lazy(() => db.select().from(projects).where(eq(projects.slug, p("slug"))).prepare());
+  const insert = lazy(() => db.insert(projects).values({
     id: p("id"), slug: p("slug"), name: p("name"), remoteUrl: p("remoteUrl"), protectedGlobs: p("protectedGlobs"), createdAt: p("createdAt"), updatedAt: p("updatedAt"),
-  }).prepare();
-  const update = db.update(projects).set({ name: pSet("name"), remoteUrl: pSet("remoteUrl"), protectedGlobs: pSet("protectedGlobs"), updatedAt: pSet("updatedAt") })
-    .where(eq(projects.id, p("id"))).prepare();
-  const remove = db.delete(projects).where(eq(projects.id, p("id"))).prepare();
-  const hasRuns = db.select({ id: runs.id }).from(runs).where(eq(runs.projectId, p("projectId"))).limit(1).prepare();
+  }).prepare());
+  const update = lazy(() => db.update(projects).set({ name: pSet("name"), remoteUrl: pSet("remoteUrl"), protectedGlobs: pSet("protectedGlobs"), updatedAt: pSet("updatedAt") })
+    .where(eq(projects.id, p("id"))).prepare());
+  const remove = lazy(() => db.delete(projects).where(eq(projects.id, p("id"))).prepare());
+  const hasRuns = lazy(() => db.select({ id: runs.id }).from(runs).where(eq(runs.projectId, p("projectId"))).limit(1).prepare());
   const withAccess = {
     id: modules.id, projectId: modules.projectId, name: modules.name, globs: modules.globs, createdAt: modules.createdAt, updatedAt: modules.updatedAt,
     access: sql<string | null>`(SELECT json_group_object(${moduleAccess.role}, ${moduleAccess.level}) FROM ${moduleAccess} WHERE ${moduleAccess.moduleId} = ${modules.id})`,
   };
-  const modulesOf = db.select(withAccess).from(modules).where(eq(modules.projectId, p("projectId"))).orderBy(asc(modules.name)).prepare();
-  const moduleByName = db.select(withAccess).from(modules).where(and(eq(modules.projectId, p("projectId")), eq(modules.name, p("name")))).prepare();
-  const insertModule = db.insert(modules).values({
+  const modulesOf = lazy(() => db.select(withAccess).from(modules).where(eq(modules.projectId, p("projectId"))).orderBy(asc(modules.name)).prepare());
+  const moduleByName = lazy(() => db.select(withAccess).from(modules).where(and(eq(modules.projectId, p("projectId")), eq(modules.name, p("name")))).prepare());
+  const insertModule = lazy(() => db.insert(modules).values({
     id: p("id"), projectId: p("projectId"), name: p("name"), globs: p("globs"), createdAt: p("createdAt"), updatedAt: p("updatedAt"),
-  }).prepare();
-  const updateModule = db.update(modules).set({ name: pSet("name"), globs: pSet("globs"), updatedAt: pSet("updatedAt") }).where(eq(modules.id, p("id"))).prepare();
-  const deleteModule = db.delete(modules).where(eq(modules.id, p("id"))).prepare();
-  const setAccess = db.insert(moduleAccess).values({ moduleId: p("moduleId"), role: p("role"), level: p("level") })
-    .onConflictDoUpdate({ target: [moduleAccess.moduleId, moduleAccess.role], set: { level: sql`excluded.level` } }).prepare();
-  const clearAccess = db.delete(moduleAccess).where(and(eq(moduleAccess.moduleId, p("moduleId")), eq(moduleAccess.role, p("role")))).prepare();
+  }).prepare());
+  const updateModule = lazy(() => db.update(modules).set({ name: pSet("name"), globs: pSet("globs"), updatedAt: pSet("updatedAt") }).where(eq(modules.id, p("id"))).prepare());
+  const deleteModule = lazy(() => db.delete(modules).where(eq(modules.id, p("id"))).prepare());
+  const setAccess = lazy(() => db.insert(moduleAccess).values({ moduleId: p("moduleId"), role: p("role"), level: p("level") })
+    .onConflictDoUpdate({ target: [moduleAccess.moduleId, moduleAccess.role], set: { level: sql`excluded.level` } }).prepare());
+  const clearAccess = lazy(() => db.delete(moduleAccess).where(and(eq(moduleAccess.moduleId, p("moduleId")), eq(moduleAccess.role, p("role")))).prepare());
 
   const levels = (row: Omit<ModuleWithAccess, "access"> & { access: string | null }): ModuleWithAccess =>
     ({ ...row, access: row.access === null ? {} : (JSON.parse(row.access) as ModuleLevels) });

@@ -3,73 +3,73 @@ import type { RunQueries, ScopeSource } from "../../core/run/queries.ts";
 import {
   auditEvents, builds, checkpoints, driftSignals, fileReports, moduleAccess, modules, projects, runbooks, runbookVersions, runClaims, runs, usageReports, users, workUnits,
 } from "../schema/index.ts";
-import { p, pSet, type SqliteDb } from "./sqlite-db.ts";
+import { lazy, p, pSet, type SqliteDb } from "./sqlite-db.ts";
 
 // Placeholders in set() are wrapped in sql`` (drizzle's types do not take bare placeholders there), so
 // they are not encoded by their column: json values are passed as JSON text.
 
 /** Prepares the run statements once for one connection. */
 export function runQueries(db: SqliteDb): RunQueries {
-  const byId = db.select().from(runs).where(eq(runs.id, p("runId"))).prepare();
-  const projectBySlug = db.select({ id: projects.id, slug: projects.slug, name: projects.name }).from(projects).where(eq(projects.slug, p("slug"))).prepare();
+  const byId = lazy(() => db.select().from(runs).where(eq(runs.id, p("runId"))).prepare());
+  const projectBySlug = lazy(() => db.select({ id: projects.id, slug: projects.slug, name: projects.name }).from(projects).where(eq(projects.slug, p("slug"))).prepare());
   // One row per module (or one row with null module fields for a project without modules).
-  const scopeSource = db.select({ protectedGlobs: projects.protectedGlobs, id: modules.id, name: modules.name, globs: modules.globs, level: moduleAccess.level })
+  const scopeSource = lazy(() => db.select({ protectedGlobs: projects.protectedGlobs, id: modules.id, name: modules.name, globs: modules.globs, level: moduleAccess.level })
     .from(projects)
     .leftJoin(modules, eq(modules.projectId, projects.id))
     .leftJoin(moduleAccess, and(eq(moduleAccess.moduleId, modules.id), eq(moduleAccess.role, p("role"))))
-    .where(eq(projects.id, p("projectId"))).orderBy(asc(modules.name)).prepare();
-  const insertRun = db.insert(runs).values({
+    .where(eq(projects.id, p("projectId"))).orderBy(asc(modules.name)).prepare());
+  const insertRun = lazy(() => db.insert(runs).values({
     id: p("id"), projectId: p("projectId"), runbookVersionId: p("runbookVersionId"), title: p("title"), ticket: p("ticket"), ownerUserId: p("ownerUserId"), keyId: p("keyId"),
     status: p("status"), phase: p("phase"), phaseEnteredAt: p("phaseEnteredAt"), branch: p("branch"), createdAt: p("createdAt"), updatedAt: p("updatedAt"),
-  }).prepare();
+  }).prepare());
 
-  const units = db.select().from(workUnits).where(eq(workUnits.runId, p("runId"))).orderBy(asc(workUnits.position)).limit(p("limit")).prepare();
-  const openUnits = db.select().from(workUnits)
-    .where(and(eq(workUnits.runId, p("runId")), sql`${workUnits.status} IN ('planned', 'in_progress', 'blocked')`)).orderBy(asc(workUnits.position)).prepare();
-  const lastPosition = db.select({ n: sql<number>`coalesce(max(${workUnits.position}), -1)` }).from(workUnits).where(eq(workUnits.runId, p("runId"))).prepare();
-  const unit = db.select().from(workUnits).where(and(eq(workUnits.id, p("unitId")), eq(workUnits.runId, p("runId")))).prepare();
-  const insertUnit = db.insert(workUnits).values({
+  const units = lazy(() => db.select().from(workUnits).where(eq(workUnits.runId, p("runId"))).orderBy(asc(workUnits.position)).limit(p("limit")).prepare());
+  const openUnits = lazy(() => db.select().from(workUnits)
+    .where(and(eq(workUnits.runId, p("runId")), sql`${workUnits.status} IN ('planned', 'in_progress', 'blocked')`)).orderBy(asc(workUnits.position)).prepare());
+  const lastPosition = lazy(() => db.select({ n: sql<number>`coalesce(max(${workUnits.position}), -1)` }).from(workUnits).where(eq(workUnits.runId, p("runId"))).prepare());
+  const unit = lazy(() => db.select().from(workUnits).where(and(eq(workUnits.id, p("unitId")), eq(workUnits.runId, p("runId")))).prepare());
+  const insertUnit = lazy(() => db.insert(workUnits).values({
     id: p("id"), runId: p("runId"), position: p("position"), title: p("title"), paths: p("paths"), status: p("status"), note: p("note"), createdAt: p("createdAt"), updatedAt: p("updatedAt"),
-  }).prepare();
-  const updateUnit = db.update(workUnits).set({ status: pSet("status"), note: pSet("note"), paths: pSet("paths"), updatedAt: pSet("updatedAt") }).where(eq(workUnits.id, p("unitId"))).prepare();
+  }).prepare());
+  const updateUnit = lazy(() => db.update(workUnits).set({ status: pSet("status"), note: pSet("note"), paths: pSet("paths"), updatedAt: pSet("updatedAt") }).where(eq(workUnits.id, p("unitId"))).prepare());
 
-  const setSummary = db.update(runs).set({ summary: pSet("summary"), updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare();
-  const enterPhase = db.update(runs).set({ phase: pSet("phase"), phaseEnteredAt: pSet("now"), status: "active", updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare();
-  const pendingCheckpoints = db.select({
+  const setSummary = lazy(() => db.update(runs).set({ summary: pSet("summary"), updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare());
+  const enterPhase = lazy(() => db.update(runs).set({ phase: pSet("phase"), phaseEnteredAt: pSet("now"), status: "active", updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare());
+  const pendingCheckpoints = lazy(() => db.select({
     id: checkpoints.id, kind: checkpoints.kind, targetPhase: checkpoints.targetPhase, reason: checkpoints.reason, requiredRole: checkpoints.requiredRole, expiresAt: checkpoints.expiresAt,
   }).from(checkpoints)
-    .where(and(eq(checkpoints.runId, p("runId")), eq(checkpoints.status, "pending"))).orderBy(desc(checkpoints.requestedAt)).prepare();
-  const gateApproved = db.select({ id: checkpoints.id }).from(checkpoints).where(and(
+    .where(and(eq(checkpoints.runId, p("runId")), eq(checkpoints.status, "pending"))).orderBy(desc(checkpoints.requestedAt)).prepare());
+  const gateApproved = lazy(() => db.select({ id: checkpoints.id }).from(checkpoints).where(and(
     eq(checkpoints.runId, p("runId")), eq(checkpoints.kind, "phase_gate"), eq(checkpoints.targetPhase, p("phase")), eq(checkpoints.status, "approved"), gte(checkpoints.decidedAt, p("since")),
-  )).limit(1).prepare();
-  const passed = db.select({ id: builds.id }).from(builds)
-    .where(and(eq(builds.runId, p("runId")), eq(builds.kind, p("kind")), eq(builds.exitCode, 0), gte(builds.createdAt, p("since")))).limit(1).prepare();
+  )).limit(1).prepare());
+  const passed = lazy(() => db.select({ id: builds.id }).from(builds)
+    .where(and(eq(builds.runId, p("runId")), eq(builds.kind, p("kind")), eq(builds.exitCode, 0), gte(builds.createdAt, p("since")))).limit(1).prepare());
 
-  const insertBuild = db.insert(builds).values({
+  const insertBuild = lazy(() => db.insert(builds).values({
     id: p("id"), runId: p("runId"), phase: p("phase"), kind: p("kind"), exitCode: p("exitCode"), durationMs: p("durationMs"), logTail: p("logTail"), createdAt: p("createdAt"),
-  }).prepare();
-  const recentExitCodes = db.select({ exitCode: builds.exitCode }).from(builds).where(and(eq(builds.runId, p("runId")), eq(builds.kind, p("kind"))))
-    .orderBy(desc(builds.createdAt), desc(builds.id)).limit(p("limit")).prepare();
-  const touch = db.update(runs).set({ updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare();
-  const insertUsage = db.insert(usageReports).values({
+  }).prepare());
+  const recentExitCodes = lazy(() => db.select({ exitCode: builds.exitCode }).from(builds).where(and(eq(builds.runId, p("runId")), eq(builds.kind, p("kind"))))
+    .orderBy(desc(builds.createdAt), desc(builds.id)).limit(p("limit")).prepare());
+  const touch = lazy(() => db.update(runs).set({ updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare());
+  const insertUsage = lazy(() => db.insert(usageReports).values({
     id: p("id"), runId: p("runId"), model: p("model"), inputTokens: p("inputTokens"), outputTokens: p("outputTokens"), cacheTokens: p("cacheTokens"), calls: p("calls"), createdAt: p("createdAt"),
-  }).prepare();
-  const addUsage = db.update(runs).set({
+  }).prepare());
+  const addUsage = lazy(() => db.update(runs).set({
     inputTokens: sql`${runs.inputTokens} + ${p("inputTokens")}`,
     outputTokens: sql`${runs.outputTokens} + ${p("outputTokens")}`,
     cacheTokens: sql`${runs.cacheTokens} + ${p("cacheTokens")}`,
     calls: sql`${runs.calls} + ${p("calls")}`,
     updatedAt: pSet("now"),
-  }).where(eq(runs.id, p("runId"))).returning({ inputTokens: runs.inputTokens, outputTokens: runs.outputTokens, cacheTokens: runs.cacheTokens, calls: runs.calls }).prepare();
-  const insertFileReport = db.insert(fileReports).values({ id: p("id"), runId: p("runId"), action: p("action"), path: p("path"), access: p("access"), createdAt: p("createdAt") }).prepare();
-  const insertDrift = db.insert(driftSignals).values({ id: p("id"), runId: p("runId"), kind: p("kind"), path: p("path"), detail: p("detail"), createdAt: p("createdAt") }).prepare();
-  const linkChange = db.update(runs).set({ branch: pSet("branch"), prUrl: pSet("prUrl"), commitSha: pSet("commitSha"), updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare();
+  }).where(eq(runs.id, p("runId"))).returning({ inputTokens: runs.inputTokens, outputTokens: runs.outputTokens, cacheTokens: runs.cacheTokens, calls: runs.calls }).prepare());
+  const insertFileReport = lazy(() => db.insert(fileReports).values({ id: p("id"), runId: p("runId"), action: p("action"), path: p("path"), access: p("access"), createdAt: p("createdAt") }).prepare());
+  const insertDrift = lazy(() => db.insert(driftSignals).values({ id: p("id"), runId: p("runId"), kind: p("kind"), path: p("path"), detail: p("detail"), createdAt: p("createdAt") }).prepare());
+  const linkChange = lazy(() => db.update(runs).set({ branch: pSet("branch"), prUrl: pSet("prUrl"), commitSha: pSet("commitSha"), updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare());
 
-  const expirePending = db.update(checkpoints).set({ status: "expired", decidedAt: pSet("now") })
-    .where(and(eq(checkpoints.runId, p("runId")), eq(checkpoints.status, "pending"))).returning({ id: checkpoints.id, kind: checkpoints.kind }).prepare();
-  const finish = db.update(runs).set({ status: pSet("status"), summary: pSet("summary"), finishedAt: pSet("now"), updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare();
-  const unitPaths = db.select({ paths: workUnits.paths }).from(workUnits).where(eq(workUnits.runId, p("runId"))).orderBy(asc(workUnits.position)).prepare();
-  const filePaths = db.select({ path: fileReports.path }).from(fileReports).where(eq(fileReports.runId, p("runId"))).limit(p("limit")).prepare();
+  const expirePending = lazy(() => db.update(checkpoints).set({ status: "expired", decidedAt: pSet("now") })
+    .where(and(eq(checkpoints.runId, p("runId")), eq(checkpoints.status, "pending"))).returning({ id: checkpoints.id, kind: checkpoints.kind }).prepare());
+  const finish = lazy(() => db.update(runs).set({ status: pSet("status"), summary: pSet("summary"), finishedAt: pSet("now"), updatedAt: pSet("now") }).where(eq(runs.id, p("runId"))).prepare());
+  const unitPaths = lazy(() => db.select({ paths: workUnits.paths }).from(workUnits).where(eq(workUnits.runId, p("runId"))).orderBy(asc(workUnits.position)).prepare());
+  const filePaths = lazy(() => db.select({ path: fileReports.path }).from(fileReports).where(eq(fileReports.runId, p("runId"))).limit(p("limit")).prepare());
 
   const listedFields = {
     run: runs,
@@ -84,49 +84,49 @@ export function runQueries(db: SqliteDb): RunQueries {
   const sortKeys = { updated: sql`${runs.updatedAt}`, created: sql`${runs.createdAt}`, tokens: sql`(${runs.inputTokens} + ${runs.outputTokens})` } as const;
   const listIn = (key: SQL, direction: "asc" | "desc") => {
     const beyond = direction === "desc" ? sql`<` : sql`>`;
-    return db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
+    return lazy(() => db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
       .where(sql`${listFilter} AND (${p("afterKey")} IS NULL OR ${key} ${beyond} ${p("afterKey")} OR (${key} = ${p("afterKey")} AND ${runs.id} ${beyond} ${p("afterId")}))`)
-      .orderBy(...(direction === "desc" ? [desc(key), desc(runs.id)] : [asc(key), asc(runs.id)])).limit(p("limit")).prepare();
+      .orderBy(...(direction === "desc" ? [desc(key), desc(runs.id)] : [asc(key), asc(runs.id)])).limit(p("limit")).prepare());
   };
   const lists = {
     updated: { desc: listIn(sortKeys.updated, "desc"), asc: listIn(sortKeys.updated, "asc") },
     created: { desc: listIn(sortKeys.created, "desc"), asc: listIn(sortKeys.created, "asc") },
     tokens: { desc: listIn(sortKeys.tokens, "desc"), asc: listIn(sortKeys.tokens, "asc") },
   };
-  const countRuns = db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).where(listFilter).prepare();
-  const dashboardCounts = db.select({
+  const countRuns = lazy(() => db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).where(listFilter).prepare());
+  const dashboardCounts = lazy(() => db.select({
     activeRuns: sql<number>`(SELECT count(*) FROM ${runs} WHERE ${runs.status} IN ('active', 'awaiting_approval', 'blocked'))`.mapWith(Number),
     pendingApprovals: sql<number>`(SELECT count(*) FROM ${checkpoints} WHERE ${checkpoints.status} = 'pending')`.mapWith(Number),
     scopeViolations: sql<number>`(SELECT count(*) FROM ${driftSignals} WHERE ${driftSignals.kind} = 'scope_violation' AND ${driftSignals.createdAt} >= ${p("signalsSince")})`.mapWith(Number),
     drift: sql<number>`(SELECT count(*) FROM ${driftSignals} WHERE ${driftSignals.kind} <> 'scope_violation' AND ${driftSignals.createdAt} >= ${p("signalsSince")})`.mapWith(Number),
     inputTokens: sql<number>`(SELECT coalesce(sum(${usageReports.inputTokens}), 0) FROM ${usageReports} WHERE ${usageReports.createdAt} >= ${p("tokensSince")})`.mapWith(Number),
     outputTokens: sql<number>`(SELECT coalesce(sum(${usageReports.outputTokens}), 0) FROM ${usageReports} WHERE ${usageReports.createdAt} >= ${p("tokensSince")})`.mapWith(Number),
-  }).from(sql`(SELECT 1) AS one`).prepare();
+  }).from(sql`(SELECT 1) AS one`).prepare());
   const dayOf = sql<number>`CAST(${usageReports.createdAt} / ${p("dayMs")} AS INTEGER) * ${p("dayMs")}`.mapWith(Number);
-  const usageByDay = db.select({
+  const usageByDay = lazy(() => db.select({
     day: dayOf,
     inputTokens: sql<number>`coalesce(sum(${usageReports.inputTokens}), 0)`.mapWith(Number),
     outputTokens: sql<number>`coalesce(sum(${usageReports.outputTokens}), 0)`.mapWith(Number),
-  }).from(usageReports).where(gte(usageReports.createdAt, p("since"))).groupBy(sql`1`).orderBy(sql`1`).prepare();
-  const listed = db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
-    .where(eq(runs.id, p("runId"))).prepare();
-  const version = db.select({ id: runbookVersions.id, runbookId: runbookVersions.runbookId, runbookName: runbooks.name, version: runbookVersions.version, phases: runbookVersions.phases })
-    .from(runbookVersions).innerJoin(runbooks, eq(runbooks.id, runbookVersions.runbookId)).where(eq(runbookVersions.id, p("versionId"))).prepare();
+  }).from(usageReports).where(gte(usageReports.createdAt, p("since"))).groupBy(sql`1`).orderBy(sql`1`).prepare());
+  const listed = lazy(() => db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
+    .where(eq(runs.id, p("runId"))).prepare());
+  const version = lazy(() => db.select({ id: runbookVersions.id, runbookId: runbookVersions.runbookId, runbookName: runbooks.name, version: runbookVersions.version, phases: runbookVersions.phases })
+    .from(runbookVersions).innerJoin(runbooks, eq(runbooks.id, runbookVersions.runbookId)).where(eq(runbookVersions.id, p("versionId"))).prepare());
   // With the decider's name (people are erased by anonymising, so the row stays).
-  const checkpointsOf = db.select({ ck: checkpoints, deciderName: users.name }).from(checkpoints).leftJoin(users, eq(users.id, checkpoints.decidedBy))
-    .where(eq(checkpoints.runId, p("runId"))).orderBy(desc(checkpoints.requestedAt)).limit(p("limit")).prepare();
-  const buildsOf = db.select().from(builds).where(eq(builds.runId, p("runId"))).orderBy(desc(builds.createdAt)).limit(p("limit")).prepare();
-  const usageOf = db.select().from(usageReports).where(eq(usageReports.runId, p("runId"))).orderBy(desc(usageReports.createdAt)).limit(p("limit")).prepare();
-  const driftOf = db.select().from(driftSignals).where(eq(driftSignals.runId, p("runId"))).orderBy(desc(driftSignals.createdAt)).limit(p("limit")).prepare();
-  const filesOf = db.select().from(fileReports).where(eq(fileReports.runId, p("runId"))).orderBy(desc(fileReports.createdAt)).limit(p("limit")).prepare();
-  const eventsOf = db.select().from(auditEvents).where(eq(auditEvents.runId, p("runId"))).orderBy(asc(auditEvents.seq)).limit(p("limit")).prepare();
+  const checkpointsOf = lazy(() => db.select({ ck: checkpoints, deciderName: users.name }).from(checkpoints).leftJoin(users, eq(users.id, checkpoints.decidedBy))
+    .where(eq(checkpoints.runId, p("runId"))).orderBy(desc(checkpoints.requestedAt)).limit(p("limit")).prepare());
+  const buildsOf = lazy(() => db.select().from(builds).where(eq(builds.runId, p("runId"))).orderBy(desc(builds.createdAt)).limit(p("limit")).prepare());
+  const usageOf = lazy(() => db.select().from(usageReports).where(eq(usageReports.runId, p("runId"))).orderBy(desc(usageReports.createdAt)).limit(p("limit")).prepare());
+  const driftOf = lazy(() => db.select().from(driftSignals).where(eq(driftSignals.runId, p("runId"))).orderBy(desc(driftSignals.createdAt)).limit(p("limit")).prepare());
+  const filesOf = lazy(() => db.select().from(fileReports).where(eq(fileReports.runId, p("runId"))).orderBy(desc(fileReports.createdAt)).limit(p("limit")).prepare());
+  const eventsOf = lazy(() => db.select().from(auditEvents).where(eq(auditEvents.runId, p("runId"))).orderBy(asc(auditEvents.seq)).limit(p("limit")).prepare());
 
-  const openRunsOf = db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
-    .where(and(eq(runs.ownerUserId, p("ownerUserId")), sql`${runs.status} NOT IN ('completed', 'failed', 'cancelled')`)).orderBy(desc(runs.updatedAt)).limit(p("limit")).prepare();
+  const openRunsOf = lazy(() => db.select(listedFields).from(runs).innerJoin(projects, eq(projects.id, runs.projectId)).innerJoin(users, eq(users.id, runs.ownerUserId))
+    .where(and(eq(runs.ownerUserId, p("ownerUserId")), sql`${runs.status} NOT IN ('completed', 'failed', 'cancelled')`)).orderBy(desc(runs.updatedAt)).limit(p("limit")).prepare());
 
   // Overlap: the same path, or one a directory of the other (compared by prefix, not LIKE: '_' and '%' are ordinary in paths).
   const lastSeen = sql<number>`max(${runClaims.refreshedAt}, ${runs.updatedAt})`.mapWith(Number);
-  const claimHolders = db.select({
+  const claimHolders = lazy(() => db.select({
     requested: sql<string>`requested.value`, path: runClaims.path, runId: runClaims.runId, title: runs.title, phase: runs.phase,
     ownerUserId: runs.ownerUserId, ownerName: users.name, claimedAt: runClaims.claimedAt, lastSeen,
   }).from(sql`json_each(${p("paths")}) AS requested`)
@@ -135,27 +135,27 @@ export function runQueries(db: SqliteDb): RunQueries {
       OR substr(requested.value, 1, length(${runClaims.path}) + 1) = ${runClaims.path} || '/'
       OR substr(${runClaims.path}, 1, length(requested.value) + 1) = requested.value || '/')`)
     .innerJoin(runs, eq(runs.id, runClaims.runId)).innerJoin(users, eq(users.id, runs.ownerUserId))
-    .orderBy(asc(runClaims.claimedAt)).prepare();
-  const insertClaim = db.insert(runClaims).values({
+    .orderBy(asc(runClaims.claimedAt)).prepare());
+  const insertClaim = lazy(() => db.insert(runClaims).values({
     projectId: p("projectId"), runId: p("runId"), path: p("path"), source: p("source"), claimedAt: p("now"), refreshedAt: p("now"),
-  }).onConflictDoNothing().returning({ id: runClaims.id }).prepare();
-  const refreshClaims = db.update(runClaims).set({ refreshedAt: pSet("now") }).where(and(eq(runClaims.runId, p("runId")), isNull(runClaims.endedAt))).prepare();
-  const endClaims = db.update(runClaims).set({ endedAt: pSet("now"), endReason: pSet("reason") })
-    .where(and(eq(runClaims.runId, p("runId")), isNull(runClaims.endedAt))).returning({ id: runClaims.id }).prepare();
-  const expireClaim = db.update(runClaims).set({ endedAt: pSet("now"), endReason: "expired" })
-    .where(and(eq(runClaims.runId, p("runId")), eq(runClaims.path, p("path")), isNull(runClaims.endedAt))).returning({ id: runClaims.id }).prepare();
+  }).onConflictDoNothing().returning({ id: runClaims.id }).prepare());
+  const refreshClaims = lazy(() => db.update(runClaims).set({ refreshedAt: pSet("now") }).where(and(eq(runClaims.runId, p("runId")), isNull(runClaims.endedAt))).prepare());
+  const endClaims = lazy(() => db.update(runClaims).set({ endedAt: pSet("now"), endReason: pSet("reason") })
+    .where(and(eq(runClaims.runId, p("runId")), isNull(runClaims.endedAt))).returning({ id: runClaims.id }).prepare());
+  const expireClaim = lazy(() => db.update(runClaims).set({ endedAt: pSet("now"), endReason: "expired" })
+    .where(and(eq(runClaims.runId, p("runId")), eq(runClaims.path, p("path")), isNull(runClaims.endedAt))).returning({ id: runClaims.id }).prepare());
   const claimFields = { runId: runClaims.runId, path: runClaims.path, source: runClaims.source, claimedAt: runClaims.claimedAt, refreshedAt: runClaims.refreshedAt, endedAt: runClaims.endedAt, endReason: runClaims.endReason };
-  const claimsOf = db.select(claimFields).from(runClaims).where(eq(runClaims.runId, p("runId")))
-    .orderBy(sql`${runClaims.endedAt} IS NOT NULL`, desc(sql`coalesce(${runClaims.endedAt}, 0)`), asc(runClaims.path)).limit(p("limit")).prepare();
-  const ownerClaims = db.select(claimFields).from(runClaims).innerJoin(runs, eq(runs.id, runClaims.runId))
-    .where(and(eq(runs.ownerUserId, p("ownerUserId")), eq(runClaims.projectId, p("projectId")), isNull(runClaims.endedAt))).orderBy(asc(runClaims.path)).limit(p("limit")).prepare();
-  const projectClaims = db.select({
+  const claimsOf = lazy(() => db.select(claimFields).from(runClaims).where(eq(runClaims.runId, p("runId")))
+    .orderBy(sql`${runClaims.endedAt} IS NOT NULL`, desc(sql`coalesce(${runClaims.endedAt}, 0)`), asc(runClaims.path)).limit(p("limit")).prepare());
+  const ownerClaims = lazy(() => db.select(claimFields).from(runClaims).innerJoin(runs, eq(runs.id, runClaims.runId))
+    .where(and(eq(runs.ownerUserId, p("ownerUserId")), eq(runClaims.projectId, p("projectId")), isNull(runClaims.endedAt))).orderBy(asc(runClaims.path)).limit(p("limit")).prepare());
+  const projectClaims = lazy(() => db.select({
     runId: runClaims.runId, title: runs.title, phase: runs.phase, status: runs.status, ownerUserId: runs.ownerUserId, ownerName: users.name,
     path: runClaims.path, source: runClaims.source, claimedAt: runClaims.claimedAt, lastSeen,
   }).from(runClaims).innerJoin(runs, eq(runs.id, runClaims.runId)).innerJoin(users, eq(users.id, runs.ownerUserId))
-    .where(and(eq(runClaims.projectId, p("projectId")), isNull(runClaims.endedAt))).orderBy(asc(runClaims.claimedAt), asc(runClaims.path)).limit(p("limit")).prepare();
-  const conflictsRecorded = db.selectDistinct({ path: driftSignals.path, holderRunId: sql<string>`json_extract(${driftSignals.detail}, '$.holder_run_id')` }).from(driftSignals)
-    .where(and(eq(driftSignals.runId, p("runId")), eq(driftSignals.kind, "claim_conflict"), sql`${driftSignals.path} IS NOT NULL`)).limit(p("limit")).prepare();
+    .where(and(eq(runClaims.projectId, p("projectId")), isNull(runClaims.endedAt))).orderBy(asc(runClaims.claimedAt), asc(runClaims.path)).limit(p("limit")).prepare());
+  const conflictsRecorded = lazy(() => db.selectDistinct({ path: driftSignals.path, holderRunId: sql<string>`json_extract(${driftSignals.detail}, '$.holder_run_id')` }).from(driftSignals)
+    .where(and(eq(driftSignals.runId, p("runId")), eq(driftSignals.kind, "claim_conflict"), sql`${driftSignals.path} IS NOT NULL`)).limit(p("limit")).prepare());
 
   return {
     byId: async (runId) => byId.get({ runId }),

@@ -13,3 +13,27 @@ export const p = (name: string) => sql.placeholder(name);
  * as in `.values()`, but its types take no placeholder there, so this one is typed to fit any column.
  */
 export const pSet = (name: string): never => sql.placeholder(name) as never;
+
+/** What the query modules call on a prepared statement. */
+interface Runnable {
+  get(...args: never[]): unknown;
+  all(...args: never[]): unknown;
+  run(...args: never[]): unknown;
+  values(...args: never[]): unknown;
+}
+
+/**
+ * A statement prepared on first use and reused from then on: a start prepares none of the few
+ * hundred statements (most of them used now and then, some never on a given install), and each
+ * is still compiled once per connection.
+ */
+export function lazy<T extends Runnable>(prepare: () => T): T {
+  let statement: T | undefined;
+  const it = (): T => (statement ??= prepare());
+  return {
+    get: (...args: never[]) => it().get(...args),
+    all: (...args: never[]) => it().all(...args),
+    run: (...args: never[]) => it().run(...args),
+    values: (...args: never[]) => it().values(...args),
+  } as T;
+}
