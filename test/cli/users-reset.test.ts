@@ -45,7 +45,7 @@ describe("railyard users reset-password", () => {
         expect((await reset(oldToken)).status).toBe(401); // the newer link ended it
         expect((await reset(link![2]!)).status).toBe(200);
         expect((await api(app, "POST", "/api/auth/login", { body: { email: "ana@example.test", password: "a-new-break-glass-passphrase" } })).status).toBe(200);
-        const issued = eventsOf(dir, "user.password_reset_issued");
+        const issued = eventsOf(dir, "auth.password_reset_issued");
         expect(issued).toHaveLength(2);
         expect(issued.every((e: any) => e.meta.reason === "reset")).toBe(true);
       } finally {

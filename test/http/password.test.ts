@@ -43,7 +43,7 @@ describe("POST /api/auth/password (change one's own)", () => {
       expect(weak.text).not.toContain(newPassword);
     }
     expect((await change({ currentPassword: TEST_PASSWORD })).status).toBe(400);
-    expect(await eventsOf(app, "user.password_changed")).toHaveLength(0);
+    expect(await eventsOf(app, "auth.password_changed")).toHaveLength(0);
     expect((await me(otherBrowser)).status).toBe(200);
 
     const ok = await change({ currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD });
@@ -55,7 +55,7 @@ describe("POST /api/auth/password (change one's own)", () => {
     expect((await signIn(dev.user.email, TEST_PASSWORD)).status).toBe(401);
     expect((await signIn(dev.user.email, NEW_PASSWORD)).status).toBe(200);
 
-    const [event] = await eventsOf(app, "user.password_changed");
+    const [event] = await eventsOf(app, "auth.password_changed");
     expect(event).toMatchObject({ subject: dev.user.id, meta: { sessionsRevoked: 1 } });
     expect(JSON.stringify(await eventsOf(app, "auth.session_revoked"))).toContain("password_changed");
   });
@@ -111,8 +111,8 @@ describe("POST /api/users/:id/password-reset (an admin issues a link)", () => {
       expect(seen.text).not.toContain(NEW_PASSWORD);
       expect(seen.text).not.toContain("$2b$");
     }
-    expect(await eventsOf(app, "user.password_reset_issued")).toHaveLength(1);
-    const [used] = await eventsOf(app, "user.password_reset");
+    expect(await eventsOf(app, "auth.password_reset_issued")).toHaveLength(1);
+    const [used] = await eventsOf(app, "auth.password_reset");
     expect(used).toMatchObject({ subject: dev.user.id, meta: {} });
   });
 
@@ -136,7 +136,7 @@ describe("POST /api/users/:id/password-reset (an admin issues a link)", () => {
     const answer = await reset(newer);
     expect(answer.status).toBe(200);
     expect((await signIn(dev.user.email, NEW_PASSWORD)).status).toBe(200);
-    const issued = await eventsOf(app, "user.password_reset_issued");
+    const issued = await eventsOf(app, "auth.password_reset_issued");
     expect(issued.map((e: any) => e.meta.replaced)).toEqual([0, 0, 1]);
   });
 
@@ -154,7 +154,7 @@ describe("POST /api/users/:id/password-reset (an admin issues a link)", () => {
     expect((await issue(admin.headers, "usr_doesnotexist00000000")).status).toBe(404);
     expect((await issue(owner.headers, admin.user.id)).status).toBe(201);
     expect((await issue(admin.headers, lead.user.id)).status).toBe(201);
-    expect(await eventsOf(app, "user.password_reset_issued")).toHaveLength(2);
+    expect(await eventsOf(app, "auth.password_reset_issued")).toHaveLength(2);
   });
 
   test("a reset link needs the same origin like every other write", async () => {

@@ -54,7 +54,7 @@ describe("/api/users", () => {
     expect(created.json.user).toMatchObject({ email: "new@example.test", role: "lead", disabled: false });
     expect(created.json.resetLink).toMatch(/^http:\/\/127\.0\.0\.1:7433\/reset-password#token=[\w-]{20,}$/);
     expect(created.headers.get("cache-control")).toBe("no-store");
-    expect(await eventsOf(app, "user.password_reset_issued")).toHaveLength(1);
+    expect(await eventsOf(app, "auth.password_reset_issued")).toHaveLength(1);
     // No password yet: nothing signs in until the person sets one with the link.
     const row = (await app.store.read.users.byEmail("new@example.test"))!;
     expect(row.passwordHash).not.toMatch(/^\$2/);
@@ -66,7 +66,7 @@ describe("/api/users", () => {
     expect(above.status).toBe(403);
     const dup = await api(app, "POST", "/api/users", { headers: admin.headers, body: { email: "NEW@example.test", name: "Nia", role: "lead" } });
     expect(dup.status).toBe(409);
-    expect(await eventsOf(app, "user.password_reset_issued")).toHaveLength(1);
+    expect(await eventsOf(app, "auth.password_reset_issued")).toHaveLength(1);
   });
 
   test("invalid invitations name the field and create nothing; an admin cannot choose the password", async () => {

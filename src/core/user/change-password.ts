@@ -53,7 +53,7 @@ export async function changePassword({ ctx, sessionId, input }: { ctx: Ctx; sess
     await tx.users.setPasswordHash(actor.userId, passwordHash, now);
     await tx.users.expirePasswordResetTokensOf(actor.userId, now);
     const sessionsRevoked = await tx.users.revokeSessionsOfExcept(actor.userId, sessionId, now);
-    await record({ type: "user.password_changed", subject: actor.userId, meta: { sessionsRevoked } });
+    await record({ type: "auth.password_changed", subject: actor.userId, meta: { sessionsRevoked } });
     if (sessionsRevoked > 0) await record({ type: "auth.session_revoked", subject: actor.userId, meta: { why: "password_changed", count: sessionsRevoked } });
     return { sessionsRevoked };
   });

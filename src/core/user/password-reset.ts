@@ -38,14 +38,14 @@ const deadLink = () => new AppError("unauthenticated", "this reset link is inval
 
 /**
  * Issues a reset token for a person inside the caller's transaction: ends their earlier unused
- * ones (only the newest link works) and records `user.password_reset_issued`.
+ * ones (only the newest link works) and records `auth.password_reset_issued`.
  */
 export async function issueResetToken(tx: Tx, record: Record, now: number, userId: string, reason: "reset" | "invite"): Promise<IssuedReset> {
   const token = randomToken(32);
   const expiresAt = now + PASSWORD_RESET_TTL_MS;
   const replaced = await tx.users.expirePasswordResetTokensOf(userId, now);
   await tx.users.insertPasswordResetToken({ tokenHash: sha256Hex(token), userId, createdAt: now, expiresAt });
-  await record({ type: "user.password_reset_issued", subject: userId, meta: { reason, expiresInMinutes: PASSWORD_RESET_TTL_MS / 60_000, replaced } });
+  await record({ type: "auth.password_reset_issued", subject: userId, meta: { reason, expiresInMinutes: PASSWORD_RESET_TTL_MS / 60_000, replaced } });
   return { token, expiresAt };
 }
 
@@ -98,7 +98,7 @@ export async function completePasswordReset({ ctx, input }: { ctx: Ctx; input: u
     if (!live || live.userId !== target.userId || !(await tx.users.consumePasswordResetToken(tokenHash, now))) throw deadLink();
     await tx.users.setPasswordHash(live.userId, passwordHash, now);
     await tx.users.expirePasswordResetTokensOf(live.userId, now);
-    await record({ type: "user.password_reset", subject: live.userId });
+    await record({ type: "auth.password_reset", subject: live.userId });
     await revokeUserSessions(tx, record, now, live.userId, "password_reset");
     return { email: live.email };
   });
