@@ -334,7 +334,7 @@ describe("POST /api/audit/purge", () => {
 });
 
 describe("POST /api/users/:id/erase", () => {
-  test("replaces the profile, revokes sessions, keeps the opaque id in events and records user.erased", async () => {
+  test("replaces the profile, revokes sessions, keeps the opaque id in events, records user.erased, and the chain still verifies", async () => {
     app = await createTestApp();
     const { actor: owner } = await seedUser(app, "owner");
     const { actor: dev, user } = await seedUser(app, "developer", "dana@example.test");
@@ -354,6 +354,10 @@ describe("POST /api/users/:id/erase", () => {
     expect(events.some((e) => e.type === "user.erased" && e.subject === user.id)).toBe(true);
     expect(JSON.stringify(events)).not.toContain("dana@example.test");
     expect((await app.request("/api/audit", { headers: devHeaders })).status).toBe(401);
+    // Erasure changes the profile, never an event: the whole chain still verifies.
+    const verified = await get(app, owner, "/api/audit/verify");
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ intact: true });
   });
 
   test("the last owner cannot be erased, nobody erases themselves, and a developer may not erase anyone", async () => {

@@ -26,7 +26,7 @@ async function writeSettings(store: ReturnType<typeof openStore>["store"], n: nu
   }
 }
 
-describe("the checkpoint worker", () => {
+describe("the SQLite checkpoint worker", () => {
   test("under sustained writes the log is copied back by the worker while the store runs: the database file grows before close", async () => {
     const dir = freshDir();
     const { store, checkpointsCompleted } = openStore(dir);

@@ -32,7 +32,7 @@ const committedKeys = (file: string) => {
   }
 };
 
-describe("group commit", () => {
+describe("group commit (the embedded SQLite store; on PostgreSQL each write commits on its own)", () => {
   test("concurrent writes share one commit, and none resolves before it is durable", async () => {
     let commits = 0;
     const seenAtCommit: string[][] = [];

@@ -13,13 +13,15 @@ import { extractFlags, loadConfig } from "../../src/config.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { openBackend } from "../../src/db/open.ts";
 import { PG_MIGRATIONS } from "../../src/db/pg/migrations.ts";
+import { migratePg } from "../../src/db/pg/store.ts";
 import { pgTables } from "../../src/db/pg/schema.ts";
 import * as exported from "../../src/db/pg/schema-tables.ts";
 import { toPostgres } from "../../src/db/pg/translate.ts";
 import { startCluster } from "../../scripts/pg-cluster.ts";
 import { makeTestCa } from "../stream/receivers.ts";
 import { createTestApp } from "../support/app.ts";
-import { createTestDatabase, dropTestDatabase, onPostgres } from "../support/backend.ts";
+import { createTestDatabase, dropTestDatabase, onPostgres, psql } from "../support/backend.ts";
+import { transact } from "../../src/core/transact.ts";
 import { captureIo } from "../support/capture-io.ts";
 
 const needsServer = "(needs a PostgreSQL server: npm run test:postgres)";
@@ -167,6 +169,36 @@ describe.skipIf(!onPostgres)(`PostgreSQL ${needsServer}`, () => {
     for (const message of [refused, wrongUser, missing]) {
       expect(message).not.toContain("s3cret-pw");
       expect(message!.split("\n")).toHaveLength(1);
+    }
+  });
+
+  test("two nodes starting at once on an empty database apply each migration once: one applies them all, the other finds them applied", async () => {
+    const url = await createTestDatabase();
+    const [a, b] = [new SQL(url), new SQL(url)];
+    try {
+      const results = await Promise.all([migratePg(a), migratePg(b)]);
+      const names = PG_MIGRATIONS.map((m) => m.name);
+      expect(results.map((r) => r.length).sort((x, y) => x - y)).toEqual([0, names.length]);
+      expect(results.find((r) => r.length > 0)).toEqual(names);
+      expect(psql(url, "SELECT name, count(*) AS n FROM _migrations GROUP BY name ORDER BY name")).toEqual([...names].sort().map((name) => ({ name, n: 1 })));
+    } finally {
+      await a.close();
+      await b.close();
+      await dropTestDatabase(url);
+    }
+  });
+
+  test("the chain cannot fork: a second event naming the same predecessor is refused by the unique prev_hash index", async () => {
+    const app = await createTestApp();
+    const url = app.config.databaseUrl!;
+    try {
+      await transact(app.ctx(), (_tx, record) => record({ type: "system.started", meta: { version: null } }));
+      const [head] = psql(url, "SELECT seq, prev_hash AS prevHash FROM audit_events ORDER BY seq DESC LIMIT 1") as { seq: number; prevHash: string }[];
+      expect(() => psql(url, "INSERT INTO audit_events (seq, at, type, actor_kind, meta, prev_hash, hash) VALUES (?1, 1, 'system.started', 'system', '{}', ?2, ?3)", [head!.seq + 1, head!.prevHash, "f".repeat(64)]))
+        .toThrow(/audit_events_prev_hash_unique/);
+      expect(psql(url, "SELECT count(*) AS n FROM audit_events WHERE seq = ?1", [head!.seq + 1])).toEqual([{ n: 0 }]);
+    } finally {
+      await app.dispose();
     }
   });
 

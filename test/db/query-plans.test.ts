@@ -10,7 +10,7 @@ import { callTool } from "../support/mcp-call.ts";
 import { seedAgent } from "../support/mcp.ts";
 import { seedCanaryProject } from "../support/projects.ts";
 
-describe("query plans of the prepared statements", () => {
+describe("SQLite's query plans of the prepared statements", () => {
   const prepared: string[] = [];
   let app: TestApp;
   let db: Database;

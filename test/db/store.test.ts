@@ -21,7 +21,7 @@ afterEach(() => {
 
 const setting = (key: string) => ({ key, value: 1, updatedAt: 1, updatedBy: null });
 
-describe("migrations", () => {
+describe("SQLite migrations (PostgreSQL's: test/db/postgres.test.ts)", () => {
   test("the embedded list and the migrations folder name the same files, in order", () => {
     const folder = readdirSync(join(import.meta.dir, "../../migrations")).filter((f) => f.endsWith(".sql")).sort();
     expect(MIGRATIONS.map((m) => `${m.name}.sql`)).toEqual(folder);
@@ -53,7 +53,7 @@ describe("migrations", () => {
   });
 });
 
-describe("the store", () => {
+describe("the embedded SQLite store", () => {
   test("pragmas: WAL, synchronous=FULL, foreign keys on, busy timeout", async () => {
     const dir = tempDir();
     const { store } = openStore(dir);
@@ -112,7 +112,7 @@ describe("the store", () => {
   });
 });
 
-describe("the data dir", () => {
+describe("the data dir, with its SQLite database", () => {
   test("is created 0700 when missing", () => {
     const dir = join(tempDir(), "nested", "data");
     prepareDataDir(dir);

@@ -114,7 +114,7 @@ async function post(url: string, path: string, cookie: string, body: unknown) {
   return { status: response.status, json: (await response.json()) as any };
 }
 
-describe.skipIf(!BUILDABLE)(BUILDABLE ? "the compiled binary, from an empty directory, for a whole team" : `the compiled binary (skipped: ${SKIP_REASON})`, () => {
+describe.skipIf(!BUILDABLE)(BUILDABLE ? "the compiled binary, from an empty directory, for a whole team (on its embedded SQLite database)" : `the compiled binary (skipped: ${SKIP_REASON})`, () => {
   let server: Server;
   let devKey: string;
   let runId: string;

@@ -76,7 +76,7 @@ function missingRuns(dataDir: string, runIds: readonly string[]): string[] {
 const oneLine = (text: string) => text.trim().split("\n");
 const hasStack = (text: string) => /^\s+at .+[:(]/m.test(text) || /\|\s{2,}\S/.test(text);
 
-describe("kill -9 under load", () => {
+describe("kill -9 under load (the embedded SQLite database; PostgreSQL: test/e2e/two-nodes.test.ts)", () => {
   test("6 rounds of SIGKILL mid-load: every acknowledged run survives each restart, and the audit trail verifies (beside the server)", async () => {
     const dataDir = join(tempRoot(), "data");
     const { key } = seed(dataDir);
@@ -119,7 +119,7 @@ describe("kill -9 under load", () => {
   }, 60_000);
 });
 
-describe("damaged data dirs are refused at start with one line naming the file", () => {
+describe("damaged data dirs (SQLite files) are refused at start with one line naming the file", () => {
   let used: string;
   beforeAll(async () => {
     used = join(tempRoot(), "used");
@@ -247,7 +247,7 @@ describe("one server per data dir, and a port in use", () => {
   }, 30_000);
 });
 
-describe("signals during shutdown", () => {
+describe("signals during shutdown (on the embedded SQLite database)", () => {
   test("a second SIGTERM during the drain is logged and ignored: the in-flight request is answered, system.stopped is recorded, exit 0", async () => {
     const dataDir = join(tempRoot(), "data");
     const server = await startServer(dataDir);

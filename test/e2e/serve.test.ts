@@ -27,7 +27,7 @@ async function startServer(cwd: string, args: string[] = []) {
   return { proc, url, output: () => out, drained: rest, stderr: new Response(proc.stderr).text() };
 }
 
-describe("railyard serve (real process)", () => {
+describe("railyard serve (real process, on the embedded SQLite database)", () => {
   test("first start creates the data dir, prints a one-time setup link, serves, and stops cleanly on SIGTERM", async () => {
     const dir = mkdtempSync(join(tmpdir(), "railyard-e2e-"));
     try {
@@ -84,7 +84,7 @@ describe("railyard serve (real process)", () => {
   });
 });
 
-describe("graceful shutdown", () => {
+describe("graceful shutdown (on the embedded SQLite database)", () => {
   test("a request in flight when SIGTERM arrives still gets its answer, then the process exits 0", async () => {
     const dir = mkdtempSync(join(tmpdir(), "railyard-e2e-"));
     try {
