@@ -115,11 +115,16 @@ describeBrowser("recent screens in Chromium", () => {
       await card.getByLabel("Name").fill("SIEM");
       await card.getByLabel("Address").fill("udp://siem.example.internal:514");
       await card.locator("form").getByRole("button", { name: "Add destination" }).click();
-      await card.locator(".banner").first().waitFor();
-      expect(await card.locator(".banner").first().textContent()).toStartWith("Url: The address must start with tcp:// or tls://");
+      // On the Address field, in plain words (no "Url:" prefix, no banner), and gone once it changes.
+      const addressError = card.locator(".field", { has: page.getByLabel("Address") }).locator(".error-text");
+      await addressError.waitFor();
+      expect(await addressError.textContent()).toStartWith("The address must start with tcp:// or tls://");
+      expect(await card.getByLabel("Address").getAttribute("aria-invalid")).toBe("true");
+      expect(await card.locator(".banner").count()).toBe(0);
       expect((await read("/api/audit-streams")).streams).toEqual([]);
 
       await card.getByLabel("Address").fill("tcp://127.0.0.1:6514");
+      expect(await addressError.count()).toBe(0);
       await card.getByLabel("Event types").fill("run.*, checkpoint.approved");
       await card.locator("form").getByRole("button", { name: "Add destination" }).click();
       const siem = row(page, "SIEM");

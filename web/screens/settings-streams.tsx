@@ -6,6 +6,7 @@ import type { StreamView } from "../../src/core/stream/schemas.ts";
 import { DataView } from "../components/data-view.tsx";
 import { Banner, Button, Card, Field, Pill } from "../components/ui.tsx";
 import { ago, duration } from "../format.ts";
+import { useFormErrors } from "../errors.ts";
 import { useAction, useResource } from "../hooks.ts";
 import { useSession } from "../session.tsx";
 
@@ -89,17 +90,22 @@ function StreamForm({ onDone }: { onDone: () => void }) {
   const create = useAction(() => streamsApi.create({
     name: form.name, url: form.url, startAt: form.startAt, eventTypes: list(form.eventTypes), projectIds: list(form.projectIds), ...(tls && form.caPem.trim() ? { caPem: form.caPem } : {}),
   }));
-  const set = (key: keyof typeof form) => (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement }) => setForm({ ...form, [key]: e.currentTarget.value });
+  // A refusal is said on the field it is about (in plain words), and goes when that field changes.
+  const errors = useFormErrors(create.failure, ["name", "url", "caPem", "eventTypes", "projectIds", "startAt"]);
+  const set = (key: keyof typeof form) => (e: { currentTarget: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement }) => {
+    setForm({ ...form, [key]: e.currentTarget.value });
+    errors.clear(key);
+  };
   return (
     <form class="form" onSubmit={async (e) => { e.preventDefault(); if (await create.run()) onDone(); }}>
-      {create.error ? <Banner tone="error">{create.error}</Banner> : null}
-      <Field label="Name">{(p) => <input {...p} required maxLength={80} value={form.name} onInput={set("name")} placeholder="Splunk via collector" />}</Field>
-      <Field label="Address" hint="tcp://host:514, tls://host:6514 (syslog) or http(s)://collector:4318 (OTLP/HTTP logs)">
+      {errors.general ? <Banner tone="error">{errors.general}</Banner> : null}
+      <Field label="Name" error={errors.of("name")}>{(p) => <input {...p} required maxLength={80} value={form.name} onInput={set("name")} placeholder="Splunk via collector" />}</Field>
+      <Field label="Address" hint="tcp://host:514, tls://host:6514 (syslog) or http(s)://collector:4318 (OTLP/HTTP logs)" error={errors.of("url")}>
         {(p) => <input {...p} required maxLength={500} value={form.url} onInput={set("url")} placeholder="tls://siem.example.internal:6514" />}
       </Field>
-      {tls ? <Field label="CA certificate (PEM)" hint="Leave empty to trust the system's CAs.">{(p) => <textarea {...p} rows={4} class="mono" value={form.caPem} onInput={set("caPem")} />}</Field> : null}
-      <Field label="Event types" hint="Empty sends every type; e.g. run.*, checkpoint.approved, auth.*">{(p) => <input {...p} value={form.eventTypes} onInput={set("eventTypes")} />}</Field>
-      <Field label="Project ids" hint="Empty sends every project (and events without one).">{(p) => <input {...p} value={form.projectIds} onInput={set("projectIds")} placeholder="prj_…" />}</Field>
+      {tls ? <Field label="CA certificate (PEM)" hint="Leave empty to trust the system's CAs." error={errors.of("caPem")}>{(p) => <textarea {...p} rows={4} class="mono" value={form.caPem} onInput={set("caPem")} />}</Field> : null}
+      <Field label="Event types" hint="Empty sends every type; e.g. run.*, checkpoint.approved, auth.*" error={errors.of("eventTypes")}>{(p) => <input {...p} value={form.eventTypes} onInput={set("eventTypes")} />}</Field>
+      <Field label="Project ids" hint="Empty sends every project (and events without one)." error={errors.of("projectIds")}>{(p) => <input {...p} value={form.projectIds} onInput={set("projectIds")} placeholder="prj_…" />}</Field>
       <Field label="Start with">
         {(p) => (
           <select {...p} value={form.startAt} onChange={set("startAt")}>
