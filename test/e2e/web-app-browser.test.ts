@@ -334,8 +334,18 @@ describeBrowser(suiteName, () => {
     const del = (await page.getByRole("button", { name: "Delete module billing" }).boundingBox())!;
     expect(del.x + del.width).toBeLessThanOrEqual(wrap.x + wrap.width);
     const colour = (label: string) => page.getByLabel(label).evaluate((el) => getComputedStyle(el).backgroundColor);
-    const levels = new Set([await colour("billing access for owner"), await colour("billing access for developer")]);
-    expect(levels.size).toBe(2);
+    // Editable (owner) and excluded (developer) as shown; read-only on a copy of a cell given that level.
+    const readOnly = await page.getByLabel("billing access for owner").evaluate((el) => {
+      const copy = el.cloneNode(true) as HTMLSelectElement;
+      copy.className = "level level-read_only";
+      copy.removeAttribute("aria-label");
+      el.parentElement!.appendChild(copy);
+      const background = getComputedStyle(copy).backgroundColor;
+      copy.remove();
+      return background;
+    });
+    const levels = new Set([await colour("billing access for owner"), await colour("billing access for developer"), readOnly]);
+    expect(levels.size).toBe(3);
     expect(await page.getByLabel("billing access for developer").locator("option:checked").textContent()).toContain("⊘");
     await context.close();
   }, 30_000);
