@@ -134,6 +134,9 @@ describeBrowser("recent screens in Chromium", () => {
       // Nothing is delivered (the worker is off here): the whole retained trail is the lag.
       expect(stream.lag.events).toBeGreaterThan(0);
       expect(await siem.locator("td").nth(2).textContent()).toContain(`${stream.lag.events} events`);
+      // …and in time: how far behind the oldest undelivered event is.
+      expect(stream.lag.seconds).toBeGreaterThanOrEqual(0);
+      expect(await siem.locator("td").nth(2).locator(".sub").textContent()).toMatch(/^(\d+ ms|\d+\.\d s|\d+ min \d+ s) behind$/);
       expect(await siem.getByText("catching up").count()).toBe(1);
       expect(await siem.getByText("only run.*, checkpoint.approved").count()).toBe(1);
 
