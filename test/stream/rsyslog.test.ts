@@ -4,7 +4,8 @@
 // restart: afterwards every event has arrived and seq has no gap (duplicates allowed and counted).
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { transact } from "../../src/core/transact.ts";
 import { DATABASE_FILE } from "../../src/db/client.ts";
@@ -12,7 +13,7 @@ import { rawDatabase } from "../support/audit.ts";
 import { createTestApp, type TestApp } from "../support/app.ts";
 import { api } from "../support/http.ts";
 import { signedInAs } from "../support/session-cookie.ts";
-import { eventually, parseSyslogLine, startRsyslog, type Rsyslog } from "./receivers.ts";
+import { eventually, makeTestCa, parseSyslogLine, startRsyslog, type Rsyslog } from "./receivers.ts";
 
 const root = join(import.meta.dir, "..", "..");
 let rsyslog: Rsyslog;
@@ -92,6 +93,67 @@ describe("syslog to rsyslog over TCP and TLS", () => {
       expect(rsyslog.lines("tls").length).toBe(before);
     } finally {
       await app.dispose();
+    }
+  });
+});
+
+describe("TLS configured by flags (--audit-syslog tls:// with --audit-syslog-ca)", () => {
+  test("an app started with the flags delivers every audit event over TLS to a receiver whose certificate chains to the CA file", async () => {
+    const app = await createTestApp(
+      { "audit-syslog": `tls://127.0.0.1:${rsyslog.tlsPort}`, "audit-syslog-ca": rsyslog.caFile },
+      { streamWorker: { pollMs: 20, batchSize: 50 } },
+    );
+    try {
+      const start = rsyslog.lines("tls").length;
+      await appendEvents(app, 30);
+      const [row] = await app.store.read.streams.all();
+      expect(row).toMatchObject({ kind: "syslog", source: "flag", url: `tls://127.0.0.1:${rsyslog.tlsPort}`, caPem: readFileSync(rsyslog.caFile, "utf8"), enabled: true });
+      const head = async () => (await app.store.read.audit.head())!.seq;
+      await eventually(async () => {
+        const h = await head();
+        return (await app.store.read.streams.byId(row!.id))!.ackedSeq === h && rsyslog.lines("tls").length - start >= h;
+      }, 15_000, "the flag destination to catch up over TLS");
+      const stored = await app.store.read.audit.batch({ afterSeq: 0, upToSeq: null, since: null, limit: 10_000 });
+      const received = rsyslog.lines("tls").slice(start).map(parseSyslogLine);
+      expect(received.every((m) => m !== null)).toBe(true);
+      expect(received.map((m) => Number(m!.sd.seq))).toEqual(stored.map((e) => e.seq));
+      expect(received.map((m) => m!.sd.hash)).toEqual(stored.map((e) => e.hash));
+      // The destination's own creation from the flag is in the trail, and delivered with the rest.
+      expect(received.map((m) => m!.msgid)).toContain("audit_stream.created");
+      expect((await app.store.read.streams.byId(row!.id))!).toMatchObject({ failures: 0, delivered: stored.length, lastError: null });
+    } finally {
+      await app.dispose();
+    }
+  });
+
+  test("with a CA file of another CA, the receiver's certificate is refused: nothing is delivered and the failure shows on the destination", async () => {
+    const otherDir = mkdtempSync(join(tmpdir(), "railyard-other-ca-"));
+    const other = await makeTestCa(otherDir);
+    const app = await createTestApp(
+      { "audit-syslog": `tls://127.0.0.1:${rsyslog.tlsPort}`, "audit-syslog-ca": other.caFile },
+      { streamWorker: { pollMs: 20 } },
+    );
+    try {
+      const before = rsyslog.lines("tls").length;
+      const [row] = await app.store.read.streams.all();
+      expect(row).toMatchObject({ source: "flag", caPem: readFileSync(other.caFile, "utf8") });
+      await eventually(async () => ((await app.store.read.streams.byId(row!.id))!.failures ?? 0) > 0, 10_000, "a recorded failure");
+      const failed = (await app.store.read.streams.byId(row!.id))!;
+      expect(failed.ackedSeq).toBe(0);
+      expect(failed.delivered).toBe(0);
+      expect(failed.lastError).toMatch(/certificate|CERT|issuer|verify/i);
+      // The owner sees it as a failing destination in the API, with nothing acknowledged.
+      const owner = await signedInAs(app, "owner");
+      const listed = (await api(app, "GET", "/api/audit-streams", { headers: owner.headers })).json.streams as { id: string; failures: number; lastError: string | null; ackedSeq: number; lag: { events: number } }[];
+      const view = listed.find((s) => s.id === row!.id)!;
+      expect(view.failures).toBeGreaterThan(0);
+      expect(view.lastError).toBe(failed.lastError);
+      expect(view.ackedSeq).toBe(0);
+      expect(view.lag.events).toBeGreaterThan(0);
+      expect(rsyslog.lines("tls").length).toBe(before);
+    } finally {
+      await app.dispose();
+      rmSync(otherDir, { recursive: true, force: true });
     }
   });
 });

@@ -13,11 +13,13 @@ import { startRun } from "../../../src/core/run/start-run.ts";
 import { DEFAULT_RUNBOOK_ID } from "../../../src/core/runbook/schemas.ts";
 import { DAY } from "../../../src/lib/time.ts";
 import { minerCommand } from "../../../src/cli/miner.ts";
+import { createMinerWorker, MINER_JOB, type MinerWorkerOptions } from "../../../src/miner/worker.ts";
 import { createTestApp, seedUser, type TestApp } from "../../support/app.ts";
 import { captureIo } from "../../support/capture-io.ts";
 import { seedAgent, type Agent } from "../../support/mcp.ts";
 import { seedCanaryProject } from "../../support/projects.ts";
 import { eventsOf, runRow } from "../../support/runs.ts";
+import { eventually } from "../../stream/receivers.ts";
 
 const apps: TestApp[] = [];
 afterEach(async () => {
@@ -30,8 +32,8 @@ interface World {
   leads: Awaited<ReturnType<typeof seedUser>>[];
   slug: string;
 }
-async function world(people = 2): Promise<World> {
-  const app = await createTestApp({ "key-rate-limit": "1000000" }, { notifier: false, minerWorker: false });
+async function world(people = 2, minerWorker: MinerWorkerOptions | false = false): Promise<World> {
+  const app = await createTestApp({ "key-rate-limit": "1000000" }, { notifier: false, minerWorker });
   apps.push(app);
   const devs: Agent[] = [];
   for (let i = 0; i < people; i++) devs.push(await seedAgent(app, "developer"));
@@ -223,5 +225,100 @@ describe("railyard miner run", () => {
     const second = captureIo(dataDir);
     expect(await minerCommand(["run", "--data-dir", dataDir], second)).toBe(0);
     expect(JSON.parse(second.out()).proposed).toEqual([]);
+  });
+});
+
+describe("the ritual miner's background job", () => {
+  // Wall-clock ticks every 30 ms; the job's own interval is measured on the app's manual clock.
+  const FAST = { firstDelayMs: 30, intervalMs: 30 } as const;
+  const passEvents = async (w: World) => (await eventsOf(w.app, { type: "miner.pass_completed" })).map((e) => JSON.parse(e.meta) as { proposed: number });
+
+  test("started by the app, it proposes from a repeated history with nobody running a pass, records its pass in the trail, and stops at dispose", async () => {
+    const w = await world(2, FAST);
+    await evidenceRefusals(w, 5);
+    // Nobody runs a pass: each wall-clock tick finds the interval elapsed once the clock moves on.
+    await eventually(async () => {
+      w.app.clock.advance(FAST.intervalMs);
+      return (await proposals(w)).length > 0;
+    }, 15_000, "the background job to propose");
+    const [p] = await proposals(w);
+    expect(p).toMatchObject({ rule: "gate_evidence", status: "open", evidence: { runCount: 5, people: 2 } });
+    const passes = await passEvents(w);
+    expect(passes.filter((e) => e.proposed === 1)).toHaveLength(1);
+    expect((await eventsOf(w.app, { type: "miner.pass_completed" })).every((e) => e.actorKind === "system")).toBe(true);
+    expect(await w.app.store.read.miner.lastRunAt(MINER_JOB)).not.toBeNull();
+
+    // The worker logged its own passes (nobody else ran one).
+    const minerLines = () => w.app.logs().split("\n").filter((l) => l.includes('"ritual miner pass')).map((l) => JSON.parse(l) as { msg: string; proposed?: number });
+    await eventually(() => minerLines().some((l) => l.msg === "ritual miner pass" && l.proposed === 1), 5_000, "the job to log its pass");
+    expect(minerLines().filter((l) => l.msg === "ritual miner pass" && l.proposed === 1)).toHaveLength(1);
+
+    // Dispose stops the job: no tick reaches the closed store afterwards (it would log a failed pass).
+    apps.splice(apps.indexOf(w.app), 1);
+    await w.app.dispose();
+    const atDispose = minerLines().length;
+    for (let i = 0; i < 5; i++) {
+      w.app.clock.advance(DAY);
+      await Bun.sleep(FAST.intervalMs * 2);
+    }
+    expect(minerLines().length).toBe(atDispose);
+    expect(minerLines().filter((l) => l.msg === "ritual miner pass failed")).toEqual([]);
+  });
+
+  test("stopping the job ends its passes and leaves no lease behind, so another node can mine at once", async () => {
+    const w = await world(2, FAST);
+    await evidenceRefusals(w, 5);
+    await eventually(async () => {
+      w.app.clock.advance(FAST.intervalMs);
+      return (await proposals(w)).length > 0;
+    }, 15_000, "the background job to propose");
+    await w.app.minerWorker.stop();
+    const stopped = (await passEvents(w)).length;
+    for (let i = 0; i < 5; i++) {
+      w.app.clock.advance(DAY);
+      await Bun.sleep(FAST.intervalMs * 2);
+    }
+    expect((await passEvents(w)).length).toBe(stopped);
+    // No lease is left behind: another node takes it at once.
+    const now = w.app.clock.now();
+    expect(await w.app.store.write((tx) => tx.miner.takeLease(MINER_JOB, "node-after-stop", now, now + 60_000))).toBe(true);
+  });
+
+  test("a second node on the same store skips while another holds the lease, and skips a turn another node ran recently", async () => {
+    const w = await world(2);
+    await evidenceRefusals(w, 5);
+    const store = w.app.store;
+    const a = createMinerWorker(w.app.services, "node-a", { leaseMs: 60_000, intervalMs: 3_600_000 });
+    const b = createMinerWorker(w.app.services, "node-b", { leaseMs: 60_000, intervalMs: 3_600_000 });
+    // node-a is mining: it holds the job's lease in the store.
+    const now = w.app.clock.now();
+    expect(await store.write((tx) => tx.miner.takeLease(MINER_JOB, "node-a", now, now + 60_000))).toBe(true);
+    expect(await b.runOnce()).toBeNull();
+    expect(await b.runOnce({ force: true })).toBeNull();
+    expect(await passEvents(w)).toEqual([]);
+    expect(await proposals(w)).toEqual([]);
+
+    // node-a finishes its pass (its own lease is its to renew) and releases it.
+    const result = await a.runOnce();
+    expect(result!.proposed).toHaveLength(1);
+    // Within the interval, node-b's turn is skipped: node-a ran it recently.
+    w.app.clock.advance(60 * 1000);
+    expect(await b.runOnce()).toBeNull();
+    expect((await passEvents(w)).map((e) => e.proposed)).toEqual([1]);
+    // After the interval, node-b mines (and finds nothing new).
+    w.app.clock.advance(3_600_000);
+    expect((await b.runOnce())!.proposed).toEqual([]);
+    expect((await passEvents(w)).map((e) => e.proposed)).toEqual([1, 0]);
+  });
+
+  test("a lease left by a node that died mid-pass is taken over once it runs out", async () => {
+    const w = await world(2);
+    await evidenceRefusals(w, 5);
+    const now = w.app.clock.now();
+    expect(await w.app.store.write((tx) => tx.miner.takeLease(MINER_JOB, "node-dead", now, now + 60_000))).toBe(true);
+    const b = createMinerWorker(w.app.services, "node-b");
+    expect(await b.runOnce({ force: true })).toBeNull();
+    w.app.clock.advance(60_000);
+    expect((await b.runOnce({ force: true }))!.proposed).toHaveLength(1);
   });
 });
