@@ -1,4 +1,5 @@
 // Sends one delivery to its destination: bounded in time, no redirects, no secret in any outcome.
+import { isIP } from "node:net";
 import nodemailer from "nodemailer";
 import type { ChannelSecrets, EmailConfig } from "../core/notify/channel-config.ts";
 import type { NotifyMessage } from "../core/notify/message.ts";
@@ -85,7 +86,8 @@ async function sendEmail(channel: ChannelRow, secrets: ChannelSecrets, delivery:
     requireTLS: config.security === "starttls",
     ignoreTLS: config.security === "none",
     auth: config.username ? { user: config.username, pass: secrets.password ?? "" } : undefined,
-    tls: { servername: config.host },
+    // SNI names a host, never an address (Bun refuses an IP servername; the certificate is then checked against the address).
+    tls: { servername: isIP(config.host.replace(/^\[|\]$/g, "")) ? undefined : config.host },
     name: "railyard",
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,
