@@ -2,9 +2,10 @@
 // delivers to real receivers on loopback (signed webhook, Slack, Teams, ntfy, SMTP), retries with
 // backoff under one delivery id, gives up visibly, and never lets a message carry more than it may.
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createProject } from "../../src/core/project/create-project.ts";
 import { createNotifier, type Notifier } from "../../src/notify/worker.ts";
 import { MINUTE, HOUR } from "../../src/lib/time.ts";
 import { createTestApp, seedUser, type TestApp } from "../support/app.ts";
@@ -12,6 +13,8 @@ import { api } from "../support/http.ts";
 import { callTool } from "../support/mcp-call.ts";
 import { seedAgent, type Agent } from "../support/mcp.ts";
 import { CANARY_PATH, seedCanaryProject } from "../support/projects.ts";
+import { eventsOf } from "../support/runs.ts";
+import { makeTestCa } from "../stream/receivers.ts";
 import { sessionHeaders } from "../support/session-cookie.ts";
 import { httpReceiver, smtpReceiver, type HttpReceiver, type SmtpReceiver } from "./receivers.ts";
 
@@ -364,5 +367,262 @@ describe("delivery guarantees", () => {
   test("no enabled channel: notifiable events write no outbox row", async () => {
     await gatedRun();
     expect(await app.store.read.notify.unexpanded(100)).toHaveLength(0);
+  });
+});
+
+describe("the Test button", () => {
+  test("Test on a webhook channel sends a signed sample message, under the delivery id the answer names, and Settings shows it delivered", async () => {
+    const hook = await receiver({ secret: SECRET });
+    const id = await channel({ name: "Ops hook", kind: "webhook", url: `${hook.url}/railyard`, secret: SECRET, events: ["run.failed"] });
+    const queued = await api(app, "POST", `/api/channels/${id}/test`, { headers: owner });
+    expect(queued.status).toBe(202);
+    expect(queued.json.deliveryId).toMatch(/^dlv_/);
+    // Queued, not sent in the request: the worker sends it.
+    expect(hook.received).toHaveLength(0);
+    await notifier.runOnce();
+    const [got] = await hook.waitFor(1);
+    expect(got!.path).toBe("/railyard");
+    expect(got!.signatureValid).toBe(true);
+    expect(got!.headers["x-railyard-event"]).toBe("channel.test");
+    expect(got!.headers["x-railyard-delivery"]).toBe(queued.json.deliveryId);
+    expect(got!.json).toMatchObject({ event: "channel.test", delivery_id: queued.json.deliveryId, project: null, run: null, checkpoint: null });
+    expect(got!.json.url).toMatch(/\/settings$/);
+    expect(got!.body).not.toContain(SECRET);
+    expect((await deliveries(id)).deliveries).toEqual([expect.objectContaining({ id: queued.json.deliveryId, kind: "channel.test", status: "delivered", attempts: 1, lastError: null })]);
+    const tested = (await eventsOf(app, { type: "channel.tested" })).map((e) => ({ subject: e.subject, meta: JSON.parse(e.meta) }));
+    expect(tested).toEqual([{ subject: id, meta: { kind: "webhook", deliveryId: queued.json.deliveryId } }]);
+  });
+
+  test("Test on a personal-only email channel mails the person who pressed it; on a team email channel, the team recipients", async () => {
+    const mail = await smtp();
+    const personal = await channel({ name: "Personal mail", kind: "email", host: "127.0.0.1", port: mail.port, security: "none", from: "railyard@example.test", personal: true, events: [] });
+    const team = await channel({ name: "Team mail", kind: "email", host: "127.0.0.1", port: mail.port, security: "none", from: "team-bot@example.test", to: ["ops@example.test", "oncall@example.test"] });
+    const admin = await sessionHeaders(app, (await seedUser(app, "admin", "ada@example.test")).actor);
+    const first = await api(app, "POST", `/api/channels/${personal}/test`, { headers: admin });
+    expect(first.status).toBe(202);
+    await notifier.runOnce();
+    const [toAdmin] = await mail.waitFor(1);
+    expect(toAdmin!.to).toEqual(["ada@example.test"]);
+    expect(toAdmin!.from).toBe("railyard@example.test");
+    expect(toAdmin!.raw).toContain(`X-Railyard-Delivery: ${first.json.deliveryId}`);
+    expect(toAdmin!.raw).toContain("X-Railyard-Event: channel.test");
+    expect(toAdmin!.raw).toContain("Test notification from Railyard");
+    mail.mails.length = 0;
+
+    const second = await api(app, "POST", `/api/channels/${team}/test`, { headers: owner });
+    expect(second.status).toBe(202);
+    await notifier.runOnce();
+    const [toTeam] = await mail.waitFor(1);
+    expect(toTeam!.to.sort()).toEqual(["oncall@example.test", "ops@example.test"]);
+    expect(toTeam!.from).toBe("team-bot@example.test");
+    expect(toTeam!.raw).toContain(`X-Railyard-Delivery: ${second.json.deliveryId}`);
+    expect((await deliveries(team)).deliveries[0]).toMatchObject({ id: second.json.deliveryId, status: "delivered" });
+  });
+
+  test("Test on a channel whose receiver refuses: the delivery the answer names is shown failed with the receiver's status, and counted", async () => {
+    const hook = await receiver({ secret: SECRET, answer: () => 404 });
+    const id = await channel({ name: "Gone", kind: "webhook", url: hook.url, secret: SECRET });
+    const queued = await api(app, "POST", `/api/channels/${id}/test`, { headers: owner });
+    expect(queued.status).toBe(202);
+    await notifier.runOnce();
+    expect(hook.received).toHaveLength(1);
+    const failed = await deliveries(id, "failed");
+    expect(failed.total).toBe(1);
+    expect(failed.deliveries[0]).toMatchObject({ id: queued.json.deliveryId, kind: "channel.test", status: "failed", attempts: 1, lastError: "HTTP 404", nextAttemptAt: null });
+    const listed = (await api(app, "GET", "/api/channels", { headers: owner })).json.channels.find((c: any) => c.id === id);
+    expect(listed.deliveries).toEqual({ pending: 0, delivered: 0, failed: 1 });
+    // A 404 is an answer, not an outage: no retry, long after the first retry would have been due (1 s).
+    app.clock.advance(MINUTE);
+    await notifier.runOnce();
+    expect(hook.received).toHaveLength(1);
+
+    // An SMTP server that refuses the recipient: the failure carries its reply.
+    const mail = await smtp({ rejectRcpt: true });
+    const mailId = await channel({ name: "Refusing mail", kind: "email", host: "127.0.0.1", port: mail.port, security: "none", from: "r@example.test", to: ["nobody@example.test"] });
+    const mailed = await api(app, "POST", `/api/channels/${mailId}/test`, { headers: owner });
+    expect(mailed.status).toBe(202);
+    await notifier.runOnce();
+    expect(mail.mails).toHaveLength(0);
+    const [mailFailure] = (await deliveries(mailId, "failed")).deliveries;
+    expect(mailFailure).toMatchObject({ id: mailed.json.deliveryId, status: "failed", attempts: 1 });
+    expect(mailFailure.lastError).toMatch(/^SMTP 550\b.*mailbox unavailable/);
+  });
+
+  test("a lead, a developer and an auditor cannot press Test: refused, nothing queued, nothing sent, no channel.tested event", async () => {
+    const hook = await receiver({ secret: SECRET });
+    const id = await channel({ name: "Ops hook", kind: "webhook", url: hook.url, secret: SECRET });
+    const refused = [await sessionHeaders(app, lead.actor), await sessionHeaders(app, dev.human), await sessionHeaders(app, (await seedUser(app, "auditor")).actor)];
+    for (const headers of refused) {
+      const res = await api(app, "POST", `/api/channels/${id}/test`, { headers });
+      expect(res.status).toBe(403);
+      expect(res.json.error.message).toContain("owner or an admin");
+      expect(res.json.deliveryId).toBeUndefined();
+    }
+    // Without a session at all: not signed in.
+    expect((await api(app, "POST", `/api/channels/${id}/test`)).status).toBe(401);
+    await notifier.runOnce();
+    expect(hook.received).toHaveLength(0);
+    expect((await deliveries(id)).total).toBe(0);
+    expect(await eventsOf(app, { type: "channel.tested" })).toHaveLength(0);
+    // The same channel tested by the owner does send: the refusal was the role, not the channel.
+    expect((await api(app, "POST", `/api/channels/${id}/test`, { headers: owner })).status).toBe(202);
+    await notifier.runOnce();
+    expect(await hook.waitFor(1)).toHaveLength(1);
+  });
+});
+
+describe("blocked runs and project filters", () => {
+  test("a rejected checkpoint blocks the run and tells its owner: 'Run blocked' by personal email to the owner only, and to a team channel subscribed to run.blocked", async () => {
+    const mail = await smtp();
+    await channel({ name: "Mail", kind: "email", host: "127.0.0.1", port: mail.port, security: "none", from: "r@example.test", personal: true, events: [] });
+    const hook = await receiver({ secret: SECRET });
+    const hookId = await channel({ name: "Blocked runs", kind: "webhook", url: hook.url, secret: SECRET, events: ["run.blocked"] });
+    // The owner wants to hear about blocked runs only (not the decision itself).
+    const ownerHeaders = await sessionHeaders(app, dev.human);
+    expect((await api(app, "PUT", "/api/notification-preferences", { body: { events: ["run.blocked"] }, headers: ownerHeaders })).status).toBe(200);
+    const { runId, checkpointId } = await gatedRun("Risky refactor");
+    await notifier.runOnce();
+    // The request went to the deciders; nothing is blocked yet.
+    await mail.waitFor(2);
+    expect(hook.received).toHaveLength(0);
+    mail.mails.length = 0;
+
+    const rejected = await api(app, "POST", `/api/checkpoints/${checkpointId}/reject`, { body: { reason: "REJECTION-REASON-TEXT" }, headers: await sessionHeaders(app, lead.actor) });
+    expect(rejected.status).toBe(200);
+    expect(rejected.json.checkpoint).toMatchObject({ id: checkpointId, status: "rejected", runStatus: "blocked" });
+    await notifier.runOnce();
+    const [toOwner] = await mail.waitFor(1);
+    await Bun.sleep(50);
+    expect(mail.mails).toHaveLength(1);
+    const devEmail = (await app.store.read.users.byId(dev.userId))!.email;
+    expect(toOwner!.to).toEqual([devEmail]);
+    expect(toOwner!.raw).toContain("X-Railyard-Event: run.blocked");
+    expect(toOwner!.raw).toContain('Run blocked: "Risky refactor"');
+    expect(toOwner!.raw).toContain("(checkpoint_rejected)");
+    expect(toOwner!.raw).toContain(`${BASE}/runs/${runId}?checkpoint=${checkpointId}`);
+    expect(toOwner!.raw).not.toContain("REJECTION-REASON-TEXT");
+    const [got] = await hook.waitFor(1);
+    expect(hook.received).toHaveLength(1);
+    expect(got!.signatureValid).toBe(true);
+    expect(got!.json).toMatchObject({ event: "run.blocked", run: { id: runId, title: "Risky refactor" }, project: { slug: "shop" } });
+    expect(got!.body).not.toContain("REJECTION-REASON-TEXT");
+    expect((await deliveries(hookId)).deliveries.map((d: any) => d.kind)).toEqual(["run.blocked"]);
+  });
+
+  test("a team channel limited to one project gets that project's events only; an unfiltered channel gets every project's", async () => {
+    await createProject({ ctx: app.ctx(), input: { slug: "billing", name: "Billing", remoteUrl: "https://git.example.test/billing.git" } });
+    const shopOnly = await receiver({ secret: SECRET });
+    const everywhere = await receiver({ secret: SECRET });
+    const shopId = await channel({ name: "Shop only", kind: "webhook", url: shopOnly.url, secret: SECRET, projects: ["shop"] });
+    const allId = await channel({ name: "Everything", kind: "webhook", url: everywhere.url, secret: SECRET });
+    const fail = async (project: string, title: string) => {
+      const runId = (await callTool(app, dev.key, "start_run", { project, title })).structured.run_id;
+      expect((await callTool(app, dev.key, "finish_run", { run_id: runId, outcome: "failed", summary: "gave up" })).isError).toBe(false);
+      return runId;
+    };
+    const billingRun = await fail("billing", "Billing run");
+    await notifier.runOnce();
+    const [other] = await everywhere.waitFor(1);
+    expect(other!.json).toMatchObject({ event: "run.failed", project: { slug: "billing" }, run: { id: billingRun } });
+    expect(shopOnly.received).toHaveLength(0);
+    expect((await deliveries(shopId)).total).toBe(0);
+
+    const shopRun = await fail("shop", "Shop run");
+    await notifier.runOnce();
+    const [mine] = await shopOnly.waitFor(1);
+    expect(mine!.json).toMatchObject({ event: "run.failed", project: { slug: "shop" }, run: { id: shopRun } });
+    await everywhere.waitFor(2);
+    expect(shopOnly.received).toHaveLength(1);
+    expect((await deliveries(shopId)).total).toBe(1);
+    expect((await deliveries(allId)).total).toBe(2);
+  });
+});
+
+describe("email over TLS", () => {
+  const SMTP_USER = "railyard-mailer";
+  const SMTP_PASSWORD = "smtp-password-secret-123";
+  // A private CA and a certificate for 127.0.0.1 signed by it; this process does not trust that CA.
+  // Also a certificate from that CA for another address only (10.9.9.9, mail.example.test).
+  let pki: Promise<{ caFile: string; key: string; cert: string; otherKey: string; otherCert: string }> | null = null;
+  const testPki = () => (pki ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), "railyard-smtp-tls-"));
+    const { caFile, certFile, keyFile } = await makeTestCa(dir);
+    writeFileSync(join(dir, "other.cnf"), "subjectAltName=IP:10.9.9.9,DNS:mail.example.test\n");
+    for (const argv of [
+      ["openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "other.key", "-out", "other.csr", "-subj", "/CN=mail.example.test"],
+      ["openssl", "x509", "-req", "-in", "other.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "other.pem", "-days", "2", "-extfile", "other.cnf"],
+    ]) {
+      const proc = Bun.spawn(argv, { cwd: dir, stdout: "ignore", stderr: "pipe" });
+      if ((await proc.exited) !== 0) throw new Error(`${argv.slice(0, 2).join(" ")}: ${await new Response(proc.stderr).text()}`);
+    }
+    return { caFile, key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8"), otherKey: readFileSync(join(dir, "other.key"), "utf8"), otherCert: readFileSync(join(dir, "other.pem"), "utf8") };
+  })());
+  /** Sends one sample message through the product's sender in a child process that trusts the test CA. */
+  const sendTrustingCa = async (caFile: string, port: number, security: "starttls" | "tls") => {
+    const child = Bun.spawn([process.execPath, join(import.meta.dir, "smtp-tls-child.ts"), JSON.stringify({ host: "127.0.0.1", port, security, username: SMTP_USER, password: SMTP_PASSWORD })], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile }, stdout: "pipe", stderr: "pipe",
+    });
+    const [out, err, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+    expect({ code, err: code === 0 ? "" : err }).toEqual({ code: 0, err: "" });
+    return JSON.parse(out);
+  };
+  const mailChannel = (port: number, security: "starttls" | "tls") =>
+    channel({ name: `Mail ${security}`, kind: "email", host: "127.0.0.1", port, security, username: SMTP_USER, password: SMTP_PASSWORD, from: "r@example.test", to: ["ops@example.test"] });
+
+  test("STARTTLS and implicit TLS to a server whose certificate is not trusted send nothing: no mail, no login, the failure shown", async () => {
+    const { key, cert } = await testPki();
+    for (const security of ["starttls", "tls"] as const) {
+      const mail = await smtp({ user: SMTP_USER, password: SMTP_PASSWORD, tls: { key, cert }, implicitTls: security === "tls" });
+      const id = await mailChannel(mail.port, security);
+      const queued = await api(app, "POST", `/api/channels/${id}/test`, { headers: owner });
+      expect(queued.status).toBe(202);
+      await notifier.runOnce();
+      expect(mail.mails).toHaveLength(0);
+      expect(mail.authAttempts).toEqual([]);
+      expect(mail.secured()).toBe(0);
+      const [row] = (await deliveries(id)).deliveries;
+      expect(row).toMatchObject({ id: queued.json.deliveryId, status: "pending", attempts: 1, deliveredAt: null });
+      expect(row.lastError).toMatch(/^SMTP connection failed \(/);
+      expect(JSON.stringify(row)).not.toContain(SMTP_PASSWORD);
+    }
+  });
+
+  test("a channel set to STARTTLS never falls back to plain text: a server without STARTTLS gets no mail and never sees the password", async () => {
+    const plain = await smtp({ user: SMTP_USER, password: SMTP_PASSWORD });
+    const id = await mailChannel(plain.port, "starttls");
+    const queued = await api(app, "POST", `/api/channels/${id}/test`, { headers: owner });
+    await notifier.runOnce();
+    expect(plain.mails).toHaveLength(0);
+    expect(plain.authAttempts).toEqual([]);
+    const [row] = (await deliveries(id)).deliveries;
+    expect(row).toMatchObject({ id: queued.json.deliveryId, attempts: 1, deliveredAt: null });
+    expect(row.lastError).toMatch(/^SMTP/);
+    expect(JSON.stringify(row)).not.toContain(SMTP_PASSWORD);
+  });
+
+  test("with the CA trusted process-wide (NODE_EXTRA_CA_CERTS), STARTTLS and implicit TLS to an IP address deliver over TLS and log in", async () => {
+    const { caFile, key, cert } = await testPki();
+    for (const security of ["starttls", "tls"] as const) {
+      const mail = await smtp({ user: SMTP_USER, password: SMTP_PASSWORD, tls: { key, cert }, implicitTls: security === "tls" });
+      expect(await sendTrustingCa(caFile, mail.port, security)).toEqual({ ok: true });
+      const [got] = await mail.waitFor(1);
+      expect(got!.to).toEqual(["ops@example.test"]);
+      expect(got!.user).toBe(SMTP_USER);
+      expect(got!.raw).toContain("Test notification from Railyard");
+      expect(mail.secured()).toBe(1);
+    }
+  });
+
+  test("a certificate from the trusted CA but for another address is refused: no mail, no login", async () => {
+    const { caFile, otherKey, otherCert } = await testPki();
+    for (const security of ["starttls", "tls"] as const) {
+      const mail = await smtp({ user: SMTP_USER, password: SMTP_PASSWORD, tls: { key: otherKey, cert: otherCert }, implicitTls: security === "tls" });
+      const outcome = await sendTrustingCa(caFile, mail.port, security);
+      expect(outcome).toMatchObject({ ok: false, retry: true });
+      expect(outcome.error).toMatch(/^SMTP connection failed \(/);
+      expect(outcome.error).not.toContain(SMTP_PASSWORD);
+      expect(mail.mails).toHaveLength(0);
+      expect(mail.authAttempts).toEqual([]);
+    }
   });
 });

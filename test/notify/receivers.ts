@@ -103,19 +103,33 @@ export interface Mail {
 export interface SmtpReceiver {
   port: number;
   mails: Mail[];
+  /** Every AUTH attempt the server saw (the login names), whether it succeeded or not. */
+  authAttempts: string[];
+  /** Connections that completed a TLS handshake (implicit TLS or STARTTLS). */
+  secured: () => number;
   waitFor(n: number, timeoutMs?: number): Promise<Mail[]>;
   stop(): Promise<void>;
 }
 
-/** An SMTP server on loopback (plain, optional AUTH PLAIN/LOGIN with one account; `rejectRcpt` answers 550). */
-export async function smtpReceiver(options: { user?: string; password?: string; rejectRcpt?: boolean } = {}): Promise<SmtpReceiver> {
+/**
+ * An SMTP server on loopback (plain, optional AUTH PLAIN/LOGIN with one account; `rejectRcpt` answers 550).
+ * With `tls` (a PEM key and certificate) it offers STARTTLS, or with `implicitTls` speaks TLS from the start.
+ */
+export async function smtpReceiver(options: { user?: string; password?: string; rejectRcpt?: boolean; tls?: { key: string; cert: string }; implicitTls?: boolean } = {}): Promise<SmtpReceiver> {
   const mails: Mail[] = [];
+  const authAttempts: string[] = [];
+  let secured = 0;
   const server = new SMTPServer({
-    disabledCommands: ["STARTTLS"],
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert, secure: options.implicitTls ?? false } : { disabledCommands: ["STARTTLS"] }),
     authOptional: options.user === undefined,
     allowInsecureAuth: true,
     logger: false,
+    onSecure(_socket, _session, callback) {
+      secured++;
+      callback();
+    },
     onAuth(auth, _session, callback) {
+      authAttempts.push(auth.username ?? "");
       if (auth.username === options.user && auth.password === options.password) callback(null, { user: auth.username });
       else callback(new Error("535 5.7.8 authentication failed"));
     },
@@ -139,11 +153,15 @@ export async function smtpReceiver(options: { user?: string; password?: string; 
       });
     },
   });
+  // A client that hangs up during the TLS handshake (it refused the certificate) is not the server's failure.
+  server.on("error", () => {});
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return {
     port,
     mails,
+    authAttempts,
+    secured: () => secured,
     async waitFor(n, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (mails.length < n) {
