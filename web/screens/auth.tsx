@@ -121,12 +121,26 @@ export function SetupScreen({ onDone }: { onDone: () => void }) {
 
 /** The page a one-time reset (or invitation) link opens: the person sets their own password. */
 export function ResetPasswordScreen({ onDone }: { onDone: () => void }) {
-  const [token] = useState(takeSetupToken);
+  const [token, setToken] = useState(takeSetupToken);
   const [target, setTarget] = useState<{ email: string; name: string } | null | undefined>(undefined);
   const password = useNewPassword();
+  // Another link opened in this tab changes only the fragment (no page load): that link counts now.
+  useEffect(() => {
+    const onHash = () => {
+      if (!location.hash.includes("token=")) return;
+      setTarget(undefined);
+      setToken(takeSetupToken());
+    };
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
   useEffect(() => {
     if (!token) return setTarget(null);
-    api.checkPasswordReset(token).then((t) => setTarget(t), () => setTarget(null));
+    let current = true;
+    api.checkPasswordReset(token).then((t) => current && setTarget(t), () => current && setTarget(null));
+    return () => {
+      current = false;
+    };
   }, [token]);
   const action = useAction(async () => {
     const { email } = await api.completePasswordReset({ token, password: password.value });
