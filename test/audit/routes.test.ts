@@ -114,7 +114,8 @@ describe("GET /api/audit", () => {
   });
 
   test("any combination of filters runs one statement prepared once: a warmed-up listing compiles no SQL", async () => {
-    app = await createTestApp();
+    // Without the background jobs, which prepare their own statements on their own schedule.
+    app = await createTestApp({}, { notifier: false, streamWorker: false });
     const { actor } = await seedUser(app, "owner");
     const { actor: dev, user: devUser } = await seedUser(app, "developer");
     const { runId, projectId } = await seedRun(app, devUser.id);

@@ -12,7 +12,8 @@ let app: TestApp;
 let agent: Agent;
 let lead: Actor;
 beforeAll(async () => {
-  app = await createTestApp({ "key-rate-limit": "1000000" });
+  // Without the background jobs, which prepare their own statements on their own schedule.
+  app = await createTestApp({ "key-rate-limit": "1000000" }, { notifier: false, streamWorker: false });
   await seedCanaryProject(app);
   agent = await seedAgent(app, "developer");
   lead = (await seedUser(app, "lead")).actor;

@@ -10,8 +10,8 @@ const apps: TestApp[] = [];
 afterEach(async () => {
   for (const app of apps.splice(0)) await app.dispose();
 });
-async function newApp(): Promise<TestApp> {
-  const app = await createTestApp();
+async function newApp(options: Parameters<typeof createTestApp>[1] = {}): Promise<TestApp> {
+  const app = await createTestApp({}, options);
   apps.push(app);
   return app;
 }
@@ -94,7 +94,8 @@ describe("sign-in and the write path", () => {
   }, 30_000);
 
   test("once warmed up, sign-in, session checks, people admin and sign-out compile no new statements", async () => {
-    const app = await newApp();
+    // Without the background jobs, which prepare their own statements on their own schedule.
+    const app = await newApp({ notifier: false, streamWorker: false });
     const { user } = await seedUser(app, "admin");
     const { user: other } = await seedUser(app, "developer");
     const round = async (name: string) => {
