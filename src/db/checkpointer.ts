@@ -25,8 +25,8 @@ self.onmessage = (event) => {
       db.run("PRAGMA busy_timeout = 5000");
       db.run("PRAGMA synchronous = FULL");
     }
-    const result = db.query("PRAGMA wal_checkpoint(PASSIVE)").get();
-    postMessage({ kind: "done", busy: result.busy, log: result.log, checkpointed: result.checkpointed });
+    db.query("PRAGMA wal_checkpoint(PASSIVE)").get();
+    postMessage({ kind: "done" });
   } catch (error) {
     postMessage({ kind: "failed", message: String(error && error.message || error).slice(0, 200) });
   }
@@ -97,7 +97,11 @@ export function startCheckpointer(path: string, fallback: (why: string) => void)
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "application/javascript" }));
     const created = new Worker(url);
     // The worker loads its code after this returns: the URL is revoked at its first answer.
-    const loaded = () => URL.revokeObjectURL(url);
+    let revoked = false;
+    const loaded = () => {
+      if (!revoked) URL.revokeObjectURL(url);
+      revoked = true;
+    };
     // The worker must not keep the process alive on its own.
     (created as unknown as { unref(): void }).unref();
     created.onmessage = (event: MessageEvent<{ kind: string; message?: string }>) => {

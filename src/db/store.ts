@@ -57,6 +57,9 @@ export function openStore(dataDir: string, options: StoreOptions = {}): OpenStor
     throw databaseError(path, error);
   }
   const reader = counting(openDatabase(path, { readonly: true }), prepared);
+  // The log is copied back by the checkpoint worker, off the event loop; should the worker fail,
+  // the writer's own automatic checkpoint takes over again.
+  writer.run("PRAGMA wal_autocheckpoint = 0");
   const checkpointer = startCheckpointer(path, () => writer.run("PRAGMA wal_autocheckpoint = 1000"));
   return { store: createStore(dataDir, writer, reader, prepared, checkpointer, options), migrationsApplied, checkpointsCompleted: () => checkpointer.completed };
 }
@@ -140,9 +143,6 @@ function createStore(dataDir: string, writer: Database, reader: Database, prepar
   const pageBytes = reader.prepare("SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()");
   const ping = reader.prepare("SELECT 1");
   writer.run("PRAGMA synchronous = NORMAL");
-  // The log is copied back by the checkpoint worker, off the event loop; should the worker fail,
-  // the writer's own automatic checkpoint takes over again.
-  writer.run("PRAGMA wal_autocheckpoint = 0");
 
   // COMMITs made so far, and how many of them a completed WAL sync covers.
   let committed = 0;

@@ -16,7 +16,7 @@ import { transact } from "../../src/core/transact.ts";
 import { insertUser } from "../../src/core/user/create-user.ts";
 import { hashPassword } from "../../src/core/user/password.ts";
 import { createTestApp, TEST_PASSWORD, type TestApp } from "../support/app.ts";
-import { freshWebAssets, HAS_CHROMIUM, launchChromium, serveForBrowser, signIn, type BrowserServer } from "../support/browser.ts";
+import { freshWebAssets, HAS_CHROMIUM, holdLiveStream, launchChromium, serveForBrowser, signIn, type BrowserServer } from "../support/browser.ts";
 import { seedCanaryProject } from "../support/projects.ts";
 
 const PHONE = { width: 390, height: 844 };
@@ -124,12 +124,7 @@ describeBrowser(suiteName, () => {
     test(`at ${viewport.width} px a live refetch keeps the pages a person loaded: after Load more, the stream opening refetches both pages`, async () => {
       const { page, context, problems } = await signIn(browser, server.url, people.lead!.email, { viewport });
       // The live stream opens only once the second page is shown; opening it makes every view refetch.
-      let release: () => void = () => {};
-      const held = new Promise<void>((resolve) => (release = resolve));
-      await page.route("**/api/events", async (route) => {
-        await held;
-        await route.continue();
-      });
+      const release = await holdLiveStream(page);
       await page.goto(`${server.url}/runs`);
       const status = page.locator("main p[role=status]");
       await status.getByText(`${(RUNS + 1).toLocaleString("en-US")} runs, showing 100`).waitFor();

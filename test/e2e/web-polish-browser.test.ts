@@ -23,7 +23,7 @@ import { transact } from "../../src/core/transact.ts";
 import { insertUser } from "../../src/core/user/create-user.ts";
 import { hashPassword } from "../../src/core/user/password.ts";
 import { createTestApp, TEST_PASSWORD, type TestApp } from "../support/app.ts";
-import { axeProblems, freshWebAssets, HAS_CHROMIUM, launchChromium, serveForBrowser, signIn, type BrowserServer } from "../support/browser.ts";
+import { axeProblems, freshWebAssets, HAS_CHROMIUM, holdLiveStream, launchChromium, serveForBrowser, signIn, type BrowserServer } from "../support/browser.ts";
 
 const PHONE = { width: 390, height: 844 };
 const describeBrowser = HAS_CHROMIUM ? describe : describe.skip;
@@ -351,12 +351,7 @@ describeBrowser(suiteName, () => {
   test("a change made before the live stream opened shows once it opens, without a reload", async () => {
     const { page, context, problems } = await signIn(browser, server.url, people.owner!.email);
     // The stream is held back until after the change: the change sends no event the page sees.
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route("**/api/events", async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdLiveStream(page);
     const devAgent = app.ctx(people.dev!.agent);
     const ask = async (title: string) => {
       const run = (await startRun({ ctx: devAgent, input: { project: "shop", title } })).run_id;

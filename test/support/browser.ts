@@ -102,3 +102,14 @@ export async function axeProblems(page: Page): Promise<string[]> {
   });
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.impact} ${v.id} at ${v.target}`);
 }
+
+/** Holds the page's live-update stream back until the returned `release()`: changes meanwhile send the page no event. */
+export async function holdLiveStream(page: Page): Promise<() => void> {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/events", async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}

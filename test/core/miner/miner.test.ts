@@ -232,8 +232,8 @@ describe("the ritual miner's background job", () => {
   // Wall-clock ticks every 30 ms; the job's own interval is measured on the app's manual clock.
   const FAST = { firstDelayMs: 30, intervalMs: 30 } as const;
   const passEvents = async (w: World) => (await eventsOf(w.app, { type: "miner.pass_completed" })).map((e) => JSON.parse(e.meta) as { proposed: number });
-
-  test("started by the app, it proposes from a repeated history with nobody running a pass, records its pass in the trail, and stops at dispose", async () => {
+  /** An app with the job on and a history that must propose, once the job has proposed by itself. */
+  const proposedByTheJob = async (): Promise<World> => {
     const w = await world(2, FAST);
     await evidenceRefusals(w, 5);
     // Nobody runs a pass: each wall-clock tick finds the interval elapsed once the clock moves on.
@@ -241,6 +241,18 @@ describe("the ritual miner's background job", () => {
       w.app.clock.advance(FAST.intervalMs);
       return (await proposals(w)).length > 0;
     }, 15_000, "the background job to propose");
+    return w;
+  };
+  /** Five days pass on the app's clock, with wall-clock ticks in between. */
+  const daysPass = async (w: World) => {
+    for (let i = 0; i < 5; i++) {
+      w.app.clock.advance(DAY);
+      await Bun.sleep(FAST.intervalMs * 2);
+    }
+  };
+
+  test("started by the app, it proposes from a repeated history with nobody running a pass, records its pass in the trail, and stops at dispose", async () => {
+    const w = await proposedByTheJob();
     const [p] = await proposals(w);
     expect(p).toMatchObject({ rule: "gate_evidence", status: "open", evidence: { runCount: 5, people: 2 } });
     const passes = await passEvents(w);
@@ -257,27 +269,16 @@ describe("the ritual miner's background job", () => {
     apps.splice(apps.indexOf(w.app), 1);
     await w.app.dispose();
     const atDispose = minerLines().length;
-    for (let i = 0; i < 5; i++) {
-      w.app.clock.advance(DAY);
-      await Bun.sleep(FAST.intervalMs * 2);
-    }
+    await daysPass(w);
     expect(minerLines().length).toBe(atDispose);
     expect(minerLines().filter((l) => l.msg === "ritual miner pass failed")).toEqual([]);
   });
 
   test("stopping the job ends its passes and leaves no lease behind, so another node can mine at once", async () => {
-    const w = await world(2, FAST);
-    await evidenceRefusals(w, 5);
-    await eventually(async () => {
-      w.app.clock.advance(FAST.intervalMs);
-      return (await proposals(w)).length > 0;
-    }, 15_000, "the background job to propose");
+    const w = await proposedByTheJob();
     await w.app.minerWorker.stop();
     const stopped = (await passEvents(w)).length;
-    for (let i = 0; i < 5; i++) {
-      w.app.clock.advance(DAY);
-      await Bun.sleep(FAST.intervalMs * 2);
-    }
+    await daysPass(w);
     expect((await passEvents(w)).length).toBe(stopped);
     // No lease is left behind: another node takes it at once.
     const now = w.app.clock.now();
